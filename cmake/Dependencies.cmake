@@ -1,0 +1,19 @@
+# Every dependency comes from a Debian package (scripts/install-deps installs them).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(tl-expected REQUIRED)          # libexpected-dev
+find_package(fmt REQUIRED)                  # libfmt-dev
+find_package(spdlog REQUIRED)               # libspdlog-dev
+find_package(CLI11 REQUIRED)                # libcli11-dev
+find_package(nlohmann_json 3.10 REQUIRED)   # nlohmann-json3-dev
+find_package(SQLite3 REQUIRED)              # libsqlite3-dev
+find_package(PostgreSQL REQUIRED)           # libpq-dev
+find_package(OpenSSL REQUIRED)              # libssl-dev
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)      # libcpp-httplib-dev
+pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)      # libtomlplusplus-dev
+if(KYCLOUD_BUILD_TESTS)
+  find_package(GTest REQUIRED)              # libgtest-dev, libgmock-dev
+endif()
+if(KYCLOUD_BUILD_BENCH)
+  find_package(benchmark REQUIRED)          # libbenchmark-dev
+endif()
