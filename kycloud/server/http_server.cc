@@ -1,0 +1,293 @@
+#include "kycloud/server/http_server.h"
+
+#include <httplib.h>
+
+#include <exception>
+#include <thread>
+
+#include "kycloud/base/log.h"
+#include "kycloud/base/random.h"
+#include "kycloud/server/api_error.h"
+
+namespace kycloud::server {
+
+namespace {
+
+bool IsSafeRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsJsonContentType(std::string_view ct) {
+  auto semi = ct.find(';');
+  std::string_view base = ct.substr(0, semi);
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  std::string lower(base);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  httplib::Server svr;
+};
+
+Result<std::pair<std::string, int>> ParseListenAddress(std::string_view listen) {
+  auto bad = [&](std::string_view why) {
+    return Err(InvalidArgumentError(fmt::format("bad listen address '{}': {}", listen, why))
+                   .WithField("server.listen"));
+  };
+  std::string host;
+  std::string_view port_text;
+  if (listen.starts_with("[")) {
+    auto close = listen.find("]:");
+    if (close == std::string_view::npos) return bad("expected [IPv6]:PORT");
+    host = std::string(listen.substr(1, close - 1));
+    port_text = listen.substr(close + 2);
+  } else {
+    auto colon = listen.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return bad("expected HOST:PORT");
+    host = std::string(listen.substr(0, colon));
+    port_text = listen.substr(colon + 1);
+  }
+  if (port_text.empty() || port_text.size() > 5) return bad("port must be 0 to 65535");
+  int port = 0;
+  for (char c : port_text) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return bad("port must be a number");
+    port = port * 10 + (c - '0');
+  }
+  if (port > 65535) return bad("port must be 0 to 65535");
+  return std::make_pair(host, port);
+}
+
+HttpServer::HttpServer(ServerOptions options, Router router, ApiKeyAuthenticator& authenticator,
+                       HttpMetrics& metrics, const Clock& clock)
+    : options_(std::move(options)),
+      router_(std::move(router)),
+      auth_(authenticator),
+      clock_(clock),
+      metrics_(metrics),
+      impl_(std::make_unique<Impl>()) {
+  for (const Route& r : router_.routes()) metrics_.AddRoute(MethodName(r.spec.method), r.spec.path);
+  auto& svr = impl_->svr;
+  int threads = std::max(2, options_.threads);
+  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  svr.set_payload_max_length(options_.max_body_bytes);
+  svr.set_read_timeout(std::chrono::milliseconds(options_.read_timeout_ms));
+  svr.set_write_timeout(std::chrono::milliseconds(options_.write_timeout_ms));
+  svr.set_keep_alive_timeout(std::max(1, options_.keep_alive_timeout_ms / 1000));
+
+  // Bodies are read through a content reader so that the size limit holds for every transfer
+  // encoding (httplib alone bounds only bodies with a Content-Length).
+  auto dispatch_with_body = [this](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& reader) {
+    std::string body;
+    bool too_large = false;
+    bool complete = reader([&](const char* data, size_t n) {
+      if (body.size() + n > options_.max_body_bytes) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, n);
+      return true;
+    });
+    if (res.status == 413) too_large = true;  // Content-Length over the limit, seen by httplib
+    if (too_large || !complete) {
+      HttpResponse out = too_large ? ErrorResponse(413, "", "request body too large", "")
+                                   : ErrorResponse(400, "", "request body incomplete", "");
+      res.status = out.status;
+      res.set_header("Connection", "close");
+      res.set_content(out.body, out.content_type);
+      metrics_.Record(req.method, "unmatched", out.status, 0);
+      return;
+    }
+    Dispatch(req, res, std::move(body));
+  };
+  svr.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
+    Dispatch(req, res, std::string());
+  });
+  svr.Post(".*", dispatch_with_body);
+  svr.Put(".*", dispatch_with_body);
+  svr.Patch(".*", dispatch_with_body);
+  svr.Delete(".*", dispatch_with_body);
+
+
+  // Errors httplib produces itself (body over the limit, unparsable request line, unsupported
+  // method) get the same JSON shape.
+  svr.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string message;
+    switch (res.status) {
+      case 413: message = "request body too large"; break;
+      case 400: message = "malformed HTTP request"; break;
+      case 404: message = fmt::format("no route for {} {}", req.method, req.path); break;
+      default: message = fmt::format("HTTP error {}", res.status);
+    }
+    HttpResponse out = ErrorResponse(res.status, "", message, "");
+    res.set_content(out.body, out.content_type);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    HttpResponse out = ErrorResponse(500, "", "internal error", "");
+    res.status = 500;
+    res.set_content(out.body, out.content_type);
+  });
+}
+
+void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res, std::string body) {
+  auto start = clock_.Monotonic();
+  metrics_.in_flight().fetch_add(1, std::memory_order_relaxed);
+  std::string request_id(req.get_header_value("X-Request-Id"));
+  if (!IsSafeRequestId(request_id)) request_id = RandomAlphanumeric(16);
+
+  HttpRequest in;
+  in.method = ParseMethod(req.method).value_or(Method::kGet);
+  in.path = req.path;
+  for (const auto& [k, v] : req.params) in.query.emplace(k, v);
+  for (const auto& [k, v] : req.headers) in.headers.emplace(Lower(k), v);
+  in.body = std::move(body);
+  in.remote_addr = req.remote_addr;
+
+  RequestContext ctx;
+  ctx.request_id = request_id;
+  ctx.deadline = start + std::chrono::milliseconds(options_.request_timeout_ms);
+
+  std::string route_label = "unmatched";
+  HttpResponse out;
+  bool counted = false;
+  Router::Match match = router_.Find(in.method, in.path);
+  if (match.route == nullptr) {
+    if (!match.allowed.empty()) {
+      out = ErrorResponse(405, "", fmt::format("{} is not allowed on {}", req.method, in.path),
+                          request_id);
+      std::string allow;
+      for (Method m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(MethodName(m));
+      out.headers.emplace_back("Allow", allow);
+    } else {
+      out = ErrorResponse(404, "", fmt::format("no route for {} {}", req.method, in.path), request_id);
+    }
+  } else {
+    const Route& route = *match.route;
+    route_label = route.spec.path;
+    in.path_params = std::move(match.params);
+    [&] {
+      if (route.spec.limited) {
+        counted = true;
+        if (limited_in_flight_.fetch_add(1) >= options_.max_in_flight) {
+          metrics_.RejectedForConcurrency();
+          out = ErrorResponse(ResourceExhaustedError("server busy: too many requests in flight, retry later"),
+                              request_id);
+          out.headers.emplace_back("Retry-After", "1");
+          return;
+        }
+      }
+      if (route.spec.authenticated) {
+        auto principal = auth_.Authenticate(in.Header("authorization"));
+        if (!principal.has_value()) {
+          out = ErrorResponse(principal.error(), request_id);
+          if (out.status == 401) out.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"kycloud\"");
+          return;
+        }
+        const auto& roles = route.spec.roles;
+        if (!roles.empty() && std::find(roles.begin(), roles.end(), principal->role) == roles.end()) {
+          out = ErrorResponse(PermissionDeniedError(fmt::format(
+                                  "role '{}' may not call {} {}", principal->role,
+                                  MethodName(route.spec.method), route.spec.path)),
+                              request_id);
+          return;
+        }
+        ctx.principal = std::move(*principal);
+      }
+      if (!in.body.empty() && !in.Header("content-type").empty() &&
+          !IsJsonContentType(in.Header("content-type"))) {
+        out = ErrorResponse(415, "", "request body must be application/json", request_id);
+        return;
+      }
+      try {
+        Result<HttpResponse> r = route.handler(in, ctx);
+        out = r.has_value() ? std::move(*r) : ErrorResponse(r.error(), request_id);
+        if (!r.has_value() && out.status >= 500) {
+          KY_LOG_ERROR("request {} {} {} failed: {}", request_id, req.method, in.path, r.error().ToString());
+        }
+      } catch (const std::exception& e) {
+        KY_LOG_ERROR("request {} {} {} threw: {}", request_id, req.method, in.path, e.what());
+        out = ErrorResponse(InternalError(e.what()), request_id);
+      }
+    }();
+  }
+  if (counted) limited_in_flight_.fetch_sub(1);
+
+  res.status = out.status;
+  for (auto& [k, v] : out.headers) res.set_header(k, v);
+  res.set_header("X-Request-Id", request_id);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(std::move(out.body), out.content_type);
+
+  double secs = std::chrono::duration<double>(clock_.Monotonic() - start).count();
+  metrics_.Record(req.method, route_label, out.status, secs);
+  metrics_.in_flight().fetch_sub(1, std::memory_order_relaxed);
+  if (options_.access_log) {
+    KY_LOG_EVENT(kInfo, "request",
+                 {{"request_id", request_id},
+                  {"method", req.method},
+                  {"route", route_label},
+                  {"status", std::to_string(out.status)},
+                  {"ms", fmt::format("{:.3f}", secs * 1000)},
+                  {"key_id", ctx.principal ? ctx.principal->key_id : ""}});
+  }
+
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Bind() {
+  KY_ASSIGN_OR_RETURN(auto addr, ParseListenAddress(options_.listen));
+  host_ = addr.first;
+  auto& svr = impl_->svr;
+  if (addr.second == 0) {
+    int port = svr.bind_to_any_port(host_);
+    if (port <= 0) return UnavailableError(fmt::format("cannot listen on {}", options_.listen));
+    port_ = port;
+  } else {
+    if (!svr.bind_to_port(host_, addr.second)) {
+      return UnavailableError(fmt::format(
+          "cannot listen on {}: address in use or not permitted", options_.listen));
+    }
+    port_ = addr.second;
+  }
+  return OkStatus();
+}
+
+Status HttpServer::Serve() {
+  serving_ = true;
+  bool ok = stop_requested_ || impl_->svr.listen_after_bind();
+  serving_ = false;
+  if (!ok) return UnavailableError(fmt::format("server on {} stopped with an error", options_.listen));
+  return OkStatus();
+}
+
+void HttpServer::Stop() {
+  stop_requested_ = true;
+  // Serve() may not have started listening yet: keep asking until it has returned.
+  while (serving_.load()) {
+    impl_->svr.stop();
+    if (!serving_.load()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace kycloud::server

@@ -1,0 +1,301 @@
+// The HTTP front door in-process: every error status, limits, auth, graceful shutdown.
+#include "kycloud/server/http_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "kycloud/server/core_routes.h"
+#include "kycloud/server/key_routes.h"
+#include "kycloud/storage/memory_api_key_store.h"
+
+namespace kycloud::server {
+namespace {
+
+using nlohmann::json;
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void Start(ServerOptions options = {}) {
+    options.listen = "127.0.0.1:0";
+    options.access_log = false;
+    Router router;
+    AddCoreRoutes(router, [this] { return ready_ ? OkStatus() : UnavailableError("db down"); },
+                  metrics_);
+    AddKeyRoutes(router, store_, auth_, clock_);
+    router.Add({.method = Method::kGet, .path = "/v1/test/slow"},
+               [this](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
+                 entered_.set_value();
+                 release_.get_future().wait();
+                 return HttpResponse::Json(200, R"({"slow":true})");
+               });
+    router.Add({.method = Method::kGet, .path = "/v1/test/fail"},
+               [](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
+                 return Err(InternalError("secret detail"));
+               });
+    router.Add({.method = Method::kGet, .path = "/v1/test/throw"},
+               [](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
+                 throw std::runtime_error("boom");
+               });
+    server_ = std::make_unique<HttpServer>(options, std::move(router), auth_, metrics_, clock_);
+    ASSERT_TRUE(server_->Bind().ok());
+    serve_thread_ = std::thread([this] { (void)server_->Serve(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    admin_ = CreateApiKey(store_, "admin", "admin", "test", clock_)->plaintext;
+    officer_ = CreateApiKey(store_, "officer", "officer", "test", clock_)->plaintext;
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (serve_thread_.joinable()) serve_thread_.join();
+  }
+  httplib::Headers Auth(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+  static json Body(const httplib::Result& r) { return json::parse(r->body); }
+
+  const SystemClock& clock_ = SystemClock::Default();
+  storage::MemoryApiKeyStore store_;
+  ApiKeyAuthenticator auth_{store_, clock_};
+  HttpMetrics metrics_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread serve_thread_;
+  std::unique_ptr<httplib::Client> client_;
+  std::string admin_, officer_;
+  bool ready_ = true;
+  std::promise<void> entered_, release_;
+};
+
+TEST_F(HttpServerTest, HealthAndReadiness) {
+  Start();
+  auto r = client_->Get("/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["status"], "ok");
+  EXPECT_EQ(client_->Get("/readyz")->status, 200);
+  ready_ = false;
+  r = client_->Get("/readyz");
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(Body(r)["error"]["code"], "unavailable");
+}
+
+TEST_F(HttpServerTest, Unauthenticated401) {
+  Start();
+  for (const httplib::Headers& h :
+       {httplib::Headers{}, httplib::Headers{{"Authorization", "Basic dXNlcjpwYXNz"}},
+        Auth("kyc_" + std::string(40, 'x'))}) {
+    auto r = client_->Get("/v1/whoami", h);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401);
+    EXPECT_EQ(Body(r)["error"]["code"], "unauthenticated");
+    EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer realm=\"kycloud\"");
+  }
+  auto r = client_->Get("/v1/whoami", Auth(officer_));
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["role"], "officer");
+  EXPECT_EQ(client_->Get("/v1/openapi.json")->status, 200);  // public
+}
+
+TEST_F(HttpServerTest, WrongRole403) {
+  Start();
+  auto r = client_->Get("/v1/keys", Auth(officer_));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(Body(r)["error"]["code"], "permission_denied");
+  EXPECT_EQ(client_->Get("/v1/keys", Auth(admin_))->status, 200);
+}
+
+TEST_F(HttpServerTest, NotFound404AndMethodNotAllowed405) {
+  Start();
+  auto r = client_->Get("/v1/nope", Auth(admin_));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(Body(r)["error"]["code"], "not_found");
+  r = client_->Get("/v1/keys/kyc_missing", Auth(admin_));
+  EXPECT_EQ(r->status, 404);
+  EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find("kyc_missing"), std::string::npos);
+  r = client_->Put("/v1/keys", Auth(admin_), "{}", "application/json");
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->get_header_value("Allow"), "GET, POST");
+}
+
+TEST_F(HttpServerTest, MalformedAndTruncatedJson400) {
+  Start();
+  for (std::string body : {R"({"name": "a", "role": "offi)", R"({"name": )", "{", "not json",
+                           "{\"name\": \"\xff\"}"}) {
+    auto r = client_->Post("/v1/keys", Auth(admin_), body, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << body;
+    EXPECT_EQ(Body(r)["error"]["code"], "malformed_json") << body;
+  }
+  auto r = client_->Post("/v1/keys", Auth(admin_), "[]", "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(Body(r)["error"]["code"], "bad_request");
+  r = client_->Post("/v1/keys", Auth(admin_), std::string(10000, '['), "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(store_.List()->size(), 2u);  // nothing created
+}
+
+TEST_F(HttpServerTest, Validation422NamesTheField) {
+  Start();
+  auto r = client_->Post("/v1/keys", Auth(admin_), R"({"role": "officer"})", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(Body(r)["error"]["field"], "/name");
+  r = client_->Post("/v1/keys", Auth(admin_), R"({"name": "x", "role": "root"})", "application/json");
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(Body(r)["error"]["field"], "/role");
+  r = client_->Post("/v1/keys", Auth(admin_), R"({"name": "x", "role": "admin", "rol": 1})",
+                    "application/json");
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(Body(r)["error"]["field"], "/rol");
+  r = client_->Post("/v1/keys", Auth(admin_), R"({"name": 5, "role": "admin"})", "application/json");
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(Body(r)["error"]["field"], "/name");
+}
+
+TEST_F(HttpServerTest, BodyOverLimit413) {
+  Start({.max_body_bytes = 1024});
+  std::string big = R"({"name": ")" + std::string(4096, 'a') + R"(", "role": "admin"})";
+  auto r = client_->Post("/v1/keys", Auth(admin_), big, "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(Body(r)["error"]["code"], "payload_too_large");
+  // Chunked transfer without a Content-Length is limited too.
+  size_t sent = 0;
+  r = client_->Post(
+      "/v1/keys", Auth(admin_),
+      [&](size_t, httplib::DataSink& sink) {
+        if (sent < 8192) {
+          std::string chunk(512, 'a');
+          sink.write(chunk.data(), chunk.size());
+          sent += chunk.size();
+        } else {
+          sink.done();
+        }
+        return true;
+      },
+      "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(store_.List()->size(), 2u);
+}
+
+TEST_F(HttpServerTest, NonJsonContentType415) {
+  Start();
+  auto r = client_->Post("/v1/keys", Auth(admin_), "name=x", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 415);
+  r = client_->Post("/v1/keys", Auth(admin_), R"({"name":"x","role":"auditor"})",
+                    "application/json; charset=utf-8");
+  EXPECT_EQ(r->status, 201);
+}
+
+TEST_F(HttpServerTest, ConcurrencyLimit429ButHealthStillAnswers) {
+  Start({.threads = 4, .max_in_flight = 1});
+  auto slow = std::async(std::launch::async, [&] {
+    httplib::Client c("127.0.0.1", server_->port());
+    return c.Get("/v1/test/slow", Auth(admin_));
+  });
+  entered_.get_future().wait();
+  auto r = client_->Get("/v1/whoami", Auth(admin_));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 429);
+  EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+  EXPECT_EQ(Body(r)["error"]["code"], "too_many_requests");
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+  release_.set_value();
+  EXPECT_EQ(slow.get()->status, 200);
+  EXPECT_EQ(client_->Get("/v1/whoami", Auth(admin_))->status, 200);
+  EXPECT_NE(client_->Get("/metrics")->body.find("kycloud_http_rejected_total{reason=\"concurrency\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(HttpServerTest, InternalErrors500HideDetailsAndCatchExceptions) {
+  Start();
+  auto r = client_->Get("/v1/test/fail", Auth(admin_));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body.find("secret detail"), std::string::npos);
+  r = client_->Get("/v1/test/throw", Auth(admin_));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(Body(r)["error"]["code"], "internal");
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);  // still serving
+}
+
+TEST_F(HttpServerTest, GracefulStopLetsInFlightRequestFinish) {
+  Start();
+  auto slow = std::async(std::launch::async, [&] {
+    httplib::Client c("127.0.0.1", server_->port());
+    return c.Get("/v1/test/slow", Auth(admin_));
+  });
+  entered_.get_future().wait();
+  auto stopped = std::async(std::launch::async, [&] { server_->Stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  release_.set_value();
+  auto r = slow.get();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(json::parse(r->body)["slow"], true);
+  stopped.get();
+  serve_thread_.join();
+  httplib::Client late("127.0.0.1", server_->port());
+  late.set_connection_timeout(std::chrono::milliseconds(300));
+  EXPECT_FALSE(late.Get("/healthz"));  // no longer listening
+}
+
+TEST_F(HttpServerTest, KeyLifecycle) {
+  Start();
+  auto r = client_->Post("/v1/keys", Auth(admin_), R"({"name":"billing","role":"integrator"})",
+                         "application/json");
+  ASSERT_EQ(r->status, 201);
+  json created = Body(r);
+  std::string key = created["key"], id = created["id"];
+  EXPECT_EQ(r->get_header_value("Location"), "/v1/keys/" + id);
+  EXPECT_EQ(Body(client_->Get("/v1/whoami", Auth(key)))["role"], "integrator");
+
+  json list = Body(client_->Get("/v1/keys", Auth(admin_)));
+  ASSERT_EQ(list["keys"].size(), 3u);
+  EXPECT_EQ(list.dump().find(key), std::string::npos);  // secrets never listed
+  EXPECT_EQ(Body(client_->Get("/v1/keys/" + id, Auth(admin_)))["name"], "billing");
+
+  r = client_->Delete("/v1/keys/" + id, Auth(admin_));
+  ASSERT_EQ(r->status, 200);
+  EXPECT_FALSE(Body(r)["revoked_at"].is_null());
+  EXPECT_EQ(client_->Get("/v1/whoami", Auth(key))->status, 401);
+  EXPECT_EQ(client_->Delete("/v1/keys/" + id, Auth(admin_))->status, 409);
+
+  // The last active admin key cannot be revoked.
+  std::string admin_id = Body(client_->Get("/v1/whoami", Auth(admin_)))["key_id"];
+  r = client_->Delete("/v1/keys/" + admin_id, Auth(admin_));
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(Body(r)["error"]["code"], "last_admin_key");
+}
+
+TEST_F(HttpServerTest, RequestIdEchoedAndMetricsCounted) {
+  Start();
+  auto r = client_->Get("/v1/whoami", {{"Authorization", "Bearer " + admin_}, {"X-Request-Id", "abc-123"}});
+  EXPECT_EQ(r->get_header_value("X-Request-Id"), "abc-123");
+  r = client_->Get("/v1/whoami", {{"X-Request-Id", "bad id with spaces"}});
+  EXPECT_NE(r->get_header_value("X-Request-Id"), "bad id with spaces");
+  EXPECT_EQ(Body(r)["error"]["request_id"], r->get_header_value("X-Request-Id"));
+  std::string m = client_->Get("/metrics")->body;
+  EXPECT_NE(m.find("kycloud_http_requests_total{method=\"GET\",route=\"/v1/whoami\",code=\"200\"} 1"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("route=\"/v1/whoami\",code=\"401\"} 1"), std::string::npos);
+}
+
+TEST(ListenAddressTest, Parses) {
+  EXPECT_EQ(*ParseListenAddress("127.0.0.1:8080"), std::make_pair(std::string("127.0.0.1"), 8080));
+  EXPECT_EQ(*ParseListenAddress("[::1]:0"), std::make_pair(std::string("::1"), 0));
+  for (auto bad : {"8080", ":8080", "host:", "host:99999", "host:8o8o", "[::1]8080"}) {
+    auto r = ParseListenAddress(bad);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().field(), "server.listen");
+  }
+}
+
+}  // namespace
+}  // namespace kycloud::server

@@ -1,0 +1,86 @@
+// Keeps the OpenAPI document true: it lists exactly the routes the service registers, with the
+// same access rules.
+#include "kycloud/server/openapi.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "kycloud/server/core_routes.h"
+#include "kycloud/server/key_routes.h"
+#include "kycloud/storage/memory_api_key_store.h"
+
+namespace kycloud::server {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(c));
+  return out;
+}
+
+// Every route the service registers (the same functions apps/kycloud calls).
+Router ServiceRouter() {
+  static storage::MemoryApiKeyStore store;
+  static ApiKeyAuthenticator auth(store, SystemClock::Default());
+  static HttpMetrics metrics;
+  Router router;
+  AddCoreRoutes(router, [] { return OkStatus(); }, metrics);
+  AddKeyRoutes(router, store, auth, SystemClock::Default());
+  return router;
+}
+
+TEST(OpenApiTest, IsValidOpenApi3) {
+  auto doc = nlohmann::json::parse(OpenApiDocument());
+  EXPECT_TRUE(doc["openapi"].get<std::string>().starts_with("3."));
+  EXPECT_TRUE(doc["paths"].is_object());
+  EXPECT_TRUE(doc["components"]["schemas"].contains("Error"));
+}
+
+TEST(OpenApiTest, DocumentsExactlyTheRegisteredRoutes) {
+  auto doc = nlohmann::json::parse(OpenApiDocument());
+  std::set<std::string> documented, registered;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      if (method == "parameters") continue;
+      documented.insert(Lower(method) + " " + path);
+    }
+  }
+  Router router = ServiceRouter();
+  for (const Route& r : router.routes()) {
+    registered.insert(Lower(MethodName(r.spec.method)) + " " + r.spec.path);
+    const auto& op = doc["paths"][r.spec.path][Lower(MethodName(r.spec.method))];
+    ASSERT_TRUE(op.is_object()) << "undocumented route " << r.spec.path;
+    const auto& roles = op["x-kycloud-roles"];
+    if (!r.spec.authenticated) {
+      EXPECT_EQ(roles, "public") << r.spec.path;
+      EXPECT_EQ(op["security"], nlohmann::json::array()) << r.spec.path;
+    } else if (r.spec.roles.empty()) {
+      EXPECT_EQ(roles, "any") << r.spec.path;
+    } else {
+      EXPECT_EQ(roles.get<std::vector<std::string>>(), r.spec.roles) << r.spec.path;
+    }
+  }
+  EXPECT_EQ(documented, registered);
+}
+
+TEST(OpenApiTest, EveryRefResolves) {
+  auto doc = nlohmann::json::parse(OpenApiDocument());
+  std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& j) {
+    if (j.is_object()) {
+      if (j.contains("$ref")) {
+        std::string ref = j["$ref"];
+        ASSERT_TRUE(ref.starts_with("#/")) << ref;
+        EXPECT_TRUE(doc.contains(nlohmann::json::json_pointer(ref.substr(1)))) << ref;
+      }
+      for (const auto& [k, v] : j.items()) walk(v);
+    } else if (j.is_array()) {
+      for (const auto& v : j) walk(v);
+    }
+  };
+  walk(doc);
+}
+
+}  // namespace
+}  // namespace kycloud::server

@@ -1,0 +1,33 @@
+// ServerOptions: how `kycloud serve` listens and protects itself. Loaded from the [server] table
+// of the config file; --listen overrides `listen`.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace kycloud::server {
+
+struct ServerOptions {
+  // "HOST:PORT" ("[::1]:8080" for IPv6). Port 0 picks a free port (printed at start).
+  // Default: "127.0.0.1:8080" (loopback only; put a TLS proxy in front for remote access).
+  std::string listen = "127.0.0.1:8080";
+  // Worker threads handling connections. Default: 32.
+  int threads = 32;
+  // Requests handled at once on routes that do real work (not health checks or metrics); more get
+  // 429 with Retry-After. Must be below `threads` so health checks always find a worker.
+  // Default: 24.
+  int max_in_flight = 24;
+  // Largest accepted request body in bytes; larger bodies get 413. Default: 1 MiB.
+  std::size_t max_body_bytes = 1 << 20;
+  // Time allowed to receive a request and to send a response, in ms. Default: 10000 each.
+  int read_timeout_ms = 10000;
+  int write_timeout_ms = 10000;
+  // How long an idle keep-alive connection is kept open, in ms. Default: 5000.
+  int keep_alive_timeout_ms = 5000;
+  // Deadline handed to handlers; long operations stop and answer 504 past it. Default: 30000.
+  int request_timeout_ms = 30000;
+  // One log line per request (method, route, status, duration, key id). Default: true.
+  bool access_log = true;
+};
+
+}  // namespace kycloud::server
