@@ -1,6 +1,7 @@
 #include "kycloud/server/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <exception>
 #include <thread>
@@ -85,6 +86,12 @@ HttpServer::HttpServer(ServerOptions options, Router router, ApiKeyAuthenticator
   int threads = std::max(2, options_.threads);
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr.set_payload_max_length(options_.max_body_bytes);
+  // httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port and
+  // silently share its traffic; kycloud wants "address in use" instead.
+  svr.set_socket_options([](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   svr.set_read_timeout(std::chrono::milliseconds(options_.read_timeout_ms));
   svr.set_write_timeout(std::chrono::milliseconds(options_.write_timeout_ms));
   svr.set_keep_alive_timeout(std::max(1, options_.keep_alive_timeout_ms / 1000));

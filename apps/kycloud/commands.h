@@ -1,0 +1,29 @@
+// The kycloud CLI's subcommands. Each component's commands register themselves on the CLI11 app
+// here; main.cc only calls the Register functions. Results go to stdout, progress and logs to
+// stderr. A failing command prints "error: ..." to stderr and exits non-zero.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "config.h"
+
+namespace kycloud::app {
+
+// Flags shared by commands that open the database.
+struct CommonFlags {
+  std::string config_path;  // --config FILE
+  std::string db_uri;       // --db URI
+  void AddTo(CLI::App& cmd);
+  // Defaults, then the config file, then secrets, then these flags.
+  Result<Config> Resolve() const;
+};
+
+// Prints "error: <message>" to stderr and throws CLI::RuntimeError(code) to end the command.
+[[noreturn]] void Fail(const Status& status, int code = 1);
+
+void RegisterServeCommand(CLI::App& app);
+void RegisterKeysCommand(CLI::App& app);
+void RegisterVersionCommand(CLI::App& app);
+
+}  // namespace kycloud::app

@@ -1,0 +1,177 @@
+#include "config.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "kycloud/storage/open_database.h"
+
+namespace kycloud::app {
+
+namespace {
+
+std::string Where(std::string_view origin, const toml::node& node) {
+  const auto& src = node.source();
+  return fmt::format("{}:{}", origin, src.begin.line);
+}
+
+class Reader {
+ public:
+  Reader(const toml::table& root, std::string_view origin) : root_(root), origin_(origin) {}
+
+  // Checks that `table` holds only `known` keys.
+  Status Known(std::string_view table_name, std::initializer_list<std::string_view> known) {
+    const toml::table* t = root_[table_name].as_table();
+    if (!t) return OkStatus();
+    for (const auto& [key, node] : *t) {
+      if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
+        return InvalidArgumentError(
+                   fmt::format("{}: unknown key '{}.{}'", Where(origin_, node), table_name, key.str()))
+            .WithField(fmt::format("{}.{}", table_name, key.str()));
+      }
+    }
+    return OkStatus();
+  }
+
+  template <typename T>
+  Status Get(std::string_view table, std::string_view key, T& out) {
+    const toml::node* node = root_[table][key].node();
+    if (!node) return OkStatus();
+    std::string name = fmt::format("{}.{}", table, key);
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (auto v = node->value<std::string>()) {
+        out = *v;
+        return OkStatus();
+      }
+      return TypeError(*node, name, "a string");
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = node->value<bool>(); v && node->is_boolean()) {
+        out = *v;
+        return OkStatus();
+      }
+      return TypeError(*node, name, "true or false");
+    } else {
+      auto v = node->is_integer() ? node->value<std::int64_t>() : std::nullopt;
+      if (!v) return TypeError(*node, name, "an integer");
+      if (*v < 0 || *v > static_cast<std::int64_t>(std::numeric_limits<int>::max())) {
+        return InvalidArgumentError(fmt::format("{}: '{}' is out of range", Where(origin_, *node), name))
+            .WithField(name);
+      }
+      out = static_cast<T>(*v);
+      return OkStatus();
+    }
+  }
+
+ private:
+  Status TypeError(const toml::node& node, const std::string& name, std::string_view want) {
+    return InvalidArgumentError(fmt::format("{}: '{}' must be {}", Where(origin_, node), name, want))
+        .WithField(name);
+  }
+  const toml::table& root_;
+  std::string_view origin_;
+};
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    return Err(InvalidArgumentError(fmt::format("{}:{}:{}: {}", origin, e.source().begin.line,
+                                                e.source().begin.column, e.description())));
+  }
+  for (const auto& [key, node] : root) {
+    static const std::set<std::string> kTables = {"server", "auth", "storage", "log"};
+    if (!kTables.contains(std::string(key.str())) || !node.is_table()) {
+      return Err(InvalidArgumentError(fmt::format(
+                     "{}: unknown section '{}' (expected [server], [auth], [storage], [log])",
+                     Where(origin, node), key.str()))
+                     .WithField(std::string(key.str())));
+    }
+  }
+  Config c;
+  Reader r(root, origin);
+  KY_TRY(r.Known("server", {"listen", "threads", "max_in_flight", "max_body_bytes",
+                            "read_timeout_ms", "write_timeout_ms", "keep_alive_timeout_ms",
+                            "request_timeout_ms", "access_log"}));
+  KY_TRY(r.Get("server", "listen", c.server.listen));
+  KY_TRY(r.Get("server", "threads", c.server.threads));
+  KY_TRY(r.Get("server", "max_in_flight", c.server.max_in_flight));
+  KY_TRY(r.Get("server", "max_body_bytes", c.server.max_body_bytes));
+  KY_TRY(r.Get("server", "read_timeout_ms", c.server.read_timeout_ms));
+  KY_TRY(r.Get("server", "write_timeout_ms", c.server.write_timeout_ms));
+  KY_TRY(r.Get("server", "keep_alive_timeout_ms", c.server.keep_alive_timeout_ms));
+  KY_TRY(r.Get("server", "request_timeout_ms", c.server.request_timeout_ms));
+  KY_TRY(r.Get("server", "access_log", c.server.access_log));
+
+  KY_TRY(r.Known("auth", {"cache_ttl_ms"}));
+  int ttl_ms = static_cast<int>(c.auth.cache_ttl.count());
+  KY_TRY(r.Get("auth", "cache_ttl_ms", ttl_ms));
+  c.auth.cache_ttl = std::chrono::milliseconds(ttl_ms);
+
+  KY_TRY(r.Known("storage", {"uri", "pool_size", "busy_timeout_ms", "sqlite_synchronous",
+                             "postgres_schema", "password_file"}));
+  KY_TRY(r.Get("storage", "uri", c.storage.uri));
+  KY_TRY(r.Get("storage", "pool_size", c.storage.pool_size));
+  KY_TRY(r.Get("storage", "busy_timeout_ms", c.storage.busy_timeout_ms));
+  KY_TRY(r.Get("storage", "sqlite_synchronous", c.storage.sqlite_synchronous));
+  KY_TRY(r.Get("storage", "postgres_schema", c.storage.postgres_schema));
+  KY_TRY(r.Get("storage", "password_file", c.storage_password_file));
+
+  KY_TRY(r.Known("log", {"level", "format"}));
+  std::string level, format;
+  KY_TRY(r.Get("log", "level", level));
+  KY_TRY(r.Get("log", "format", format));
+  if (!level.empty()) {
+    auto l = log::ParseLevel(level);
+    if (!l) return Err(l.error().WithField("log.level"));
+    c.log.level = *l;
+  }
+  if (!format.empty()) {
+    auto f = log::ParseFormat(format);
+    if (!f) return Err(f.error().WithField("log.format"));
+    c.log.format = *f;
+  }
+  if (c.server.max_in_flight < 1 || c.server.threads < 2) {
+    return Err(InvalidArgumentError("server.threads must be >= 2 and server.max_in_flight >= 1")
+                   .WithField("server.threads"));
+  }
+  return c;
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Err(NotFoundError(fmt::format("cannot read config file {}", path)));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseConfig(ss.str(), path);
+}
+
+Status ResolveSecrets(Config& config, const char* (*getenv_fn)(const char*)) {
+  if (storage::UriHasPassword(config.storage.uri)) {
+    return InvalidArgumentError(
+               "the database URI must not contain a password: set KYCLOUD_DB_PASSWORD or "
+               "storage.password_file")
+        .WithField("storage.uri");
+  }
+  if (const char* pw = getenv_fn("KYCLOUD_DB_PASSWORD"); pw && *pw) {
+    config.storage.password = pw;
+  } else if (!config.storage_password_file.empty()) {
+    std::ifstream in(config.storage_password_file);
+    std::string pw_line;
+    if (!in || !std::getline(in, pw_line)) {
+      return NotFoundError(fmt::format("cannot read storage.password_file {}",
+                                       config.storage_password_file))
+          .WithField("storage.password_file");
+    }
+    config.storage.password = pw_line;
+  }
+  return OkStatus();
+}
+
+}  // namespace kycloud::app

@@ -1,0 +1,38 @@
+// Config: every component's options in one struct, as loaded by the composition root.
+//
+// Precedence, lowest first: the documented defaults of each options struct; the config file
+// (TOML, --config FILE); secrets from the environment or files; command-line flags. Secrets
+// (the database password) are never read from the config file or a flag: KYCLOUD_DB_PASSWORD or
+// storage.password_file (a path; the file holds the password). The file format is documented in
+// docs/configuration.md; an unknown key or a wrong type is an error naming the key and line.
+#pragma once
+
+#include <string>
+
+#include "kycloud/base/log.h"
+#include "kycloud/base/result.h"
+#include "kycloud/server/api_key_auth.h"
+#include "kycloud/server/server_options.h"
+#include "kycloud/storage/storage_options.h"
+
+namespace kycloud::app {
+
+struct Config {
+  server::ServerOptions server;
+  server::AuthOptions auth;
+  storage::StorageOptions storage;
+  log::LogOptions log;
+  // [storage] password_file: where the database password is read from (optional).
+  std::string storage_password_file;
+};
+
+// Parses TOML text (`origin` names it in errors).
+Result<Config> ParseConfig(std::string_view toml_text, std::string_view origin);
+// Reads and parses a config file. Errors: NotFound, InvalidArgument with file:line.
+Result<Config> LoadConfigFile(const std::string& path);
+
+// Fills config.storage.password from KYCLOUD_DB_PASSWORD or the password file, and refuses a
+// password inside the URI. `getenv` is injectable for tests.
+Status ResolveSecrets(Config& config, const char* (*getenv_fn)(const char*));
+
+}  // namespace kycloud::app

@@ -1,0 +1,18 @@
+// kycloud: the composition root. Parses the command line and hands over to a subcommand; each
+// subcommand loads its config, opens the stores it needs and wires the components together.
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "kycloud/base/build_info.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "kycloud: Know-Your-Customer and compute governance for cloud and GPU-cloud providers"};
+  app.set_version_flag("--version", std::string(kycloud::Version()));
+  app.require_subcommand(1);
+  kycloud::app::RegisterServeCommand(app);
+  kycloud::app::RegisterKeysCommand(app);
+  kycloud::app::RegisterVersionCommand(app);
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}

@@ -1,0 +1,117 @@
+// kycloud serve: the HTTP service. Opens (and migrates) the database, creates the first admin
+// key on the very first start and prints it once, then serves until SIGTERM or SIGINT, letting
+// in-flight requests finish.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "commands.h"
+#include "kycloud/base/build_info.h"
+#include "kycloud/base/log.h"
+#include "kycloud/server/core_routes.h"
+#include "kycloud/server/http_server.h"
+#include "kycloud/server/key_routes.h"
+#include "kycloud/storage/migrations.h"
+#include "kycloud/storage/open_database.h"
+#include "kycloud/storage/sql_api_key_store.h"
+
+namespace kycloud::app {
+
+namespace {
+
+// Prints to stdout and flushes at once (stdout may be a pipe read by a supervisor or a test).
+template <typename... Args>
+void Say(fmt::format_string<Args...> f, Args&&... args) {
+  std::string line = fmt::format(f, std::forward<Args>(args)...);
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);
+}
+
+Status Serve(Config config) {
+  const Clock& clock = SystemClock::Default();
+  // Every thread created from here on inherits this mask; the signal thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  KY_ASSIGN_OR_RETURN(auto db, storage::OpenDatabase(config.storage));
+  KY_ASSIGN_OR_RETURN(int schema, storage::SchemaVersion(*db));
+  storage::SqlApiKeyStore keys(*db);
+
+  KY_ASSIGN_OR_RETURN(server::NewApiKey admin,
+                      server::GenerateApiKey("bootstrap admin", "admin", "bootstrap", clock));
+  KY_ASSIGN_OR_RETURN(bool created, keys.InsertBootstrapKey(admin.record));
+  if (created) {
+    Say("Created the first admin API key. It is shown only this once; store it now:\n  {}\n",
+        admin.plaintext);
+    KY_LOG_INFO("created bootstrap admin key {}", admin.record.id);
+  }
+
+  server::ApiKeyAuthenticator auth(keys, clock, config.auth);
+  server::HttpMetrics metrics;
+  server::Router router;
+  server::AddCoreRoutes(router, [&db] { return db->Ping(); }, metrics);
+  server::AddKeyRoutes(router, keys, auth, clock);
+  server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
+  KY_TRY(http.Bind());
+
+  auto addr = server::ParseListenAddress(config.server.listen);
+  std::string host = addr->first.find(':') != std::string::npos ? "[" + addr->first + "]" : addr->first;
+  Say("kycloud {} ({}) serving on http://{}:{}\n  database: {} (schema version {})\n", Version(),
+      GitCommit(), host, http.port(), db->Describe(), schema);
+  KY_LOG_EVENT(kInfo, "serving",
+               {{"listen", fmt::format("{}:{}", host, http.port())},
+                {"database", db->Describe()},
+                {"version", std::string(Version())}});
+
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != SIGUSR1) {
+      KY_LOG_INFO("received {}, finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      http.Stop();
+    }
+  });
+  Status served = http.Serve();
+  pthread_kill(signal_thread.native_handle(), SIGUSR1);  // wakes the signal thread if still waiting
+  signal_thread.join();
+  KY_LOG_INFO("stopped");
+  Say("kycloud stopped\n");
+  return served;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("serve", "Run the HTTP service (REST API, metrics, console)");
+  auto flags = std::make_shared<CommonFlags>();
+  auto listen = std::make_shared<std::string>();
+  auto level = std::make_shared<std::string>();
+  flags->AddTo(*cmd);
+  cmd->add_option("--listen", *listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any)");
+  cmd->add_option("--log-level", *level, "trace, debug, info, warn, error");
+  cmd->callback([flags, listen, level] {
+    auto config = flags->Resolve();
+    if (!config) Fail(config.error());
+    if (!listen->empty()) config->server.listen = *listen;
+    config->log.format = log::Format::kJson;  // the service logs JSON lines
+    if (!level->empty()) {
+      auto l = log::ParseLevel(*level);
+      if (!l) Fail(l.error());
+      config->log.level = *l;
+    }
+    log::Init(config->log);
+    Status st = Serve(std::move(*config));
+    if (!st.ok()) {
+      KY_LOG_ERROR("serve failed: {}", st.ToString());
+      Fail(st);
+    }
+  });
+}
+
+}  // namespace kycloud::app

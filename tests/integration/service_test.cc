@@ -1,0 +1,231 @@
+// The kycloud binary end to end: first start, graceful stop, CLI key management, start-up errors,
+// and kill -9 in the middle of a burst of writes on SQLite and PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "kycloud/base/random.h"
+#include "kycloud/storage/testing/test_database.h"
+#include "support/service.h"
+#include "support/subprocess.h"
+
+namespace kycloud::testing {
+namespace {
+
+using nlohmann::json;
+
+class ServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = storage::testing::MakeTempDir("kycloud-it");
+    std::string uri;
+    std::string schema_line;
+    if (GetParam() == "sqlite") {
+      uri = "sqlite:" + dir_ + "/var/kycloud.db";
+    } else {
+      auto pg = storage::testing::TestPostgresUri();
+      ASSERT_TRUE(pg.has_value()) << pg.error();
+      uri = *pg;
+      schema_line = "postgres_schema = \"it_" + RandomAlphanumeric(10) + "\"\n";
+    }
+    config_ = dir_ + "/kycloud.toml";
+    std::ofstream(config_) << "[storage]\nuri = \"" << uri << "\"\n"
+                           << schema_line << "[server]\naccess_log = false\n";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string dir_, config_;
+};
+
+httplib::Headers Bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+
+TEST_P(ServiceTest, FirstStartPrintsAdminKeyOnceAndStopsGracefully) {
+  std::string key;
+  {
+    Service s(dir_, config_);
+    ASSERT_TRUE(s.started());
+    key = s.bootstrap_key();
+    ASSERT_FALSE(key.empty()) << s.process().stdout_text();
+    auto c = s.Client();
+    EXPECT_EQ(c.Get("/healthz")->status, 200);
+    EXPECT_EQ(c.Get("/readyz")->status, 200);
+    auto r = c.Get("/v1/whoami", Bearer(key));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(json::parse(r->body)["role"], "admin");
+    s.process().Signal(SIGTERM);
+    EXPECT_EQ(s.process().Wait(std::chrono::seconds(30)), 0);
+    EXPECT_NE(s.process().stdout_text().find("kycloud stopped"), std::string::npos);
+    EXPECT_NE(s.process().stderr_text().find("received SIGTERM"), std::string::npos);
+    // Logs are JSON lines and never contain the key's secret.
+    EXPECT_EQ(s.process().stderr_text().find(key), std::string::npos);
+  }
+  Service again(dir_, config_);
+  ASSERT_TRUE(again.started());
+  EXPECT_TRUE(again.bootstrap_key().empty()) << "a second admin key was printed";
+  EXPECT_EQ(again.Client().Get("/v1/whoami", Bearer(key))->status, 200);
+}
+
+// Writers create API keys as fast as they can; the service is killed with SIGKILL mid-burst,
+// restarted, and every key whose creation was acknowledged (201) must be there. Three rounds.
+TEST_P(ServiceTest, KillNineLosesNoAcknowledgedWrite) {
+  std::string admin;
+  std::set<std::string> acknowledged;
+  std::mt19937 rng(std::random_device{}());
+  for (int round = 0; round < 3; ++round) {
+    auto service = std::make_unique<Service>(dir_, config_);
+    ASSERT_TRUE(service->started());
+    if (round == 0) admin = service->bootstrap_key();
+    ASSERT_FALSE(admin.empty());
+
+    // Everything acknowledged so far survived the previous kill.
+    auto listed = service->Client().Get("/v1/keys", Bearer(admin));
+    ASSERT_TRUE(listed);
+    ASSERT_EQ(listed->status, 200) << listed->body;
+    std::set<std::string> present;
+    json listed_json = json::parse(listed->body);
+    for (const auto& k : listed_json["keys"]) present.insert(k["id"]);
+    for (const auto& id : acknowledged) EXPECT_TRUE(present.count(id)) << "lost " << id;
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> acked_this_round{0};
+    std::mutex mu;
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 4; ++t) {
+      writers.emplace_back([&, t] {
+        auto c = service->Client();
+        for (int i = 0; !stop; ++i) {
+          std::string body = json{{"name", "w" + std::to_string(round) + "-" + std::to_string(t) +
+                                               "-" + std::to_string(i)},
+                                  {"role", "ingest"}}
+                                 .dump();
+          auto r = c.Post("/v1/keys", Bearer(admin), body, "application/json");
+          if (r && r->status == 201) {
+            std::lock_guard<std::mutex> lock(mu);
+            acknowledged.insert(json::parse(r->body)["id"].get<std::string>());
+            ++acked_this_round;
+          }  // else: the kill broke the connection; httplib reconnects on the next call
+        }
+      });
+    }
+    // Kill at a random moment once the burst is under way.
+    while (acked_this_round < 20) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 300)(rng)));
+    service->process().Signal(SIGKILL);
+    EXPECT_EQ(service->process().Wait(std::chrono::seconds(10)), 128 + SIGKILL);
+    stop = true;
+    for (auto& w : writers) w.join();
+    service.reset();
+  }
+  Service final_check(dir_, config_);
+  ASSERT_TRUE(final_check.started());
+  auto listed = final_check.Client().Get("/v1/keys", Bearer(admin));
+  ASSERT_TRUE(listed);
+  std::set<std::string> present;
+  json listed_json = json::parse(listed->body);
+  for (const auto& k : listed_json["keys"]) present.insert(k["id"]);
+  size_t lost = 0;
+  for (const auto& id : acknowledged) lost += present.count(id) ? 0 : 1;
+  EXPECT_EQ(lost, 0u) << "of " << acknowledged.size() << " acknowledged writes";
+  EXPECT_GE(acknowledged.size(), 60u);
+}
+
+TEST_P(ServiceTest, KeysCommandLine) {
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), KycloudBinary());
+    args.insert(args.end(), {"--config", config_});
+    return RunToCompletion(args, dir_);
+  };
+  auto created = run({"keys", "create", "--name", "nightly batch", "--role", "integrator"});
+  ASSERT_EQ(created.code, 0) << created.err;
+  std::string key = created.out.substr(0, created.out.find('\n'));
+  ASSERT_EQ(key.size(), 44u) << created.out;
+  std::string id = key.substr(0, 12);
+
+  auto listed = run({"keys", "list"});
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  EXPECT_NE(listed.out.find(id), std::string::npos);
+  EXPECT_NE(listed.out.find("nightly batch"), std::string::npos);
+  EXPECT_EQ(listed.out.find(key), std::string::npos);
+
+  auto as_json = run({"keys", "list", "--json"});
+  auto line = json::parse(as_json.out.substr(0, as_json.out.find('\n')));
+  EXPECT_EQ(line["id"], id);
+  EXPECT_TRUE(line["revoked_at"].is_null());
+
+  {
+    Service s(dir_, config_);
+    ASSERT_TRUE(s.started());
+    EXPECT_EQ(s.Client().Get("/v1/whoami", Bearer(key))->status, 200);
+  }
+  auto revoked = run({"keys", "revoke", id});
+  EXPECT_EQ(revoked.code, 0) << revoked.err;
+  auto again = run({"keys", "revoke", id});
+  EXPECT_NE(again.code, 0);
+  EXPECT_NE(again.err.find("already revoked"), std::string::npos) << again.err;
+  {
+    Service s(dir_, config_);
+    ASSERT_TRUE(s.started());
+    EXPECT_EQ(s.Client().Get("/v1/whoami", Bearer(key))->status, 401);
+  }
+  auto bad = run({"keys", "create", "--name", "x", "--role", "root"});
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.err.find("unknown role 'root'"), std::string::npos) << bad.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ServiceTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+TEST(ServiceStartupTest, ClearErrorsForBadConfiguration) {
+  std::string dir = storage::testing::MakeTempDir("kycloud-it");
+  std::ofstream(dir + "/bad.toml") << "[server]\nlisen = \"typo\"\n";
+  auto r = RunToCompletion({KycloudBinary(), "serve", "--config", dir + "/bad.toml"}, dir);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("unknown key 'server.lisen'"), std::string::npos) << r.err;
+
+  r = RunToCompletion({KycloudBinary(), "serve", "--db", "mysql://x"}, dir);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("unsupported database URI"), std::string::npos) << r.err;
+
+  r = RunToCompletion({KycloudBinary(), "serve", "--db", "postgresql://u:pw@127.0.0.1/x"}, dir);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("must not contain a password"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("pw@"), std::string::npos);
+
+  r = RunToCompletion({KycloudBinary(), "serve", "--config", dir + "/missing.toml"}, dir);
+  EXPECT_EQ(r.code, 1);
+
+  r = RunToCompletion({KycloudBinary(), "no-such-command"}, dir);
+  EXPECT_NE(r.code, 0);
+
+  // A port already in use.
+  std::ofstream(dir + "/ok.toml") << "[storage]\nuri = \"sqlite:" << dir << "/a.db\"\n";
+  Service first(dir, dir + "/ok.toml");
+  ASSERT_TRUE(first.started());
+  r = RunToCompletion({KycloudBinary(), "serve", "--db", "sqlite:" + dir + "/b.db", "--listen",
+                       "127.0.0.1:" + std::to_string(first.port())},
+                      dir);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("cannot listen"), std::string::npos) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ServiceStartupTest, VersionAndHelp) {
+  auto r = RunToCompletion({KycloudBinary(), "version", "--json"});
+  ASSERT_EQ(r.code, 0);
+  auto j = json::parse(r.out);
+  EXPECT_FALSE(j["version"].get<std::string>().empty());
+  EXPECT_FALSE(j["commit"].get<std::string>().empty());
+  r = RunToCompletion({KycloudBinary(), "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("serve"), std::string::npos);
+  EXPECT_NE(r.out.find("keys"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kycloud::testing

@@ -1,0 +1,45 @@
+#include "service.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace kycloud::testing {
+
+std::string KycloudBinary() {
+  const char* bin = std::getenv("KYCLOUD_BIN");
+  return bin ? bin : "kycloud";
+}
+
+Service::Service(const std::string& dir, const std::string& config_path) {
+  process_ = std::make_unique<Subprocess>(
+      std::vector<std::string>{KycloudBinary(), "serve", "--config", config_path, "--listen",
+                               "127.0.0.1:0"},
+      dir);
+  auto m = process_->WaitForStdout(R"(serving on http://127\.0\.0\.1:(\d+))",
+                                   std::chrono::seconds(60));
+  if (!m) {
+    ADD_FAILURE() << "kycloud serve did not start\nstdout:\n"
+                  << process_->stdout_text() << "\nstderr:\n"
+                  << process_->stderr_text();
+    return;
+  }
+  port_ = std::stoi((*m)[1].str());
+  if (auto key = process_->WaitForStdout(R"((kyc_[A-Za-z0-9]{40}))", std::chrono::milliseconds(0))) {
+    bootstrap_key_ = (*key)[1].str();
+  }
+}
+
+Service::~Service() {
+  process_->Signal(SIGTERM);
+  process_->Wait(std::chrono::seconds(30));
+}
+
+httplib::Client Service::Client() const {
+  httplib::Client c("127.0.0.1", port_);
+  c.set_connection_timeout(std::chrono::seconds(2));
+  c.set_read_timeout(std::chrono::seconds(10));
+  return c;
+}
+
+}  // namespace kycloud::testing
