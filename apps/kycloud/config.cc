@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "kycloud/storage/open_database.h"
 
@@ -29,8 +29,8 @@ class Reader {
     if (!t) return OkStatus();
     for (const auto& [key, node] : *t) {
       if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
-        return InvalidArgumentError(
-                   fmt::format("{}: unknown key '{}.{}'", Where(origin_, node), table_name, key.str()))
+        return InvalidArgumentError(fmt::format("{}: unknown key '{}.{}'", Where(origin_, node),
+                                                table_name, key.str()))
             .WithField(fmt::format("{}.{}", table_name, key.str()));
       }
     }
@@ -58,7 +58,8 @@ class Reader {
       auto v = node->is_integer() ? node->value<std::int64_t>() : std::nullopt;
       if (!v) return TypeError(*node, name, "an integer");
       if (*v < 0 || *v > static_cast<std::int64_t>(std::numeric_limits<int>::max())) {
-        return InvalidArgumentError(fmt::format("{}: '{}' is out of range", Where(origin_, *node), name))
+        return InvalidArgumentError(
+                   fmt::format("{}: '{}' is out of range", Where(origin_, *node), name))
             .WithField(name);
       }
       out = static_cast<T>(*v);
@@ -68,7 +69,8 @@ class Reader {
 
  private:
   Status TypeError(const toml::node& node, const std::string& name, std::string_view want) {
-    return InvalidArgumentError(fmt::format("{}: '{}' must be {}", Where(origin_, node), name, want))
+    return InvalidArgumentError(
+               fmt::format("{}: '{}' must be {}", Where(origin_, node), name, want))
         .WithField(name);
   }
   const toml::table& root_;
@@ -88,17 +90,18 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   for (const auto& [key, node] : root) {
     static const std::set<std::string> kTables = {"server", "auth", "storage", "log"};
     if (!kTables.contains(std::string(key.str())) || !node.is_table()) {
-      return Err(InvalidArgumentError(fmt::format(
-                     "{}: unknown section '{}' (expected [server], [auth], [storage], [log])",
-                     Where(origin, node), key.str()))
-                     .WithField(std::string(key.str())));
+      return Err(
+          InvalidArgumentError(
+              fmt::format("{}: unknown section '{}' (expected [server], [auth], [storage], [log])",
+                          Where(origin, node), key.str()))
+              .WithField(std::string(key.str())));
     }
   }
   Config c;
   Reader r(root, origin);
-  KY_TRY(r.Known("server", {"listen", "threads", "max_in_flight", "max_body_bytes",
-                            "read_timeout_ms", "write_timeout_ms", "keep_alive_timeout_ms",
-                            "request_timeout_ms", "access_log"}));
+  KY_TRY(r.Known(
+      "server", {"listen", "threads", "max_in_flight", "max_body_bytes", "read_timeout_ms",
+                 "write_timeout_ms", "keep_alive_timeout_ms", "request_timeout_ms", "access_log"}));
   KY_TRY(r.Get("server", "listen", c.server.listen));
   KY_TRY(r.Get("server", "threads", c.server.threads));
   KY_TRY(r.Get("server", "max_in_flight", c.server.max_in_flight));
@@ -165,8 +168,8 @@ Status ResolveSecrets(Config& config, const char* (*getenv_fn)(const char*)) {
     std::ifstream in(config.storage_password_file);
     std::string pw_line;
     if (!in || !std::getline(in, pw_line)) {
-      return NotFoundError(fmt::format("cannot read storage.password_file {}",
-                                       config.storage_password_file))
+      return NotFoundError(
+                 fmt::format("cannot read storage.password_file {}", config.storage_password_file))
           .WithField("storage.password_file");
     }
     config.storage.password = pw_line;

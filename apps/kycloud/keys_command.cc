@@ -39,8 +39,9 @@ void RegisterKeysCommand(CLI::App& app) {
     auto key = server::CreateApiKey(store, *name, *role, "cli", SystemClock::Default());
     if (!key) Fail(key.error());
     std::cout << key->plaintext << std::endl;
-    std::cerr << "created " << key->record.id << " (" << key->record.role << ", \"" << key->record.name
-              << "\"); the secret above is not stored and cannot be shown again" << std::endl;
+    std::cerr << "created " << key->record.id << " (" << key->record.role << ", \""
+              << key->record.name << "\"); the secret above is not stored and cannot be shown again"
+              << std::endl;
   });
 
   auto list_flags = std::make_shared<CommonFlags>();
@@ -53,20 +54,24 @@ void RegisterKeysCommand(CLI::App& app) {
     storage::SqlApiKeyStore store(*db);
     auto all = store.List();
     if (!all) Fail(all.error());
-    if (!*json) std::cout << fmt::format("{:<14} {:<11} {:<22} {:<22} {}\n", "ID", "ROLE", "CREATED", "REVOKED", "NAME");
+    if (!*json)
+      std::cout << fmt::format("{:<14} {:<11} {:<22} {:<22} {}\n", "ID", "ROLE", "CREATED",
+                               "REVOKED", "NAME");
     for (const auto& k : *all) {
       std::string revoked = k.revoked_at ? FormatRfc3339(*k.revoked_at) : "";
       if (*json) {
         std::string name_json;
         log::AppendJsonEscaped(name_json, k.name);
-        std::cout << fmt::format(
-            R"({{"id":"{}","name":"{}","role":"{}","created_at":"{}","created_by":"{}","revoked_at":{}}})",
-            k.id, name_json, k.role, FormatRfc3339(k.created_at), k.created_by,
-            revoked.empty() ? "null" : "\"" + revoked + "\"")
-                  << "\n";
+        std::cout
+            << fmt::format(
+                   R"({{"id":"{}","name":"{}","role":"{}","created_at":"{}","created_by":"{}","revoked_at":{}}})",
+                   k.id, name_json, k.role, FormatRfc3339(k.created_at), k.created_by,
+                   revoked.empty() ? "null" : "\"" + revoked + "\"")
+            << "\n";
       } else {
         std::cout << fmt::format("{:<14} {:<11} {:<22} {:<22} {}\n", k.id, k.role,
-                                 FormatRfc3339(k.created_at), revoked.empty() ? "-" : revoked, k.name);
+                                 FormatRfc3339(k.created_at), revoked.empty() ? "-" : revoked,
+                                 k.name);
       }
     }
   });

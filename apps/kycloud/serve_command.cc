@@ -55,13 +55,15 @@ Status Serve(Config config) {
   server::ApiKeyAuthenticator auth(keys, clock, config.auth);
   server::HttpMetrics metrics;
   server::Router router;
-  server::AddCoreRoutes(router, [&db] { return db->Ping(); }, metrics);
+  server::AddCoreRoutes(
+      router, [&db] { return db->Ping(); }, metrics);
   server::AddKeyRoutes(router, keys, auth, clock);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
   KY_TRY(http.Bind());
 
   auto addr = server::ParseListenAddress(config.server.listen);
-  std::string host = addr->first.find(':') != std::string::npos ? "[" + addr->first + "]" : addr->first;
+  std::string host =
+      addr->first.find(':') != std::string::npos ? "[" + addr->first + "]" : addr->first;
   Say("kycloud {} ({}) serving on http://{}:{}\n  database: {} (schema version {})\n", Version(),
       GitCommit(), host, http.port(), db->Describe(), schema);
   KY_LOG_EVENT(kInfo, "serving",
@@ -73,7 +75,8 @@ Status Serve(Config config) {
     int sig = 0;
     sigwait(&signals, &sig);
     if (sig != SIGUSR1) {
-      KY_LOG_INFO("received {}, finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      KY_LOG_INFO("received {}, finishing in-flight requests",
+                  sig == SIGTERM ? "SIGTERM" : "SIGINT");
       http.Stop();
     }
   });
@@ -93,7 +96,8 @@ void RegisterServeCommand(CLI::App& app) {
   auto listen = std::make_shared<std::string>();
   auto level = std::make_shared<std::string>();
   flags->AddTo(*cmd);
-  cmd->add_option("--listen", *listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any)");
+  cmd->add_option("--listen", *listen,
+                  "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any)");
   cmd->add_option("--log-level", *level, "trace, debug, info, warn, error");
   cmd->callback([flags, listen, level] {
     auto config = flags->Resolve();

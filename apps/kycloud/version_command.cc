@@ -14,8 +14,8 @@ void RegisterVersionCommand(CLI::App& app) {
     int schema = static_cast<int>(storage::SchemaMigrations().size());
     if (*json) {
       std::cout << fmt::format(
-          R"({{"version":"{}","commit":"{}","build_type":"{}","schema_version":{}}})", Version(),
-          GitCommit(), BuildType(), schema)
+                       R"({{"version":"{}","commit":"{}","build_type":"{}","schema_version":{}}})",
+                       Version(), GitCommit(), BuildType(), schema)
                 << std::endl;
     } else {
       std::cout << fmt::format("kycloud {}\ncommit {}\nbuild {}\nschema version {}\n", Version(),

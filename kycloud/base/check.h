@@ -29,10 +29,11 @@ struct Voidify {
 
 }  // namespace kycloud::check_internal
 
-#define KY_CHECK(condition)                                                   \
-  (condition) ? (void)0                                                       \
-              : ::kycloud::check_internal::Voidify() &                        \
-                    ::kycloud::check_internal::CheckFailure(__FILE__, __LINE__, #condition).stream()
+#define KY_CHECK(condition)                    \
+  (condition)                                  \
+      ? (void)0                                \
+      : ::kycloud::check_internal::Voidify() & \
+            ::kycloud::check_internal::CheckFailure(__FILE__, __LINE__, #condition).stream()
 
 #ifdef NDEBUG
 #define KY_DCHECK(condition) \

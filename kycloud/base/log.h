@@ -50,10 +50,10 @@ void AppendJsonEscaped(std::string& out, std::string_view text);
 
 }  // namespace kycloud::log
 
-#define KY_LOG_AT_(lvl, ...)                                                        \
-  do {                                                                              \
-    if (::kycloud::log::Enabled(lvl))                                               \
-      ::kycloud::log::Write(lvl, __FILE__, __LINE__, ::fmt::format(__VA_ARGS__));   \
+#define KY_LOG_AT_(lvl, ...)                                                      \
+  do {                                                                            \
+    if (::kycloud::log::Enabled(lvl))                                             \
+      ::kycloud::log::Write(lvl, __FILE__, __LINE__, ::fmt::format(__VA_ARGS__)); \
   } while (0)
 
 #define KY_LOG_DEBUG(...) KY_LOG_AT_(::kycloud::log::Level::kDebug, __VA_ARGS__)
@@ -62,9 +62,8 @@ void AppendJsonEscaped(std::string& out, std::string_view text);
 #define KY_LOG_ERROR(...) KY_LOG_AT_(::kycloud::log::Level::kError, __VA_ARGS__)
 
 // A structured event: a fixed message and key/value fields.
-#define KY_LOG_EVENT(lvl, message, ...)                                                     \
-  do {                                                                                      \
-    if (::kycloud::log::Enabled(::kycloud::log::Level::lvl))                                \
-      ::kycloud::log::Write(::kycloud::log::Level::lvl, __FILE__, __LINE__, message,        \
-                            __VA_ARGS__);                                                   \
+#define KY_LOG_EVENT(lvl, message, ...)                                                            \
+  do {                                                                                             \
+    if (::kycloud::log::Enabled(::kycloud::log::Level::lvl))                                       \
+      ::kycloud::log::Write(::kycloud::log::Level::lvl, __FILE__, __LINE__, message, __VA_ARGS__); \
   } while (0)

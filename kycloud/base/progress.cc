@@ -53,7 +53,8 @@ void ProgressReporter::Add(std::uint64_t n) {
   std::int64_t due = next_report_us_.load(std::memory_order_relaxed);
   if (now_us < due) return;
   auto interval = terminal_ ? options_.terminal_interval : options_.line_interval;
-  std::int64_t next = now_us + std::chrono::duration_cast<std::chrono::microseconds>(interval).count();
+  std::int64_t next =
+      now_us + std::chrono::duration_cast<std::chrono::microseconds>(interval).count();
   if (!next_report_us_.compare_exchange_strong(due, next)) return;  // another thread reports
   std::lock_guard<std::mutex> lock(write_mu_);
   if (finished_) return;

@@ -35,7 +35,9 @@ Status StatusOf(const Result<T>& r) {
 namespace result_internal {
 inline Status ToStatus(Status s) { return s; }
 template <typename T>
-Status ToStatus(const Result<T>& r) { return StatusOf(r); }
+Status ToStatus(const Result<T>& r) {
+  return StatusOf(r);
+}
 // Used by KY_ASSIGN_OR_RETURN so it works in functions returning Status or Result<U>.
 struct ErrorReturn {
   Status status;
@@ -56,16 +58,15 @@ struct ErrorReturn {
 // enclosing function (which returns Status or any Result<U>), else move-assigns the value to decl.
 #define KY_ASSIGN_OR_RETURN(lhs, expr) \
   KY_ASSIGN_OR_RETURN_IMPL_(KY_CONCAT_(ky_result_, __LINE__), lhs, expr)
-#define KY_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)                                   \
-  auto tmp = (expr);                                                                \
-  if (!tmp.has_value())                                                             \
-    return ::kycloud::result_internal::ErrorReturn{std::move(tmp).error()};         \
+#define KY_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)                                               \
+  auto tmp = (expr);                                                                            \
+  if (!tmp.has_value()) return ::kycloud::result_internal::ErrorReturn{std::move(tmp).error()}; \
   lhs = std::move(tmp).value()
 
 // KY_RETURN_IF_ERROR_R(expr): like KY_RETURN_IF_ERROR, usable in functions returning Result<U>.
-#define KY_TRY(expr)                                                                     \
-  do {                                                                                   \
-    ::kycloud::Status ky_try_status_ = ::kycloud::result_internal::ToStatus((expr));     \
-    if (!ky_try_status_.ok())                                                            \
-      return ::kycloud::result_internal::ErrorReturn{std::move(ky_try_status_)};         \
+#define KY_TRY(expr)                                                                 \
+  do {                                                                               \
+    ::kycloud::Status ky_try_status_ = ::kycloud::result_internal::ToStatus((expr)); \
+    if (!ky_try_status_.ok())                                                        \
+      return ::kycloud::result_internal::ErrorReturn{std::move(ky_try_status_)};     \
   } while (0)

@@ -54,7 +54,12 @@ TEST(ResultTest, MoveOnlyValues) {
 }
 
 TEST(ResultDeathTest, ErrWithOkStatusIsAProgrammerError) {
-  EXPECT_DEATH({ auto e = Err(OkStatus()); (void)e; }, "non-OK");
+  EXPECT_DEATH(
+      {
+        auto e = Err(OkStatus());
+        (void)e;
+      },
+      "non-OK");
 }
 
 }  // namespace

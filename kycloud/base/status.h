@@ -101,8 +101,8 @@ Status DeadlineExceededError(std::string message);
 }  // namespace kycloud
 
 // Returns early from the enclosing function if `expr` (a Status) is not OK.
-#define KY_RETURN_IF_ERROR(expr)                   \
-  do {                                             \
-    ::kycloud::Status ky_status_ = (expr);         \
-    if (!ky_status_.ok()) return ky_status_;       \
+#define KY_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::kycloud::Status ky_status_ = (expr);   \
+    if (!ky_status_.ok()) return ky_status_; \
   } while (0)

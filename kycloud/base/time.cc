@@ -47,7 +47,8 @@ Result<Timestamp> ParseRfc3339(std::string_view s) {
       s[7] != '-' || !ReadDigits(s, 8, 2, d)) {
     return bad("expected YYYY-MM-DD");
   }
-  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo), std::chrono::day(d)};
+  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo),
+                                  std::chrono::day(d)};
   if (!ymd.ok()) return bad("no such date");
   Timestamp t = std::chrono::sys_days(ymd);
   if (s.size() == 10) return t;

@@ -16,7 +16,9 @@ namespace kycloud {
 using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 
 inline std::int64_t ToUnixMicros(Timestamp t) { return t.time_since_epoch().count(); }
-inline Timestamp FromUnixMicros(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
+inline Timestamp FromUnixMicros(std::int64_t us) {
+  return Timestamp(std::chrono::microseconds(us));
+}
 
 // "YYYY-MM-DDTHH:MM:SS[.ffffff]Z"; the fraction is printed only when non-zero.
 std::string FormatRfc3339(Timestamp t);

@@ -22,7 +22,8 @@ TEST(ApiErrorTest, StatusMapping) {
 }
 
 TEST(ApiErrorTest, BodyShape) {
-  HttpResponse r = ErrorResponse(InvalidArgumentError("name is required").WithField("/name"), "rid1");
+  HttpResponse r =
+      ErrorResponse(InvalidArgumentError("name is required").WithField("/name"), "rid1");
   EXPECT_EQ(r.status, 422);
   auto j = nlohmann::json::parse(r.body);
   EXPECT_EQ(j["error"]["code"], "validation_failed");

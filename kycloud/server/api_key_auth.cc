@@ -29,14 +29,16 @@ Result<NewApiKey> GenerateApiKey(std::string_view name, std::string_view role,
   }
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) {
-      return Err(InvalidArgumentError("name must not contain control characters")
-                     .WithField("/name"));
+      return Err(
+          InvalidArgumentError("name must not contain control characters").WithField("/name"));
     }
   }
   if (!IsValidRole(role)) {
-    return Err(InvalidArgumentError(fmt::format(
-                   "unknown role '{}': one of admin, officer, auditor, integrator, ingest", role))
-                   .WithField("/role"));
+    return Err(
+        InvalidArgumentError(
+            fmt::format("unknown role '{}': one of admin, officer, auditor, integrator, ingest",
+                        role))
+            .WithField("/role"));
   }
   std::string secret = RandomAlphanumeric(kSecretChars);
   NewApiKey key;

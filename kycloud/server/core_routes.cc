@@ -15,18 +15,21 @@ void AddCoreRoutes(Router& router, std::function<Status()> ready_check, HttpMetr
              [check = std::move(ready_check)](const HttpRequest&,
                                               const RequestContext&) -> Result<HttpResponse> {
                Status st = check();
-               if (!st.ok()) return Err(UnavailableError("not ready: " + std::string(st.message())));
+               if (!st.ok())
+                 return Err(UnavailableError("not ready: " + std::string(st.message())));
                return HttpResponse::Json(200, R"({"status":"ready"})");
              });
   router.Add({.method = Method::kGet, .path = "/metrics", .authenticated = false, .limited = false},
              [&metrics](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
                return HttpResponse::Text(200, metrics.Render(), "text/plain; version=0.0.4");
              });
-  router.Add(
-      {.method = Method::kGet, .path = "/v1/openapi.json", .authenticated = false, .limited = false},
-      [](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
-        return HttpResponse::Json(200, std::string(OpenApiDocument()));
-      });
+  router.Add({.method = Method::kGet,
+              .path = "/v1/openapi.json",
+              .authenticated = false,
+              .limited = false},
+             [](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
+               return HttpResponse::Json(200, std::string(OpenApiDocument()));
+             });
   router.Add({.method = Method::kGet, .path = "/v1/whoami"},
              [](const HttpRequest&, const RequestContext& ctx) -> Result<HttpResponse> {
                const Principal& p = *ctx.principal;

@@ -23,8 +23,8 @@ class HttpServerTest : public ::testing::Test {
     options.listen = "127.0.0.1:0";
     options.access_log = false;
     Router router;
-    AddCoreRoutes(router, [this] { return ready_ ? OkStatus() : UnavailableError("db down"); },
-                  metrics_);
+    AddCoreRoutes(
+        router, [this] { return ready_ ? OkStatus() : UnavailableError("db down"); }, metrics_);
     AddKeyRoutes(router, store_, auth_, clock_);
     router.Add({.method = Method::kGet, .path = "/v1/test/slow"},
                [this](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
@@ -142,14 +142,16 @@ TEST_F(HttpServerTest, Validation422NamesTheField) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 422);
   EXPECT_EQ(Body(r)["error"]["field"], "/name");
-  r = client_->Post("/v1/keys", Auth(admin_), R"({"name": "x", "role": "root"})", "application/json");
+  r = client_->Post("/v1/keys", Auth(admin_), R"({"name": "x", "role": "root"})",
+                    "application/json");
   EXPECT_EQ(r->status, 422);
   EXPECT_EQ(Body(r)["error"]["field"], "/role");
   r = client_->Post("/v1/keys", Auth(admin_), R"({"name": "x", "role": "admin", "rol": 1})",
                     "application/json");
   EXPECT_EQ(r->status, 422);
   EXPECT_EQ(Body(r)["error"]["field"], "/rol");
-  r = client_->Post("/v1/keys", Auth(admin_), R"({"name": 5, "role": "admin"})", "application/json");
+  r = client_->Post("/v1/keys", Auth(admin_), R"({"name": 5, "role": "admin"})",
+                    "application/json");
   EXPECT_EQ(r->status, 422);
   EXPECT_EQ(Body(r)["error"]["field"], "/name");
 }
@@ -207,8 +209,9 @@ TEST_F(HttpServerTest, ConcurrencyLimit429ButHealthStillAnswers) {
   release_.set_value();
   EXPECT_EQ(slow.get()->status, 200);
   EXPECT_EQ(client_->Get("/v1/whoami", Auth(admin_))->status, 200);
-  EXPECT_NE(client_->Get("/metrics")->body.find("kycloud_http_rejected_total{reason=\"concurrency\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      client_->Get("/metrics")->body.find("kycloud_http_rejected_total{reason=\"concurrency\"} 1"),
+      std::string::npos);
 }
 
 TEST_F(HttpServerTest, InternalErrors500HideDetailsAndCatchExceptions) {
@@ -276,14 +279,17 @@ TEST_F(HttpServerTest, KeyLifecycle) {
 
 TEST_F(HttpServerTest, RequestIdEchoedAndMetricsCounted) {
   Start();
-  auto r = client_->Get("/v1/whoami", {{"Authorization", "Bearer " + admin_}, {"X-Request-Id", "abc-123"}});
+  auto r = client_->Get("/v1/whoami",
+                        {{"Authorization", "Bearer " + admin_}, {"X-Request-Id", "abc-123"}});
   EXPECT_EQ(r->get_header_value("X-Request-Id"), "abc-123");
   r = client_->Get("/v1/whoami", {{"X-Request-Id", "bad id with spaces"}});
   EXPECT_NE(r->get_header_value("X-Request-Id"), "bad id with spaces");
   EXPECT_EQ(Body(r)["error"]["request_id"], r->get_header_value("X-Request-Id"));
   std::string m = client_->Get("/metrics")->body;
-  EXPECT_NE(m.find("kycloud_http_requests_total{method=\"GET\",route=\"/v1/whoami\",code=\"200\"} 1"),
-            std::string::npos) << m;
+  EXPECT_NE(
+      m.find("kycloud_http_requests_total{method=\"GET\",route=\"/v1/whoami\",code=\"200\"} 1"),
+      std::string::npos)
+      << m;
   EXPECT_NE(m.find("route=\"/v1/whoami\",code=\"401\"} 1"), std::string::npos);
 }
 

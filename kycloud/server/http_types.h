@@ -20,10 +20,10 @@ std::optional<Method> ParseMethod(std::string_view s);  // nullopt for others (H
 
 struct HttpRequest {
   Method method = Method::kGet;
-  std::string path;                                    // without the query string
-  std::map<std::string, std::string> path_params;      // from "{name}" segments of the route
-  std::multimap<std::string, std::string> query;       // decoded query parameters
-  std::multimap<std::string, std::string> headers;     // names lower-cased
+  std::string path;                                 // without the query string
+  std::map<std::string, std::string> path_params;   // from "{name}" segments of the route
+  std::multimap<std::string, std::string> query;    // decoded query parameters
+  std::multimap<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string remote_addr;
 
@@ -56,7 +56,7 @@ struct Principal {
 
 struct RequestContext {
   std::string request_id;
-  std::optional<Principal> principal;  // set on authenticated routes
+  std::optional<Principal> principal;              // set on authenticated routes
   std::chrono::steady_clock::time_point deadline;  // long handlers should stop past this
 };
 

@@ -15,15 +15,19 @@ Status CheckDepth(std::string_view body) {
   for (size_t i = 0; i < body.size(); ++i) {
     char c = body[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
+    if (c == '"')
+      in_string = true;
     else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth) {
-        return InvalidArgumentError(fmt::format(
-                   "malformed JSON: nesting deeper than {} levels at byte {}", kMaxJsonDepth, i))
+        return InvalidArgumentError(
+                   fmt::format("malformed JSON: nesting deeper than {} levels at byte {}",
+                               kMaxJsonDepth, i))
             .WithReason("malformed_json");
       }
     } else if (c == ']' || c == '}') {
@@ -37,9 +41,12 @@ std::string Pointer(std::string_view prefix, std::string_view key) {
   std::string out(prefix);
   out += '/';
   for (char c : key) {  // RFC 6901 escaping
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -89,13 +96,13 @@ Result<std::string> RequiredString(const nlohmann::json& obj, std::string_view k
                                    std::string_view prefix) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) {
-    return Err(InvalidArgumentError(fmt::format("'{}' is required", key))
-                   .WithField(Pointer(prefix, key)));
+    return Err(
+        InvalidArgumentError(fmt::format("'{}' is required", key)).WithField(Pointer(prefix, key)));
   }
   if (!it->is_string()) {
-    return Err(InvalidArgumentError(fmt::format("'{}' must be a string, got {}", key,
-                                                it->type_name()))
-                   .WithField(Pointer(prefix, key)));
+    return Err(
+        InvalidArgumentError(fmt::format("'{}' must be a string, got {}", key, it->type_name()))
+            .WithField(Pointer(prefix, key)));
   }
   return it->get<std::string>();
 }
@@ -105,9 +112,9 @@ Result<std::optional<std::string>> OptionalString(const nlohmann::json& obj, std
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::optional<std::string>();
   if (!it->is_string()) {
-    return Err(InvalidArgumentError(fmt::format("'{}' must be a string, got {}", key,
-                                                it->type_name()))
-                   .WithField(Pointer(prefix, key)));
+    return Err(
+        InvalidArgumentError(fmt::format("'{}' must be a string, got {}", key, it->type_name()))
+            .WithField(Pointer(prefix, key)));
   }
   return std::optional<std::string>(it->get<std::string>());
 }

@@ -24,20 +24,21 @@ nlohmann::json KeyJson(const storage::ApiKeyRecord& k) {
 void AddKeyRoutes(Router& router, storage::ApiKeyStore& store, ApiKeyAuthenticator& auth,
                   const Clock& clock) {
   const std::vector<std::string> admin = {"admin"};
-  router.Add({.method = Method::kPost, .path = "/v1/keys", .roles = admin},
-             [&store, &clock](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
-               KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
-               KY_TRY(CheckKnownFields(body, {"name", "role"}));
-               KY_ASSIGN_OR_RETURN(std::string name, RequiredString(body, "name"));
-               KY_ASSIGN_OR_RETURN(std::string role, RequiredString(body, "role"));
-               KY_ASSIGN_OR_RETURN(NewApiKey key,
-                                   CreateApiKey(store, name, role, ctx.principal->key_id, clock));
-               nlohmann::json out = KeyJson(key.record);
-               out["key"] = key.plaintext;
-               HttpResponse res = HttpResponse::Json(201, DumpJson(out));
-               res.headers.emplace_back("Location", "/v1/keys/" + key.record.id);
-               return res;
-             });
+  router.Add(
+      {.method = Method::kPost, .path = "/v1/keys", .roles = admin},
+      [&store, &clock](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
+        KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
+        KY_TRY(CheckKnownFields(body, {"name", "role"}));
+        KY_ASSIGN_OR_RETURN(std::string name, RequiredString(body, "name"));
+        KY_ASSIGN_OR_RETURN(std::string role, RequiredString(body, "role"));
+        KY_ASSIGN_OR_RETURN(NewApiKey key,
+                            CreateApiKey(store, name, role, ctx.principal->key_id, clock));
+        nlohmann::json out = KeyJson(key.record);
+        out["key"] = key.plaintext;
+        HttpResponse res = HttpResponse::Json(201, DumpJson(out));
+        res.headers.emplace_back("Location", "/v1/keys/" + key.record.id);
+        return res;
+      });
   router.Add({.method = Method::kGet, .path = "/v1/keys", .roles = admin},
              [&store](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
                KY_ASSIGN_OR_RETURN(auto keys, store.List());
@@ -58,11 +59,14 @@ void AddKeyRoutes(Router& router, storage::ApiKeyStore& store, ApiKeyAuthenticat
              });
   router.Add(
       {.method = Method::kDelete, .path = "/v1/keys/{id}", .roles = admin},
-      [&store, &auth, &clock](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+      [&store, &auth, &clock](const HttpRequest& req,
+                              const RequestContext&) -> Result<HttpResponse> {
         const std::string& id = req.path_params.at("id");
         KY_ASSIGN_OR_RETURN(auto keys, store.List());
-        auto target = std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return k.id == id; });
-        if (target == keys.end()) return Err(NotFoundError(fmt::format("no API key with id '{}'", id)));
+        auto target =
+            std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return k.id == id; });
+        if (target == keys.end())
+          return Err(NotFoundError(fmt::format("no API key with id '{}'", id)));
         if (target->role == "admin" && target->active()) {
           auto admins = std::count_if(keys.begin(), keys.end(), [](const auto& k) {
             return k.role == "admin" && k.active();

@@ -66,8 +66,9 @@ std::string HttpMetrics::Render() const {
     for (int code = 100; code < 600; ++code) {
       auto n = s.by_status[code].load(std::memory_order_relaxed);
       if (n == 0) continue;
-      out += fmt::format("kycloud_http_requests_total{{method=\"{}\",route=\"{}\",code=\"{}\"}} {}\n",
-                         m, r, code, n);
+      out +=
+          fmt::format("kycloud_http_requests_total{{method=\"{}\",route=\"{}\",code=\"{}\"}} {}\n",
+                      m, r, code, n);
     }
   });
   out += "# HELP kycloud_http_request_duration_seconds Time from request read to response ready.\n";
@@ -78,13 +79,16 @@ std::string HttpMetrics::Render() const {
       cumulative += s.buckets[b].load(std::memory_order_relaxed);
       std::string le = b < kBuckets.size() ? fmt::format("{}", kBuckets[b]) : "+Inf";
       out += fmt::format(
-          "kycloud_http_request_duration_seconds_bucket{{method=\"{}\",route=\"{}\",le=\"{}\"}} {}\n",
+          "kycloud_http_request_duration_seconds_bucket{{method=\"{}\",route=\"{}\",le=\"{}\"}} "
+          "{}\n",
           m, r, le, cumulative);
     }
-    out += fmt::format("kycloud_http_request_duration_seconds_sum{{method=\"{}\",route=\"{}\"}} {}\n",
-                       m, r, static_cast<double>(s.sum_ns.load()) / 1e9);
-    out += fmt::format("kycloud_http_request_duration_seconds_count{{method=\"{}\",route=\"{}\"}} {}\n",
-                       m, r, s.count.load());
+    out +=
+        fmt::format("kycloud_http_request_duration_seconds_sum{{method=\"{}\",route=\"{}\"}} {}\n",
+                    m, r, static_cast<double>(s.sum_ns.load()) / 1e9);
+    out += fmt::format(
+        "kycloud_http_request_duration_seconds_count{{method=\"{}\",route=\"{}\"}} {}\n", m, r,
+        s.count.load());
   });
   out += "# HELP kycloud_http_requests_in_flight Requests being handled now.\n";
   out += "# TYPE kycloud_http_requests_in_flight gauge\n";
@@ -95,7 +99,8 @@ std::string HttpMetrics::Render() const {
                      rejected_concurrency_.load());
   out += "# HELP kycloud_build_info Version and commit of this binary.\n";
   out += "# TYPE kycloud_build_info gauge\n";
-  out += fmt::format("kycloud_build_info{{version=\"{}\",commit=\"{}\"}} 1\n", Version(), GitCommit());
+  out +=
+      fmt::format("kycloud_build_info{{version=\"{}\",commit=\"{}\"}} 1\n", Version(), GitCommit());
   out += "# HELP process_resident_memory_bytes Resident memory size in bytes.\n";
   out += "# TYPE process_resident_memory_bytes gauge\n";
   out += fmt::format("process_resident_memory_bytes {}\n", ResidentBytes());

@@ -22,9 +22,8 @@ namespace kycloud::server {
 class HttpMetrics {
  public:
   // Upper bounds of the latency buckets, in seconds.
-  static constexpr std::array<double, 14> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                      0.005,  0.01,    0.025,  0.05,  0.1,
-                                                      0.25,   0.5,     1.0,    5.0};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0};
 
   // Registers a route so that it is listed (with zero counts) before it is first called.
   void AddRoute(std::string_view method, std::string_view route);

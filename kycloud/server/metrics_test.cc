@@ -15,8 +15,10 @@ TEST(HttpMetricsTest, CountsAndHistogram) {
   m.Record("GET", "unmatched", 404, 0.00001);
   m.RejectedForConcurrency();
   std::string text = m.Render();
-  EXPECT_NE(text.find("kycloud_http_requests_total{method=\"GET\",route=\"/v1/whoami\",code=\"200\"} 2"),
-            std::string::npos) << text;
+  EXPECT_NE(
+      text.find("kycloud_http_requests_total{method=\"GET\",route=\"/v1/whoami\",code=\"200\"} 2"),
+      std::string::npos)
+      << text;
   EXPECT_NE(text.find("code=\"401\"} 1"), std::string::npos);
   EXPECT_NE(text.find("route=\"unmatched\",code=\"404\"} 1"), std::string::npos);
   // Cumulative buckets: 0.0001 holds 1, 0.0005 holds 2, 0.0025 holds 3, +Inf 3.
@@ -24,8 +26,10 @@ TEST(HttpMetricsTest, CountsAndHistogram) {
   EXPECT_NE(text.find("route=\"/v1/whoami\",le=\"0.0005\"} 2"), std::string::npos);
   EXPECT_NE(text.find("route=\"/v1/whoami\",le=\"0.0025\"} 3"), std::string::npos);
   EXPECT_NE(text.find("route=\"/v1/whoami\",le=\"+Inf\"} 3"), std::string::npos);
-  EXPECT_NE(text.find("kycloud_http_request_duration_seconds_count{method=\"POST\",route=\"/v1/keys\"} 0"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find(
+          "kycloud_http_request_duration_seconds_count{method=\"POST\",route=\"/v1/keys\"} 0"),
+      std::string::npos);
   EXPECT_NE(text.find("kycloud_http_rejected_total{reason=\"concurrency\"} 1"), std::string::npos);
   EXPECT_NE(text.find("process_resident_memory_bytes "), std::string::npos);
   EXPECT_EQ(text.find("process_resident_memory_bytes 0\n"), std::string::npos);

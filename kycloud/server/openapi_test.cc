@@ -26,7 +26,8 @@ Router ServiceRouter() {
   static ApiKeyAuthenticator auth(store, SystemClock::Default());
   static HttpMetrics metrics;
   Router router;
-  AddCoreRoutes(router, [] { return OkStatus(); }, metrics);
+  AddCoreRoutes(
+      router, [] { return OkStatus(); }, metrics);
   AddKeyRoutes(router, store, auth, SystemClock::Default());
   return router;
 }

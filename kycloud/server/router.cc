@@ -48,8 +48,10 @@ Router::Match Router::Find(Method method, std::string_view path) const {
     for (size_t i = 0; i < parts.size() && ok; ++i) {
       const std::string& seg = r.segments[i];
       if (IsParam(seg)) {
-        if (parts[i].empty()) ok = false;
-        else params.emplace(seg.substr(1, seg.size() - 2), std::string(parts[i]));
+        if (parts[i].empty())
+          ok = false;
+        else
+          params.emplace(seg.substr(1, seg.size() - 2), std::string(parts[i]));
       } else {
         ok = seg == parts[i];
       }

@@ -40,9 +40,9 @@ class Router {
   void Add(RouteSpec spec, Handler handler);
 
   struct Match {
-    const Route* route = nullptr;             // null when nothing matched
+    const Route* route = nullptr;  // null when nothing matched
     std::map<std::string, std::string> params;
-    std::vector<Method> allowed;              // when the path matched but the method did not
+    std::vector<Method> allowed;  // when the path matched but the method did not
   };
   Match Find(Method method, std::string_view path) const;
 

@@ -20,7 +20,7 @@ struct ApiKeyRecord {
   std::string role;         // admin, officer, auditor, integrator, ingest
   std::string secret_hash;  // lower-case hex SHA-256 of the whole key
   Timestamp created_at;
-  std::string created_by;   // id of the key that created it, or "bootstrap" / "cli"
+  std::string created_by;  // id of the key that created it, or "bootstrap" / "cli"
   std::optional<Timestamp> revoked_at;
 
   bool active() const { return !revoked_at.has_value(); }

@@ -11,8 +11,8 @@ namespace kycloud::storage {
 namespace {
 
 ApiKeyRecord Key(std::string id, std::string hash, int64_t created_s = 100) {
-  return ApiKeyRecord{id, "name-" + id, "officer", hash,
-                      FromUnixMicros(created_s * 1'000'000), "cli", std::nullopt};
+  return ApiKeyRecord{id,    "name-" + id, "officer", hash, FromUnixMicros(created_s * 1'000'000),
+                      "cli", std::nullopt};
 }
 
 class ApiKeyStoreTest : public ::testing::TestWithParam<std::string> {
@@ -77,7 +77,8 @@ TEST_P(ApiKeyStoreTest, BootstrapKeyOnlyOnceEvenConcurrently) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&, i] {
-      auto r = store_->InsertBootstrapKey(Key("kyc_boot" + std::to_string(i), "hb" + std::to_string(i)));
+      auto r =
+          store_->InsertBootstrapKey(Key("kyc_boot" + std::to_string(i), "hb" + std::to_string(i)));
       if (r.has_value() && *r) ++inserted;
     });
   }

@@ -2,9 +2,7 @@
 
 namespace kycloud::storage {
 
-std::string_view DialectName(Dialect d) {
-  return d == Dialect::kSqlite ? "sqlite" : "postgresql";
-}
+std::string_view DialectName(Dialect d) { return d == Dialect::kSqlite ? "sqlite" : "postgresql"; }
 
 Result<std::int64_t> ExecuteOnce(Database& db, std::string_view sql, const Params& params) {
   std::int64_t changed = 0;

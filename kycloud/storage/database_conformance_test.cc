@@ -121,12 +121,15 @@ TEST_P(DatabaseConformanceTest, ExecuteReportsChangedRows) {
   ASSERT_TRUE(n.has_value()) << n.error();
   EXPECT_EQ(*n, 3);
   std::vector<int64_t> deleted;
-  ASSERT_TRUE(db().Transact(TxMode::kWrite, [&](Session& s) -> Status {
-                    KY_ASSIGN_OR_RETURN(Rows r,
-                                        s.Query("DELETE FROM items WHERE id >= ? RETURNING id", {3}));
-                    for (const Row& row : r.rows) deleted.push_back(row[0].AsInt());
-                    return OkStatus();
-                  }).ok());
+  ASSERT_TRUE(db().Transact(TxMode::kWrite,
+                            [&](Session& s) -> Status {
+                              KY_ASSIGN_OR_RETURN(
+                                  Rows r,
+                                  s.Query("DELETE FROM items WHERE id >= ? RETURNING id", {3}));
+                              for (const Row& row : r.rows) deleted.push_back(row[0].AsInt());
+                              return OkStatus();
+                            })
+                  .ok());
   std::sort(deleted.begin(), deleted.end());
   EXPECT_EQ(deleted, (std::vector<int64_t>{3, 4}));
 }

@@ -53,20 +53,19 @@ Status Migrate(Database& db, std::span<const Migration> migrations) {
       KY_TRY(s.Query("SELECT pg_advisory_xact_lock(7243117001)"));
     }
     KY_TRY(s.Execute(kCreateVersionTable));
-    KY_ASSIGN_OR_RETURN(Rows applied,
-                        s.Query("SELECT version, checksum FROM schema_migrations ORDER BY version"));
+    KY_ASSIGN_OR_RETURN(
+        Rows applied, s.Query("SELECT version, checksum FROM schema_migrations ORDER BY version"));
     for (const Row& row : applied.rows) {
       std::int64_t v = row[0].AsInt();
       if (v < 1 || v > static_cast<std::int64_t>(migrations.size())) {
         return FailedPreconditionError(fmt::format(
-            "database schema version {} is newer than this kycloud knows ({}); upgrade kycloud",
-            v, migrations.size()));
+            "database schema version {} is newer than this kycloud knows ({}); upgrade kycloud", v,
+            migrations.size()));
       }
       const Migration& m = migrations[v - 1];
       if (row[1].AsText() != Sha256Hex(m.sql)) {
-        return FailedPreconditionError(
-            fmt::format("migration {} ({}) differs from the one applied to this database", v,
-                        m.name));
+        return FailedPreconditionError(fmt::format(
+            "migration {} ({}) differs from the one applied to this database", v, m.name));
       }
     }
     for (size_t i = applied.size(); i < migrations.size(); ++i) {

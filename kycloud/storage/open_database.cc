@@ -21,9 +21,10 @@ Result<std::unique_ptr<Database>> OpenDatabaseWithoutMigrating(const StorageOpti
   if (uri.starts_with("postgresql://") || uri.starts_with("postgres://")) {
     return PostgresDatabase::Open(options);
   }
-  return Err(InvalidArgumentError(fmt::format(
-                 "unsupported database URI '{}': use sqlite:PATH or postgresql://...", uri))
-                 .WithField("storage.uri"));
+  return Err(
+      InvalidArgumentError(
+          fmt::format("unsupported database URI '{}': use sqlite:PATH or postgresql://...", uri))
+          .WithField("storage.uri"));
 }
 
 Result<std::unique_ptr<Database>> OpenDatabase(const StorageOptions& options) {

@@ -24,13 +24,18 @@ ApiKeyRecord FromRow(const Row& r) {
 Params ToParams(const ApiKeyRecord& k) {
   std::optional<long long> revoked;
   if (k.revoked_at) revoked = ToUnixMicros(*k.revoked_at);
-  return {k.id,       k.name, k.role, k.secret_hash, static_cast<long long>(ToUnixMicros(k.created_at)),
-          k.created_by, revoked};
+  return {k.id,
+          k.name,
+          k.role,
+          k.secret_hash,
+          static_cast<long long>(ToUnixMicros(k.created_at)),
+          k.created_by,
+          revoked};
 }
 
 Status InsertIn(Session& s, const ApiKeyRecord& key) {
-  return StatusOf(s.Execute(fmt::format("INSERT INTO api_keys ({}) VALUES (?,?,?,?,?,?,?)", kColumns),
-                            ToParams(key)));
+  return StatusOf(s.Execute(
+      fmt::format("INSERT INTO api_keys ({}) VALUES (?,?,?,?,?,?,?)", kColumns), ToParams(key)));
 }
 
 }  // namespace
@@ -54,8 +59,9 @@ Result<bool> SqlApiKeyStore::InsertBootstrapKey(const ApiKeyRecord& key) {
 
 Result<ApiKeyRecord> SqlApiKeyStore::FindOne(std::string_view column, std::string_view value) {
   KY_ASSIGN_OR_RETURN(
-      Rows rows, QueryOnce(db_, fmt::format("SELECT {} FROM api_keys WHERE {} = ?", kColumns, column),
-                           {value}));
+      Rows rows,
+      QueryOnce(db_, fmt::format("SELECT {} FROM api_keys WHERE {} = ?", kColumns, column),
+                {value}));
   if (rows.empty()) return Err(NotFoundError("no such API key"));
   return FromRow(rows[0]);
 }

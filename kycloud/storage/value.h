@@ -21,14 +21,14 @@ class Value {
 
   Value() = default;
   Value(std::nullptr_t) {}  // NOLINT: implicit conversions make parameter lists readable
-  Value(int v) : type_(Type::kInt), int_(v) {}                  // NOLINT
-  Value(long v) : type_(Type::kInt), int_(v) {}                 // NOLINT
-  Value(long long v) : type_(Type::kInt), int_(v) {}            // NOLINT
-  Value(unsigned v) : type_(Type::kInt), int_(v) {}             // NOLINT
-  Value(double v) : type_(Type::kReal), real_(v) {}             // NOLINT
-  Value(std::string v) : type_(Type::kText), text_(std::move(v)) {}     // NOLINT
-  Value(std::string_view v) : type_(Type::kText), text_(v) {}            // NOLINT
-  Value(const char* v) : type_(Type::kText), text_(v) {}                 // NOLINT
+  Value(int v) : type_(Type::kInt), int_(v) {}                       // NOLINT
+  Value(long v) : type_(Type::kInt), int_(v) {}                      // NOLINT
+  Value(long long v) : type_(Type::kInt), int_(v) {}                 // NOLINT
+  Value(unsigned v) : type_(Type::kInt), int_(v) {}                  // NOLINT
+  Value(double v) : type_(Type::kReal), real_(v) {}                  // NOLINT
+  Value(std::string v) : type_(Type::kText), text_(std::move(v)) {}  // NOLINT
+  Value(std::string_view v) : type_(Type::kText), text_(v) {}        // NOLINT
+  Value(const char* v) : type_(Type::kText), text_(v) {}             // NOLINT
   template <typename T>
   Value(const std::optional<T>& v) {  // NOLINT: nullopt becomes NULL
     if (v.has_value()) *this = Value(*v);
@@ -69,10 +69,14 @@ class Value {
   friend bool operator==(const Value& a, const Value& b) {
     if (a.type_ != b.type_) return false;
     switch (a.type_) {
-      case Type::kNull: return true;
-      case Type::kInt: return a.int_ == b.int_;
-      case Type::kReal: return a.real_ == b.real_;
-      default: return a.text_ == b.text_;
+      case Type::kNull:
+        return true;
+      case Type::kInt:
+        return a.int_ == b.int_;
+      case Type::kReal:
+        return a.real_ == b.real_;
+      default:
+        return a.text_ == b.text_;
     }
   }
 

@@ -100,10 +100,10 @@ TEST_P(ServiceTest, KillNineLosesNoAcknowledgedWrite) {
       writers.emplace_back([&, t] {
         auto c = service->Client();
         for (int i = 0; !stop; ++i) {
-          std::string body = json{{"name", "w" + std::to_string(round) + "-" + std::to_string(t) +
-                                               "-" + std::to_string(i)},
-                                  {"role", "ingest"}}
-                                 .dump();
+          std::string body = json{
+              {"name",
+               "w" + std::to_string(round) + "-" + std::to_string(t) + "-" + std::to_string(i)},
+              {"role", "ingest"}}.dump();
           auto r = c.Post("/v1/keys", Bearer(admin), body, "application/json");
           if (r && r->status == 201) {
             std::lock_guard<std::mutex> lock(mu);
@@ -115,7 +115,8 @@ TEST_P(ServiceTest, KillNineLosesNoAcknowledgedWrite) {
     }
     // Kill at a random moment once the burst is under way.
     while (acked_this_round < 20) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 300)(rng)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 300)(rng)));
     service->process().Signal(SIGKILL);
     EXPECT_EQ(service->process().Wait(std::chrono::seconds(10)), 128 + SIGKILL);
     stop = true;

@@ -12,12 +12,12 @@ std::string KycloudBinary() {
 }
 
 Service::Service(const std::string& dir, const std::string& config_path) {
-  process_ = std::make_unique<Subprocess>(
-      std::vector<std::string>{KycloudBinary(), "serve", "--config", config_path, "--listen",
-                               "127.0.0.1:0"},
-      dir);
-  auto m = process_->WaitForStdout(R"(serving on http://127\.0\.0\.1:(\d+))",
-                                   std::chrono::seconds(60));
+  process_ =
+      std::make_unique<Subprocess>(std::vector<std::string>{KycloudBinary(), "serve", "--config",
+                                                            config_path, "--listen", "127.0.0.1:0"},
+                                   dir);
+  auto m =
+      process_->WaitForStdout(R"(serving on http://127\.0\.0\.1:(\d+))", std::chrono::seconds(60));
   if (!m) {
     ADD_FAILURE() << "kycloud serve did not start\nstdout:\n"
                   << process_->stdout_text() << "\nstderr:\n"
@@ -25,7 +25,8 @@ Service::Service(const std::string& dir, const std::string& config_path) {
     return;
   }
   port_ = std::stoi((*m)[1].str());
-  if (auto key = process_->WaitForStdout(R"((kyc_[A-Za-z0-9]{40}))", std::chrono::milliseconds(0))) {
+  if (auto key =
+          process_->WaitForStdout(R"((kyc_[A-Za-z0-9]{40}))", std::chrono::milliseconds(0))) {
     bootstrap_key_ = (*key)[1].str();
   }
 }

@@ -77,8 +77,9 @@ std::optional<std::smatch> Subprocess::WaitForStdout(const std::string& pattern,
   static thread_local std::string snapshot;  // the match refers into it
   while (true) {
     siginfo_t info{};
-    bool exited = status_.has_value() ||
-                  (waitid(P_PID, pid_, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_);
+    bool exited =
+        status_.has_value() ||
+        (waitid(P_PID, pid_, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_);
     {
       std::lock_guard<std::mutex> lock(mu_);
       snapshot = out_;

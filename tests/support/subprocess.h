@@ -10,10 +10,10 @@
 #include <chrono>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <optional>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace kycloud::testing {

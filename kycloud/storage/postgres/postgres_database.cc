@@ -149,10 +149,18 @@ class PostgresConnection final : public Session {
     for (size_t i = 0; i < params.size(); ++i) {
       const Value& v = params[i];
       switch (v.type()) {
-        case Value::Type::kNull: values[i] = nullptr; continue;
-        case Value::Type::kInt: storage[i] = std::to_string(v.AsInt()); break;
-        case Value::Type::kReal: storage[i] = fmt::format("{}", v.AsReal()); break;
-        case Value::Type::kText: storage[i] = v.AsText(); break;
+        case Value::Type::kNull:
+          values[i] = nullptr;
+          continue;
+        case Value::Type::kInt:
+          storage[i] = std::to_string(v.AsInt());
+          break;
+        case Value::Type::kReal:
+          storage[i] = fmt::format("{}", v.AsReal());
+          break;
+        case Value::Type::kText:
+          storage[i] = v.AsText();
+          break;
         case Value::Type::kBlob:
           storage[i] = v.AsBlob();
           formats[i] = 1;
@@ -235,12 +243,11 @@ Result<std::unique_ptr<Database>> PostgresDatabase::Open(const StorageOptions& o
           fmt::format("cannot connect to {}: {}", db->described_uri_, conn->LastError())));
     }
     std::string setup = fmt::format(
-        "SET lock_timeout = {}; SET client_min_messages = warning; SET TIME ZONE 'UTC';",
+        "SET client_min_messages = warning; SET lock_timeout = {}; SET TIME ZONE 'UTC';",
         options.busy_timeout_ms);
     if (!schema.empty()) {
-      setup = fmt::format("CREATE SCHEMA IF NOT EXISTS \"{0}\"; SET search_path TO \"{0}\"; ",
-                          schema) +
-              setup;
+      setup +=
+          fmt::format(" CREATE SCHEMA IF NOT EXISTS \"{0}\"; SET search_path TO \"{0}\";", schema);
     }
     if (Status st = conn->ExecuteScript(setup); !st.ok()) {
       // Two connections creating the schema at once may race; retry once.
@@ -273,8 +280,8 @@ Status PostgresDatabase::Transact(TxMode mode, const std::function<Status(Sessio
 Status PostgresDatabase::TransactOnce(TxMode mode, const std::function<Status(Session&)>& body) {
   auto conn = pool_.Acquire();
   if (!conn->EnsureConnected()) {
-    return UnavailableError(fmt::format("database {} unreachable: {}", described_uri_,
-                                        conn->LastError()));
+    return UnavailableError(
+        fmt::format("database {} unreachable: {}", described_uri_, conn->LastError()));
   }
   KY_RETURN_IF_ERROR(conn->ExecuteScript(mode == TxMode::kWrite ? "BEGIN" : "BEGIN READ ONLY"));
   Status st = body(*conn);

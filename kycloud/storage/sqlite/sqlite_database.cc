@@ -13,7 +13,8 @@ namespace {
 
 Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   int ext = db ? sqlite3_extended_errcode(db) : rc;
-  std::string msg = fmt::format("{}: {} (sqlite {})", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), ext);
+  std::string msg =
+      fmt::format("{}: {} (sqlite {})", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), ext);
   switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
       if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -78,9 +79,9 @@ class SqliteConnection final : public Session {
             row.values.emplace_back(sqlite3_column_double(stmt, i));
             break;
           case SQLITE_TEXT:
-            row.values.emplace_back(std::string(
-                reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
-                static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
+            row.values.emplace_back(
+                std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
+                            static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
             break;
           case SQLITE_BLOB: {
             const void* p = sqlite3_column_blob(stmt, i);
@@ -142,9 +143,15 @@ class SqliteConnection final : public Session {
       const Value& v = params[i];
       int rc = SQLITE_OK;
       switch (v.type()) {
-        case Value::Type::kNull: rc = sqlite3_bind_null(stmt, i + 1); break;
-        case Value::Type::kInt: rc = sqlite3_bind_int64(stmt, i + 1, v.AsInt()); break;
-        case Value::Type::kReal: rc = sqlite3_bind_double(stmt, i + 1, v.AsReal()); break;
+        case Value::Type::kNull:
+          rc = sqlite3_bind_null(stmt, i + 1);
+          break;
+        case Value::Type::kInt:
+          rc = sqlite3_bind_int64(stmt, i + 1, v.AsInt());
+          break;
+        case Value::Type::kReal:
+          rc = sqlite3_bind_double(stmt, i + 1, v.AsReal());
+          break;
         case Value::Type::kText:
           rc = sqlite3_bind_text64(stmt, i + 1, v.AsText().data(), v.AsText().size(),
                                    SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -167,13 +174,15 @@ Result<std::unique_ptr<Database>> SqliteDatabase::Open(const StorageOptions& opt
   std::string path = options.uri.substr(std::string_view("sqlite:").size());
   if (path.starts_with("//")) path = path.substr(2);  // sqlite:///abs/path
   if (path.empty()) {
-    return Err(InvalidArgumentError("sqlite URI needs a path: sqlite:PATH").WithField("storage.uri"));
+    return Err(
+        InvalidArgumentError("sqlite URI needs a path: sqlite:PATH").WithField("storage.uri"));
   }
   const std::string& sync = options.sqlite_synchronous;
   if (sync != "full" && sync != "normal") {
-    return Err(InvalidArgumentError(fmt::format(
-                   "storage.sqlite_synchronous must be 'full' or 'normal', got '{}'", sync))
-                   .WithField("storage.sqlite_synchronous"));
+    return Err(
+        InvalidArgumentError(
+            fmt::format("storage.sqlite_synchronous must be 'full' or 'normal', got '{}'", sync))
+            .WithField("storage.sqlite_synchronous"));
   }
   bool memory = path == ":memory:";
   if (!memory) {

@@ -12,8 +12,8 @@
 namespace kycloud::storage::testing {
 
 std::string MakeTempDir(std::string_view prefix) {
-  auto dir = std::filesystem::temp_directory_path() /
-             fmt::format("{}-{}", prefix, RandomAlphanumeric(10));
+  auto dir =
+      std::filesystem::temp_directory_path() / fmt::format("{}-{}", prefix, RandomAlphanumeric(10));
   std::filesystem::create_directories(dir);
   return dir.string();
 }

@@ -17,9 +17,9 @@ namespace kycloud::storage::testing {
 
 // "sqlite" or "postgresql".
 struct TestDatabase {
-  StorageOptions options;           // reopen with these to test persistence
-  std::unique_ptr<Database> db;     // migrated
-  std::string cleanup_dir;          // SQLite temp dir
+  StorageOptions options;        // reopen with these to test persistence
+  std::unique_ptr<Database> db;  // migrated
+  std::string cleanup_dir;       // SQLite temp dir
   ~TestDatabase();
 };
 

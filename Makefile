@@ -1,0 +1,38 @@
+# kycloud's entry points. Each one installs missing Debian packages first (scripts/install-deps).
+#   make run     build the release binary and start `kycloud serve` on ./var/kycloud.db, 127.0.0.1:8080
+#   make test    build with ASan+UBSan and run every test (unit, PostgreSQL, end-to-end)
+#   make build   release build; the binary is build/release/kycloud
+#   make bench   build the benchmarks and print their figures
+#   make format  reformat the sources with clang-format
+LISTEN ?= 127.0.0.1:8080
+DB ?= sqlite:./var/kycloud.db
+
+.PHONY: deps build run test bench format clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake --preset release > /dev/null
+	@cmake --build --preset release
+
+run: build
+	@echo "Starting kycloud on http://$(LISTEN) (database $(DB)); Ctrl-C stops it."
+	@echo "The first start prints an admin API key once: keep it. Try: curl http://$(LISTEN)/healthz"
+	@./build/release/kycloud serve --db "$(DB)" --listen "$(LISTEN)"
+
+test: deps
+	@cmake --preset asan > /dev/null
+	@cmake --build --preset asan
+	@ctest --preset asan
+
+bench: deps
+	@cmake --preset bench > /dev/null
+	@cmake --build --preset bench
+	@scripts/run-benchmarks build/bench
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build
