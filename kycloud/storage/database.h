@@ -51,11 +51,15 @@ class Database {
   // The URI with any password removed, for logs and `kycloud info`.
   virtual std::string Describe() const = 0;
   // Checks that the database answers a trivial query (used by /readyz).
-  virtual Status Ping() = 0;
+  Status Ping();
   // Runs `body` in one transaction: committed if body returns OK, rolled back otherwise (and the
   // body's Status returned). Retries the whole body up to 3 times on Aborted, so a body must
   // have no side effects outside the Session. A write is durable once Transact returns OK.
-  virtual Status Transact(TxMode mode, const std::function<Status(Session&)>& body) = 0;
+  Status Transact(TxMode mode, const std::function<Status(Session&)>& body);
+
+ protected:
+  // One attempt of Transact(): BEGIN, body, COMMIT or ROLLBACK.
+  virtual Status TransactOnce(TxMode mode, const std::function<Status(Session&)>& body) = 0;
 };
 
 // Convenience: a single statement in its own transaction.

@@ -261,22 +261,6 @@ Result<std::unique_ptr<Database>> PostgresDatabase::Open(const StorageOptions& o
 PostgresDatabase::PostgresDatabase(std::string described) : described_uri_(std::move(described)) {}
 PostgresDatabase::~PostgresDatabase() = default;
 
-Status PostgresDatabase::Ping() {
-  return Transact(TxMode::kRead, [](Session& s) -> Status {
-    KY_ASSIGN_OR_RETURN(Rows r, s.Query("SELECT 1"));
-    return r.size() == 1 ? OkStatus() : InternalError("SELECT 1 returned no row");
-  });
-}
-
-Status PostgresDatabase::Transact(TxMode mode, const std::function<Status(Session&)>& body) {
-  Status st;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    st = TransactOnce(mode, body);
-    if (st.code() != StatusCode::kAborted) break;
-  }
-  return st;
-}
-
 Status PostgresDatabase::TransactOnce(TxMode mode, const std::function<Status(Session&)>& body) {
   auto conn = pool_.Acquire();
   if (!conn->EnsureConnected()) {

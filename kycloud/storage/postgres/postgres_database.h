@@ -25,15 +25,13 @@ class PostgresDatabase final : public Database {
 
   Dialect dialect() const override { return Dialect::kPostgres; }
   std::string Describe() const override { return described_uri_; }
-  Status Ping() override;
-  Status Transact(TxMode mode, const std::function<Status(Session&)>& body) override;
 
   // Rewrites '?' placeholders to $1..$n, leaving quoted strings, identifiers and comments alone.
   static std::string RewritePlaceholders(std::string_view sql);
 
  private:
   explicit PostgresDatabase(std::string described);
-  Status TransactOnce(TxMode mode, const std::function<Status(Session&)>& body);
+  Status TransactOnce(TxMode mode, const std::function<Status(Session&)>& body) override;
 
   std::string described_uri_;
   ConnectionPool<PostgresConnection> pool_;

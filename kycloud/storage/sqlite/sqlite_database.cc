@@ -223,22 +223,6 @@ Result<std::unique_ptr<Database>> SqliteDatabase::Open(const StorageOptions& opt
 SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {}
 SqliteDatabase::~SqliteDatabase() = default;
 
-Status SqliteDatabase::Ping() {
-  return Transact(TxMode::kRead, [](Session& s) -> Status {
-    KY_ASSIGN_OR_RETURN(Rows r, s.Query("SELECT 1"));
-    return r.size() == 1 ? OkStatus() : InternalError("SELECT 1 returned no row");
-  });
-}
-
-Status SqliteDatabase::Transact(TxMode mode, const std::function<Status(Session&)>& body) {
-  Status st;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    st = TransactOnce(mode, body);
-    if (st.code() != StatusCode::kAborted) break;
-  }
-  return st;
-}
-
 Status SqliteDatabase::TransactOnce(TxMode mode, const std::function<Status(Session&)>& body) {
   std::unique_lock<std::mutex> write_lock(write_mu_, std::defer_lock);
   if (mode == TxMode::kWrite) write_lock.lock();

@@ -28,12 +28,10 @@ class SqliteDatabase final : public Database {
 
   Dialect dialect() const override { return Dialect::kSqlite; }
   std::string Describe() const override { return "sqlite:" + path_; }
-  Status Ping() override;
-  Status Transact(TxMode mode, const std::function<Status(Session&)>& body) override;
 
  private:
   explicit SqliteDatabase(std::string path);
-  Status TransactOnce(TxMode mode, const std::function<Status(Session&)>& body);
+  Status TransactOnce(TxMode mode, const std::function<Status(Session&)>& body) override;
 
   std::string path_;
   std::mutex write_mu_;
