@@ -11,6 +11,9 @@ find_package(PostgreSQL REQUIRED)           # libpq-dev
 find_package(OpenSSL REQUIRED)              # libssl-dev
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)      # libcpp-httplib-dev
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)      # libtomlplusplus-dev
+pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml)          # libpugixml-dev
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)            # libzip-dev
+find_package(ZLIB REQUIRED)                                          # zlib1g-dev
 if(KYCLOUD_BUILD_TESTS)
   find_package(GTest REQUIRED)              # libgtest-dev, libgmock-dev
 endif()

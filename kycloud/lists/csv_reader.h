@@ -1,0 +1,38 @@
+// CsvReader: RFC 4180 records with the quirks of government list files: any delimiter (',' or
+// TAB), quoted fields with doubled quotes and embedded line breaks, CRLF or LF, and the line number
+// where each record starts (for error messages). A quote left open at the end of the input is an
+// error naming the line where the field began.
+//
+// Thread-safety: one reader per thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kycloud/base/result.h"
+
+namespace kycloud::lists {
+
+class CsvReader {
+ public:
+  // `text` must outlive the reader. `origin` names the input in errors.
+  CsvReader(std::string_view text, std::string_view origin, char delimiter = ',');
+
+  // Reads the next record into `fields`. Returns false at the end of input; errors are
+  // DataLoss "origin:line: unterminated quoted field".
+  Result<bool> Next(std::vector<std::string>& fields);
+  // The 1-based line on which the last record returned started.
+  int line() const { return record_line_; }
+  const std::string& origin() const { return origin_; }
+
+ private:
+  std::string_view text_;
+  std::string origin_;
+  char delim_;
+  size_t pos_ = 0;
+  int line_ = 1;
+  int record_line_ = 0;
+};
+
+}  // namespace kycloud::lists
