@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterServeCommand(app);
   kycloud::app::RegisterKeysCommand(app);
   kycloud::app::RegisterVersionCommand(app);
+  kycloud::app::RegisterListsCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

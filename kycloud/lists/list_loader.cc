@@ -122,7 +122,7 @@ Status LoadOfacSet(const OfacSet& set, const std::string& list_id, Builder& b) {
   std::vector<ListEntity> list;
   list.reserve(map.size());
   for (auto& [id, e] : map) list.push_back(std::move(e));
-  bool sdn = list_id == "us_ofac_sdn";
+  bool sdn = list_id.starts_with("us_ofac_sdn");
   ListInfo& info = b.Info(
       list_id,
       sdn ? "OFAC Specially Designated Nationals" : "OFAC Consolidated Sanctions List (non-SDN)",

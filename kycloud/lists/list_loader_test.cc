@@ -23,7 +23,9 @@ TEST(ListLoaderTest, BundledListsLoadWithoutDuplicates) {
   ASSERT_TRUE(lists.count("us_ofac_sdn"));
   EXPECT_EQ(lists["us_ofac_sdn"]->entities, 19249u);
   EXPECT_EQ(lists["us_ofac_sdn"]->data_date, "2026-08-20");
+  EXPECT_EQ(lists["us_ofac_sdn"]->title, "OFAC Specially Designated Nationals");
   EXPECT_EQ(lists["us_ofac_cons"]->entities, 442u);
+  EXPECT_EQ(lists["us_ofac_cons"]->data_date, "2025-12");
   EXPECT_EQ(lists["un_sc"]->entities, 1003u);
   EXPECT_EQ(lists["un_sc"]->data_date, "2026-02-27");
   EXPECT_EQ(lists["us_bis_entity_list"]->entities, 2001u);

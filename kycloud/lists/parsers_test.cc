@@ -115,8 +115,8 @@ TEST(OfacJsonTest, Sdn2026Counts) {
 
 TEST(OfacConsTest, NonSdnCounts) {
   EntityMap m;
-  ASSERT_TRUE(ParseOfacPrimaryCsv(Read("data/lists/us/ofac/cons/cons_prim.csv.gz"), "cons_prim.csv",
-                                  "us_ofac_cons", m)
+  ASSERT_TRUE(ParseOfacPrimaryCsv(Read("data/lists/us/ofac/cons_2025-12/cons_prim.csv.gz"),
+                                  "cons_prim.csv", "us_ofac_cons", m)
                   .ok());
   EXPECT_EQ(m.size(), 442u);
 }

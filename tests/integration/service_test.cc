@@ -216,6 +216,28 @@ TEST(ServiceStartupTest, ClearErrorsForBadConfiguration) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ListsCommandTest, InfoShowsBundledListsAndFailsClearlyOnBadDirectory) {
+  auto r = RunToCompletion({KycloudBinary(), "lists", "info", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = json::parse(r.out);
+  EXPECT_EQ(j["hash"].get<std::string>().size(), 64u);
+  EXPECT_GT(j["entities"].get<int>(), 25000);
+  std::set<std::string> ids;
+  for (const auto& l : j["lists"]) ids.insert(l["id"]);
+  for (const char* id :
+       {"us_ofac_sdn", "us_ofac_cons", "us_bis_entity_list", "us_bis_dpl", "un_sc", "uk_fcdo"}) {
+    EXPECT_TRUE(ids.count(id)) << id;
+  }
+  std::string dir = storage::testing::MakeTempDir("kycloud-lists");
+  std::ofstream(dir + "/sdn.csv")
+      << "36,\"A\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+      << "37,\"B\r\n";
+  r = RunToCompletion({KycloudBinary(), "lists", "info", "--lists", dir});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("sdn.csv:2: unterminated quoted field"), std::string::npos) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ServiceStartupTest, VersionAndHelp) {
   auto r = RunToCompletion({KycloudBinary(), "version", "--json"});
   ASSERT_EQ(r.code, 0);
