@@ -13,6 +13,7 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)      # libcpp-ht
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)      # libtomlplusplus-dev
 pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml)          # libpugixml-dev
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)            # libzip-dev
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)     # libicu-dev
 find_package(ZLIB REQUIRED)                                          # zlib1g-dev
 if(KYCLOUD_BUILD_TESTS)
   find_package(GTest REQUIRED)              # libgtest-dev, libgmock-dev
