@@ -44,18 +44,28 @@ Script ScriptOf(UChar32 c) {
   UErrorCode err = U_ZERO_ERROR;
   UScriptCode sc = uscript_getScript(c, &err);
   switch (sc) {
-    case USCRIPT_LATIN: return Script::kLatin;
-    case USCRIPT_CYRILLIC: return Script::kCyrillic;
-    case USCRIPT_GREEK: return Script::kGreek;
-    case USCRIPT_ARABIC: return Script::kArabic;
-    case USCRIPT_HEBREW: return Script::kHebrew;
-    case USCRIPT_HAN: return Script::kHan;
-    case USCRIPT_HANGUL: return Script::kHangul;
+    case USCRIPT_LATIN:
+      return Script::kLatin;
+    case USCRIPT_CYRILLIC:
+      return Script::kCyrillic;
+    case USCRIPT_GREEK:
+      return Script::kGreek;
+    case USCRIPT_ARABIC:
+      return Script::kArabic;
+    case USCRIPT_HEBREW:
+      return Script::kHebrew;
+    case USCRIPT_HAN:
+      return Script::kHan;
+    case USCRIPT_HANGUL:
+      return Script::kHangul;
     case USCRIPT_HIRAGANA:
-    case USCRIPT_KATAKANA: return Script::kKana;
+    case USCRIPT_KATAKANA:
+      return Script::kKana;
     case USCRIPT_COMMON:
-    case USCRIPT_INHERITED: return Script::kUnknown;
-    default: return Script::kOther;
+    case USCRIPT_INHERITED:
+      return Script::kUnknown;
+    default:
+      return Script::kOther;
   }
 }
 
@@ -65,7 +75,7 @@ icu::Transliterator& ThreadTransliterator() {
     UErrorCode err = U_ZERO_ERROR;
     // Han gets spaces between syllables so each becomes a token; then everything to ASCII.
     std::unique_ptr<icu::Transliterator> tr(icu::Transliterator::createInstance(
-        "Han-Latin/Names; Any-Latin; Latin-ASCII", UTRANS_FORWARD, err));
+        "Han-Latin/Names; Russian-Latin/BGN; Any-Latin; Latin-ASCII", UTRANS_FORWARD, err));
     if (U_FAILURE(err)) {
       err = U_ZERO_ERROR;
       tr.reset(icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD, err));
@@ -80,7 +90,8 @@ icu::Transliterator& ThreadTransliterator() {
 
 std::string_view ScriptName(Script s) {
   static constexpr std::array<std::string_view, 10> kNames = {
-      "unknown", "latin", "cyrillic", "greek", "arabic", "hebrew", "han", "hangul", "kana", "other"};
+      "unknown", "latin", "cyrillic", "greek", "arabic",
+      "hebrew",  "han",   "hangul",   "kana",  "other"};
   return kNames[static_cast<size_t>(s)];
 }
 

@@ -23,7 +23,18 @@
 
 namespace kycloud::text {
 
-enum class Script { kUnknown, kLatin, kCyrillic, kGreek, kArabic, kHebrew, kHan, kHangul, kKana, kOther };
+enum class Script {
+  kUnknown,
+  kLatin,
+  kCyrillic,
+  kGreek,
+  kArabic,
+  kHebrew,
+  kHan,
+  kHangul,
+  kKana,
+  kOther
+};
 std::string_view ScriptName(Script s);  // "latin", "cyrillic", ...
 
 std::string Normalize(std::string_view text);
