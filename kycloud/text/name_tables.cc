@@ -23,7 +23,8 @@ void ForEachRow(std::string_view tsv, Fn fn) {
     size_t start = 0;
     while (true) {
       size_t tab = line.find('\t', start);
-      cols.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+      cols.push_back(
+          line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
       if (tab == std::string_view::npos) break;
       start = tab + 1;
     }

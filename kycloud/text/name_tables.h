@@ -22,7 +22,9 @@ class NameTables {
   const std::unordered_map<std::string, std::string>& legal_forms() const { return legal_forms_; }
   // The longest legal-form phrase, in tokens.
   size_t max_legal_form_tokens() const { return max_legal_form_tokens_; }
-  bool IsPersonPrefix(std::string_view token) const { return person_prefixes_.contains(std::string(token)); }
+  bool IsPersonPrefix(std::string_view token) const {
+    return person_prefixes_.contains(std::string(token));
+  }
 
  private:
   NameTables();

@@ -9,10 +9,14 @@ namespace kycloud::text {
 
 std::string_view TokenKindName(TokenKind k) {
   switch (k) {
-    case TokenKind::kWord: return "word";
-    case TokenKind::kLegalForm: return "legal_form";
-    case TokenKind::kPrefix: return "prefix";
-    case TokenKind::kNumber: return "number";
+    case TokenKind::kWord:
+      return "word";
+    case TokenKind::kLegalForm:
+      return "legal_form";
+    case TokenKind::kPrefix:
+      return "prefix";
+    case TokenKind::kNumber:
+      return "number";
   }
   return "word";
 }
@@ -62,7 +66,8 @@ PreparedName PrepareName(std::string_view raw, bool person, const NameTables& ta
     if (matched) continue;
     std::string_view word = words[w];
     TokenKind kind = TokenKind::kWord;
-    if (std::any_of(word.begin(), word.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (std::any_of(word.begin(), word.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
       kind = TokenKind::kNumber;
     } else if (person && p.tokens.empty() && words.size() > 1 && tables.IsPersonPrefix(word)) {
       kind = TokenKind::kPrefix;

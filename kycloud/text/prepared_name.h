@@ -25,8 +25,8 @@ struct NameToken {
 };
 
 struct PreparedName {
-  std::string latin;               // ToLatin() of the input
-  std::vector<NameToken> tokens;   // in order
+  std::string latin;              // ToLatin() of the input
+  std::vector<NameToken> tokens;  // in order
   // The tokens joined with spaces (after legal-form replacement).
   std::string Joined() const;
 };

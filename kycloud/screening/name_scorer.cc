@@ -1,0 +1,121 @@
+#include "kycloud/screening/name_scorer.h"
+
+#include <rapidfuzz/distance/Indel.hpp>
+#include <rapidfuzz/distance/JaroWinkler.hpp>
+
+#include <algorithm>
+
+namespace kycloud::screening {
+
+using text::NameToken;
+using text::TokenKind;
+
+namespace {
+
+constexpr double kMinSimilarity = 0.80;
+constexpr double kJoinSimilarity = 0.92;
+
+// A token or two adjacent tokens joined.
+struct Unit {
+  size_t first;
+  size_t count;  // 1 or 2
+  NameToken token;
+  double weight;
+};
+
+std::vector<Unit> Units(const text::PreparedName& p, const std::vector<double>& w) {
+  std::vector<Unit> out;
+  for (size_t i = 0; i < p.tokens.size(); ++i) {
+    out.push_back({i, 1, p.tokens[i], w[i]});
+    if (i + 1 < p.tokens.size() && p.tokens[i].kind != TokenKind::kPrefix &&
+        p.tokens[i + 1].kind != TokenKind::kPrefix) {
+      NameToken joined{p.tokens[i].text + p.tokens[i + 1].text, TokenKind::kWord};
+      out.push_back({i, 2, std::move(joined), w[i] + w[i + 1]});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+double TokenSimilarity(const NameToken& a, const NameToken& b) {
+  if (a.text == b.text) return 1.0;
+  if (a.kind == TokenKind::kNumber || b.kind == TokenKind::kNumber) return 0.0;
+  if (a.kind == TokenKind::kLegalForm || b.kind == TokenKind::kLegalForm) return 0.0;
+  if (a.text.size() == 1 || b.text.size() == 1) {
+    const std::string& shorter = a.text.size() == 1 ? a.text : b.text;
+    const std::string& longer = a.text.size() == 1 ? b.text : a.text;
+    return longer.size() > 1 && longer[0] == shorter[0] ? 0.75 : 0.0;
+  }
+  double jw = rapidfuzz::jaro_winkler_normalized_similarity(a.text, b.text);
+  return jw >= kMinSimilarity ? jw : 0.0;
+}
+
+NameScore ScoreNames(const text::PreparedName& q, const text::PreparedName& c,
+                     const TokenWeightFn& weight) {
+  NameScore out;
+  if (q.tokens.empty() || c.tokens.empty()) return out;
+  std::vector<double> wq(q.tokens.size()), wc(c.tokens.size());
+  double total_q = 0, total_c = 0;
+  for (size_t i = 0; i < q.tokens.size(); ++i) total_q += wq[i] = weight(q.tokens[i]);
+  for (size_t j = 0; j < c.tokens.size(); ++j) total_c += wc[j] = weight(c.tokens[j]);
+  std::vector<Unit> uq = Units(q, wq), uc = Units(c, wc);
+
+  struct Candidate {
+    size_t a, b;
+    double sim, value;
+  };
+  std::vector<Candidate> pairs;
+  for (size_t a = 0; a < uq.size(); ++a) {
+    for (size_t b = 0; b < uc.size(); ++b) {
+      if (uq[a].count == 2 && uc[b].count == 2) continue;
+      double sim;
+      if (uq[a].count == 2 || uc[b].count == 2) {
+        // Joins compare whole strings (Jaro-Winkler would reward a mere shared prefix).
+        sim = rapidfuzz::indel_normalized_similarity(uq[a].token.text, uc[b].token.text);
+        if (sim < kJoinSimilarity) continue;
+      } else {
+        sim = TokenSimilarity(uq[a].token, uc[b].token);
+      }
+      if (sim <= 0) continue;
+      pairs.push_back({a, b, sim, sim * (uq[a].weight + uc[b].weight) / 2});
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(), [](const Candidate& x, const Candidate& y) {
+    return x.value != y.value ? x.value > y.value : x.sim > y.sim;
+  });
+  std::vector<bool> used_q(q.tokens.size()), used_c(c.tokens.size());
+  double matched = 0;
+  bool substantive = false;
+  for (const Candidate& p : pairs) {
+    const Unit& a = uq[p.a];
+    const Unit& b = uc[p.b];
+    bool free = true;
+    for (size_t k = 0; k < a.count; ++k) free = free && !used_q[a.first + k];
+    for (size_t k = 0; k < b.count; ++k) free = free && !used_c[b.first + k];
+    if (!free) continue;
+    for (size_t k = 0; k < a.count; ++k) used_q[a.first + k] = true;
+    for (size_t k = 0; k < b.count; ++k) used_c[b.first + k] = true;
+    matched += p.value;
+    if (a.token.kind == TokenKind::kWord && b.token.kind == TokenKind::kWord && p.sim >= 0.9) {
+      substantive = true;
+    }
+    auto text_of = [](const text::PreparedName& n, const Unit& u) {
+      return u.count == 1 ? n.tokens[u.first].text
+                          : n.tokens[u.first].text + "+" + n.tokens[u.first + 1].text;
+    };
+    out.aligned.push_back({text_of(q, a), text_of(c, b), p.sim, p.value});
+  }
+  for (size_t i = 0; i < q.tokens.size(); ++i) {
+    if (!used_q[i]) out.unmatched_query.push_back(q.tokens[i].text);
+  }
+  for (size_t j = 0; j < c.tokens.size(); ++j) {
+    if (!used_c[j]) out.unmatched_candidate.push_back(c.tokens[j].text);
+  }
+  double denom = (total_q + total_c) / 2;
+  out.score = denom > 0 ? std::min(1.0, matched / denom) : 0.0;
+  if (!substantive) out.score = std::min(out.score, 0.5);
+  return out;
+}
+
+}  // namespace kycloud::screening

@@ -1,0 +1,47 @@
+// Name-to-name scoring: order-free token alignment with rarity weights.
+//
+// Both names are prepared (text/prepared_name.h). Each token has a weight (rarer tokens weigh
+// more; legal forms and honorific prefixes little). Tokens are aligned one-to-one, greedily by
+// weighted similarity, order ignored ("PUTIN, Vladimir" = "Vladimir Putin"); two adjacent tokens
+// on one side may align with one token on the other ("JSCARGUMENT" = "JSC ARGUMENT",
+// "xi jin ping" = "xi jinping"; a join is compared with the Indel ratio, >= 0.92). Token similarity: 1 for equal tokens, Jaro-Winkler (rapidfuzz)
+// at or above 0.80 otherwise (0 below), an initial matches a token it begins (0.75), numbers
+// and legal forms only match exactly. The score is the weighted similarity of aligned tokens over
+// the mean total weight of the two names, in [0, 1]. A name pair whose only agreement is in legal
+// forms, prefixes or numbers scores at most 0.5.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kycloud/text/prepared_name.h"
+
+namespace kycloud::screening {
+
+// Weight of a token (by its text and kind).
+using TokenWeightFn = std::function<double(const text::NameToken&)>;
+
+struct TokenPair {
+  std::string query;      // one token, or two joined with '+'
+  std::string candidate;  // likewise
+  double similarity = 0;
+  double weight = 0;
+};
+
+struct NameScore {
+  double score = 0;
+  std::vector<TokenPair> aligned;
+  std::vector<std::string> unmatched_query;
+  std::vector<std::string> unmatched_candidate;
+};
+
+NameScore ScoreNames(const text::PreparedName& query, const text::PreparedName& candidate,
+                     const TokenWeightFn& weight);
+
+// Token similarity as described above.
+double TokenSimilarity(const text::NameToken& a, const text::NameToken& b);
+
+}  // namespace kycloud::screening

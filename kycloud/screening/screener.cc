@@ -1,0 +1,126 @@
+#include "kycloud/screening/screener.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <unordered_map>
+
+namespace kycloud::screening {
+
+namespace {
+
+int YearOf(std::string_view date) {
+  if (date.size() < 4) return 0;
+  int y = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(date[i]))) return 0;
+    y = y * 10 + (date[i] - '0');
+  }
+  return y;
+}
+
+std::string CanonicalId(std::string_view id) {
+  std::string out;
+  for (char c : id) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(c));
+  }
+  return out;
+}
+
+bool IsPersonLike(lists::Schema s) { return s == lists::Schema::kPerson; }
+bool IsThing(lists::Schema s) {
+  return s == lists::Schema::kVessel || s == lists::Schema::kAirplane;
+}
+
+}  // namespace
+
+NameScore MatchNames(const ScreeningIndex& index, std::string_view name1, std::string_view name2,
+                     std::optional<lists::Schema> schema) {
+  bool person = schema && *schema == lists::Schema::kPerson;
+  auto a = text::PrepareName(name1, person);
+  auto b = text::PrepareName(name2, person);
+  return ScoreNames(a, b, [&](const text::NameToken& t) { return index.Weight(t); });
+}
+
+std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query,
+                        const ScreenOptions& options) {
+  bool person = query.schema && *query.schema == lists::Schema::kPerson;
+  text::PreparedName q = text::PrepareName(query.name, person);
+  std::vector<Hit> hits;
+  if (q.tokens.empty()) return hits;
+  auto weight = [&](const text::NameToken& t) { return index.Weight(t); };
+  const auto& entities = index.snapshot().entities();
+
+  // Best name per entity.
+  std::unordered_map<std::uint32_t, Hit> best;
+  for (std::uint32_t id : index.Candidates(q, options.max_candidates)) {
+    const IndexedName& n = index.names()[id];
+    NameScore s = ScoreNames(q, n.prepared, weight);
+    auto& slot = best[n.entity];
+    if (slot.detail.aligned.empty() || s.score > slot.name_score) {
+      const auto& name = entities[n.entity].names[n.name];
+      slot.entity = n.entity;
+      slot.matched_name = name.text;
+      slot.matched_kind = name.kind;
+      slot.name_score = s.score;
+      slot.detail = std::move(s);
+    }
+  }
+  int query_year = YearOf(query.date_of_birth);
+  std::string query_id = CanonicalId(query.id);
+  for (auto& [entity_index, hit] : best) {
+    const lists::ListEntity& e = entities[entity_index];
+    double score = hit.name_score;
+    if (query.schema && *query.schema != lists::Schema::kLegalEntity &&
+        e.schema != lists::Schema::kLegalEntity && *query.schema != e.schema &&
+        (IsPersonLike(*query.schema) != IsPersonLike(e.schema) || IsThing(*query.schema) != IsThing(e.schema))) {
+      score -= 0.15;
+      hit.features.push_back("schema_mismatch:-0.15");
+    }
+    if (query_year > 0 && !e.dates_of_birth.empty()) {
+      bool same = false, near = false;
+      for (const auto& d : e.dates_of_birth) {
+        int y = YearOf(d);
+        if (y == 0) continue;
+        if (y == query_year) same = true;
+        if (std::abs(y - query_year) <= 1) near = true;
+      }
+      if (same) {
+        score += 0.05;
+        hit.features.push_back("dob_match:+0.05");
+      } else if (!near) {
+        score -= 0.20;
+        hit.features.push_back("dob_mismatch:-0.20");
+      }
+    }
+    bool id_match = false;
+    if (!query_id.empty()) {
+      for (const auto& id : e.ids) {
+        if (CanonicalId(id.value) == query_id) {
+          score = 1.0;
+          id_match = true;
+          hit.features.push_back("id_match:" + id.type);
+          break;
+        }
+      }
+    }
+    if (hit.matched_kind == lists::NameKind::kWeakAlias && score >= options.threshold &&
+        !id_match) {
+      score = std::max(0.0, options.threshold - 0.01);
+      hit.features.push_back("weak_alias_cap");
+    }
+    hit.score = std::clamp(score, 0.0, 1.0);
+    if (hit.score >= options.threshold) hits.push_back(std::move(hit));
+  }
+  std::sort(hits.begin(), hits.end(), [&](const Hit& a, const Hit& b) {
+    if (a.score != b.score) return a.score > b.score;
+    const auto& ea = entities[a.entity];
+    const auto& eb = entities[b.entity];
+    return ea.list != eb.list ? ea.list < eb.list : ea.id < eb.id;
+  });
+  if (hits.size() > options.limit) hits.resize(options.limit);
+  return hits;
+}
+
+}  // namespace kycloud::screening
