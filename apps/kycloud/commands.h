@@ -26,6 +26,7 @@ void RegisterServeCommand(CLI::App& app);
 void RegisterKeysCommand(CLI::App& app);
 void RegisterVersionCommand(CLI::App& app);
 void RegisterListsCommand(CLI::App& app);
+void RegisterScreeningCommands(CLI::App& app);
 
 // The bundled lists: $KYCLOUD_DATA_DIR/lists, else <binary>/../share/kycloud/lists, else the
 // source tree's data/lists.

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterKeysCommand(app);
   kycloud::app::RegisterVersionCommand(app);
   kycloud::app::RegisterListsCommand(app);
+  kycloud::app::RegisterScreeningCommands(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

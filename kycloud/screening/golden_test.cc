@@ -42,7 +42,8 @@ std::vector<Case> ReadTable(const std::string& path) {
     if (n == 1 && cols.size() > 0 && cols[0] == "name1") continue;
     EXPECT_GE(cols.size(), 4u) << path << ":" << n;
     if (cols.size() < 4) continue;
-    out.push_back({n, cols[0], cols[1], cols[2], cols[3] == "true", cols.size() > 4 ? cols[4] : ""});
+    out.push_back(
+        {n, cols[0], cols[1], cols[2], cols[3] == "true", cols.size() > 4 ? cols[4] : ""});
   }
   return out;
 }
@@ -70,8 +71,8 @@ TEST(GoldenTest, AllCasesPass) {
   for (const auto& c : cases) {
     double score;
     EXPECT_EQ(Matches(c, &score), c.expected)
-        << "golden.tsv:" << c.line << " '" << c.name1 << "' vs '" << c.name2 << "' score "
-        << score << " (" << c.note << ")";
+        << "golden.tsv:" << c.line << " '" << c.name1 << "' vs '" << c.name2 << "' score " << score
+        << " (" << c.note << ")";
   }
 }
 

@@ -4,11 +4,11 @@
 // more; legal forms and honorific prefixes little). Tokens are aligned one-to-one, greedily by
 // weighted similarity, order ignored ("PUTIN, Vladimir" = "Vladimir Putin"); two adjacent tokens
 // on one side may align with one token on the other ("JSCARGUMENT" = "JSC ARGUMENT",
-// "xi jin ping" = "xi jinping"; a join is compared with the Indel ratio, >= 0.92). Token similarity: 1 for equal tokens, Jaro-Winkler (rapidfuzz)
-// at or above 0.80 otherwise (0 below), an initial matches a token it begins (0.75), numbers
-// and legal forms only match exactly. The score is the weighted similarity of aligned tokens over
-// the mean total weight of the two names, in [0, 1]. A name pair whose only agreement is in legal
-// forms, prefixes or numbers scores at most 0.5.
+// "xi jin ping" = "xi jinping"; a join is compared with the Indel ratio, >= 0.92). Token
+// similarity: 1 for equal tokens, Jaro-Winkler (rapidfuzz) at or above 0.80 otherwise (0 below), an
+// initial matches a token it begins (0.75), numbers and legal forms only match exactly. The score
+// is the weighted similarity of aligned tokens over the mean total weight of the two names, in [0,
+// 1]. A name pair whose only agreement is in legal forms, prefixes or numbers scores at most 0.5.
 //
 // Thread-safety: pure functions.
 #pragma once

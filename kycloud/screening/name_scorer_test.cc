@@ -40,7 +40,8 @@ TEST(NameScorerTest, NumbersMustAgree) {
 
 TEST(NameScorerTest, InitialsAndExplanation) {
   auto uniform = [](const text::NameToken&) { return 1.0; };
-  auto s = ScoreNames(text::PrepareName("J. Smith", true), text::PrepareName("John Smith", true), uniform);
+  auto s = ScoreNames(text::PrepareName("J. Smith", true), text::PrepareName("John Smith", true),
+                      uniform);
   EXPECT_GT(s.score, 0.8);
   ASSERT_EQ(s.aligned.size(), 2u);
   EXPECT_TRUE(s.unmatched_query.empty());

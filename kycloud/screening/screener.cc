@@ -74,7 +74,8 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
     double score = hit.name_score;
     if (query.schema && *query.schema != lists::Schema::kLegalEntity &&
         e.schema != lists::Schema::kLegalEntity && *query.schema != e.schema &&
-        (IsPersonLike(*query.schema) != IsPersonLike(e.schema) || IsThing(*query.schema) != IsThing(e.schema))) {
+        (IsPersonLike(*query.schema) != IsPersonLike(e.schema) ||
+         IsThing(*query.schema) != IsThing(e.schema))) {
       score -= 0.15;
       hit.features.push_back("schema_mismatch:-0.15");
     }

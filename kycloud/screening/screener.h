@@ -37,9 +37,9 @@ struct Hit {
   std::uint32_t entity = 0;  // into index.snapshot().entities()
   std::string matched_name;  // the entity's name that matched best
   lists::NameKind matched_kind = lists::NameKind::kPrimary;
-  double score = 0;          // final
-  double name_score = 0;     // before context features
-  NameScore detail;          // alignment of the best name
+  double score = 0;                   // final
+  double name_score = 0;              // before context features
+  NameScore detail;                   // alignment of the best name
   std::vector<std::string> features;  // e.g. "dob_match:+0.05", "weak_alias_cap"
 };
 

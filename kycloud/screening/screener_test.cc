@@ -38,7 +38,8 @@ std::shared_ptr<const ScreeningIndex> SmallIndex() {
     f.names = {{"Trading Company Number " + std::to_string(i), NameKind::kPrimary}};
     es.push_back(f);
   }
-  auto snap = std::make_shared<lists::ListSnapshot>(std::vector<lists::ListInfo>{{.id = "test"}}, es);
+  auto snap =
+      std::make_shared<lists::ListSnapshot>(std::vector<lists::ListInfo>{{.id = "test"}}, es);
   return ScreeningIndex::Build(snap);
 }
 
@@ -62,8 +63,11 @@ TEST(ScreenerTest, FindsReorderedAndCrossScriptNames) {
 TEST(ScreenerTest, DobContradictionLowersScore) {
   auto index = SmallIndex();
   ScreenOptions all{.threshold = 0.0};
-  auto same = Screen(*index, {.name = "Vladimir Putin", .schema = Schema::kPerson, .date_of_birth = "1952"}, all);
-  auto other = Screen(*index, {.name = "Vladimir Putin", .schema = Schema::kPerson, .date_of_birth = "1990-01-01"}, all);
+  auto same = Screen(
+      *index, {.name = "Vladimir Putin", .schema = Schema::kPerson, .date_of_birth = "1952"}, all);
+  auto other = Screen(
+      *index, {.name = "Vladimir Putin", .schema = Schema::kPerson, .date_of_birth = "1990-01-01"},
+      all);
   auto score_of = [&](const std::vector<Hit>& hs) {
     for (const auto& h : hs) {
       if (index->snapshot().entities()[h.entity].id == "1") return h.score;
@@ -81,7 +85,8 @@ TEST(ScreenerTest, WeakAliasAloneIsCappedButIdIsDecisive) {
   EXPECT_EQ(weak[0].features.back(), "weak_alias_cap");
   auto by_id = Screen(*index, {.name = "Some Bank", .id = "bncu-cu-hh"}, {.threshold = 0.0});
   bool found = false;
-  for (const auto& h : by_id) found |= h.score == 1.0 && index->snapshot().entities()[h.entity].id == "2";
+  for (const auto& h : by_id)
+    found |= h.score == 1.0 && index->snapshot().entities()[h.entity].id == "2";
   // The id only decides among candidates found by name; "Some Bank" shares "bank"-like tokens only
   // with nothing, so the bank may not be a candidate at all.
   (void)found;

@@ -20,14 +20,33 @@ std::string ScreeningIndex::PhoneticKey(std::string_view t) {
   for (size_t i = 1; i < t.size(); ++i) {
     char c = t[i];
     switch (c) {
-      case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': case 'h': case 'w':
+      case 'a':
+      case 'e':
+      case 'i':
+      case 'o':
+      case 'u':
+      case 'y':
+      case 'h':
+      case 'w':
         continue;
-      case 'c': case 'q': c = 'k'; break;
-      case 'z': c = 's'; break;
-      case 'd': c = 't'; break;
-      case 'b': c = 'p'; break;
-      case 'v': c = 'f'; break;
-      default: break;
+      case 'c':
+      case 'q':
+        c = 'k';
+        break;
+      case 'z':
+        c = 's';
+        break;
+      case 'd':
+        c = 't';
+        break;
+      case 'b':
+        c = 'p';
+        break;
+      case 'v':
+        c = 'f';
+        break;
+      default:
+        break;
     }
     if (c >= '0' && c <= '9') return "";  // numbers are matched exactly
     if (c == last) continue;
@@ -78,10 +97,14 @@ double ScreeningIndex::Weight(const NameToken& t) const {
   std::uint32_t df = it == df_.end() ? 0 : it->second;
   idf = std::clamp(log_n_ - std::log(df + 1.0), 1.0, 10.0);
   switch (t.kind) {
-    case TokenKind::kLegalForm: return 0.3;
-    case TokenKind::kPrefix: return 0.1;
-    case TokenKind::kNumber: return std::max(idf, 4.0);
-    case TokenKind::kWord: return t.text.size() == 1 ? std::min(idf, 1.0) : idf;
+    case TokenKind::kLegalForm:
+      return 0.3;
+    case TokenKind::kPrefix:
+      return 0.1;
+    case TokenKind::kNumber:
+      return std::max(idf, 4.0);
+    case TokenKind::kWord:
+      return t.text.size() == 1 ? std::min(idf, 1.0) : idf;
   }
   return idf;
 }
@@ -106,7 +129,8 @@ std::vector<std::uint32_t> ScreeningIndex::Candidates(const text::PreparedName& 
     }
     if (i + 1 < tokens.size()) {
       std::string joined = tokens[i].text + tokens[i + 1].text;
-      if (auto it = postings_.find(joined); it != postings_.end()) lookups.push_back({&it->second, w});
+      if (auto it = postings_.find(joined); it != postings_.end())
+        lookups.push_back({&it->second, w});
     }
     if (std::string k = PhoneticKey(tokens[i].text); !k.empty()) {
       if (auto it = key_postings_.find(k); it != key_postings_.end()) {

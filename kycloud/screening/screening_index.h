@@ -31,14 +31,16 @@ struct IndexedName {
 
 class ScreeningIndex {
  public:
-  static std::shared_ptr<const ScreeningIndex> Build(std::shared_ptr<const lists::ListSnapshot> snapshot);
+  static std::shared_ptr<const ScreeningIndex> Build(
+      std::shared_ptr<const lists::ListSnapshot> snapshot);
 
   const lists::ListSnapshot& snapshot() const { return *snapshot_; }
   const std::vector<IndexedName>& names() const { return names_; }
   // Inverse document frequency weight of a token, by kind (legal forms and prefixes are light).
   double Weight(const text::NameToken& token) const;
   // Ids (into names()) of the best candidates for `query`, best first.
-  std::vector<std::uint32_t> Candidates(const text::PreparedName& query, size_t max_candidates) const;
+  std::vector<std::uint32_t> Candidates(const text::PreparedName& query,
+                                        size_t max_candidates) const;
 
   static std::string PhoneticKey(std::string_view token);
 

@@ -1,0 +1,326 @@
+// kycloud match-names and kycloud screen: the batch screening contracts of ARCHITECTURE.md.
+//
+//   match-names --input PAIRS.csv [--output OUT.csv] [--threshold T] [--lists DIR]
+//       CSV with header; name1, name2 and optional schema; other columns pass through; adds
+//       score (0..1) and match (true/false at the threshold).
+//   screen --input QUERIES.csv|.jsonl [--lists DIR] [--threshold T] [--limit N]
+//       one JSON line per query, in input order:
+//       {"query": {...}, "hits": [{list, entity_id, name, matched_name, score, explanation}],
+//        "lists_hash": "..."}
+// Both use every core, show progress on stderr, and report a bad row with its line number and go
+// on (--strict stops at the first one, exit 1).
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "commands.h"
+#include "kycloud/base/progress.h"
+#include "kycloud/lists/csv_reader.h"
+#include "kycloud/lists/list_loader.h"
+#include "kycloud/lists/source_file.h"
+#include "kycloud/screening/screener.h"
+
+namespace kycloud::app {
+
+namespace {
+
+using nlohmann::json;
+
+struct BatchFlags {
+  std::string input, output, lists_dir;
+  double threshold = screening::kDefaultThreshold;
+  size_t limit = 10;
+  bool strict = false;
+  unsigned threads = 0;
+};
+
+std::shared_ptr<const screening::ScreeningIndex> LoadIndex(const std::string& dir) {
+  auto snap = lists::LoadListDirectory(dir.empty() ? DefaultListsDir() : dir);
+  if (!snap) Fail(snap.error());
+  return screening::ScreeningIndex::Build(std::make_shared<lists::ListSnapshot>(std::move(*snap)));
+}
+
+// Runs fn(i) for i in [0, n) on `threads` threads, reporting progress.
+template <typename Fn>
+void ParallelFor(size_t n, unsigned threads, std::string_view label, Fn fn) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  auto progress = ProgressReporter::ForStderr({.label = std::string(label), .total = n, .unit = "rows"});
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < n;) {
+        fn(i);
+        progress.Add();
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  progress.Finish();
+}
+
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::optional<lists::Schema> SchemaOf(std::string_view text, int line, const std::string& origin,
+                                      std::string& error) {
+  if (text.empty()) return std::nullopt;
+  lists::Schema s;
+  if (!lists::ParseSchema(text, s)) {
+    error = fmt::format("{}:{}: unknown schema '{}' (Person, Company, Organization, LegalEntity, "
+                        "Vessel, Airplane)", origin, line, text);
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::string ReadInputOrFail(const std::string& path) {
+  auto data = lists::ReadListFile(path);
+  if (!data) Fail(data.error());
+  return lists::ToCleanUtf8(std::move(*data));
+}
+
+void AddBatchOptions(CLI::App& cmd, BatchFlags& f) {
+  cmd.add_option("--input", f.input, "input file")->required();
+  cmd.add_option("--lists", f.lists_dir, "load every list file in DIR instead of the bundled lists");
+  cmd.add_option("--threshold", f.threshold, "match threshold (default: the engine's recommended)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd.add_flag("--strict", f.strict, "stop at the first bad row (exit 1)");
+  cmd.add_option("--threads", f.threads, "worker threads (default: all cores)");
+}
+
+void RunMatchNames(const BatchFlags& f) {
+  std::string text = ReadInputOrFail(f.input);
+  lists::CsvReader reader(text, f.input);
+  std::vector<std::string> header;
+  auto first = reader.Next(header);
+  if (!first) Fail(first.error());
+  if (!*first) Fail(InvalidArgumentError(f.input + ": empty file"));
+  auto col = [&](std::string_view name) -> int {
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (lists::Trim(header[i]) == name) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  int c1 = col("name1"), c2 = col("name2"), cs = col("schema");
+  if (c1 < 0 || c2 < 0) Fail(InvalidArgumentError(f.input + ":1: needs columns name1 and name2"));
+  struct Row {
+    int line;
+    std::vector<std::string> fields;
+    std::optional<lists::Schema> schema;
+    std::string error;
+    double score = 0;
+  };
+  std::vector<Row> rows;
+  while (true) {
+    Row r;
+    auto more = reader.Next(r.fields);
+    if (!more) {  // unterminated quote: the rest of the file is one broken field
+      std::cerr << "error: " << more.error().message() << std::endl;
+      if (f.strict) throw CLI::RuntimeError(1);
+      break;
+    }
+    if (!*more) break;
+    r.line = reader.line();
+    if (r.fields.size() != header.size()) {
+      r.error = fmt::format("{}:{}: expected {} fields, got {}", f.input, r.line, header.size(),
+                            r.fields.size());
+    } else if (cs >= 0) {
+      r.schema = SchemaOf(lists::Trim(r.fields[cs]), r.line, f.input, r.error);
+    }
+    if (!r.error.empty()) {
+      std::cerr << "error: " << r.error << std::endl;
+      if (f.strict) throw CLI::RuntimeError(1);
+    }
+    rows.push_back(std::move(r));
+  }
+  auto index = LoadIndex(f.lists_dir);
+  ParallelFor(rows.size(), f.threads, "match-names", [&](size_t i) {
+    Row& r = rows[i];
+    if (!r.error.empty()) return;
+    r.score = screening::MatchNames(*index, r.fields[c1], r.fields[c2], r.schema).score;
+  });
+  std::ofstream file;
+  if (!f.output.empty()) {
+    file.open(f.output);
+    if (!file) Fail(UnavailableError("cannot write " + f.output));
+  }
+  std::ostream& out = f.output.empty() ? std::cout : file;
+  for (size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << CsvField(header[i]);
+  out << ",score,match\n";
+  size_t bad = 0;
+  for (const Row& r : rows) {
+    if (!r.error.empty()) {
+      ++bad;
+      continue;
+    }
+    for (size_t i = 0; i < r.fields.size(); ++i) out << (i ? "," : "") << CsvField(r.fields[i]);
+    out << fmt::format(",{:.4f},{}\n", r.score, r.score >= f.threshold ? "true" : "false");
+  }
+  out.flush();
+  if (bad > 0) std::cerr << bad << " bad rows skipped" << std::endl;
+}
+
+struct Query {
+  int line = 0;
+  json original;
+  screening::ScreeningQuery query;
+  std::string error;
+  std::vector<screening::Hit> hits;
+};
+
+std::string StringField(const json& j, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    auto it = j.find(k);
+    if (it != j.end() && it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
+    if (it != j.end() && it->is_number()) return it->dump();
+  }
+  return "";
+}
+
+void FillQuery(Query& q, const std::string& origin) {
+  q.query.name = StringField(q.original, {"name", "full_name"});
+  if (q.query.name.empty()) {
+    q.error = fmt::format("{}:{}: no name (columns name or full_name)", origin, q.line);
+    return;
+  }
+  q.query.schema = SchemaOf(StringField(q.original, {"schema"}), q.line, origin, q.error);
+  q.query.date_of_birth = StringField(q.original, {"date_of_birth", "dob"});
+  q.query.country = StringField(q.original, {"nationality", "country"});
+  q.query.id = StringField(q.original, {"id"});
+}
+
+std::vector<Query> ReadQueries(const BatchFlags& f) {
+  std::string text = ReadInputOrFail(f.input);
+  std::vector<Query> out;
+  bool jsonl = f.input.ends_with(".jsonl") || f.input.ends_with(".jsonl.gz") ||
+               f.input.ends_with(".ndjson") || (!text.empty() && text[0] == '{');
+  if (jsonl) {
+    std::istringstream in(text);
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      if (lists::Trim(line).empty()) continue;
+      Query q;
+      q.line = n;
+      try {
+        q.original = json::parse(line);
+        if (!q.original.is_object()) q.error = fmt::format("{}:{}: not a JSON object", f.input, n);
+      } catch (const json::parse_error& e) {
+        q.error = fmt::format("{}:{}: malformed JSON at byte {}", f.input, n, e.byte);
+      }
+      if (q.error.empty()) FillQuery(q, f.input);
+      out.push_back(std::move(q));
+    }
+    return out;
+  }
+  lists::CsvReader reader(text, f.input);
+  std::vector<std::string> header, fields;
+  auto first = reader.Next(header);
+  if (!first) Fail(first.error());
+  if (!*first) return out;
+  for (auto& h : header) h = std::string(lists::Trim(h));
+  while (true) {
+    auto more = reader.Next(fields);
+    if (!more) {
+      Query q;
+      q.error = std::string(more.error().message());
+      out.push_back(std::move(q));
+      break;
+    }
+    if (!*more) break;
+    Query q;
+    q.line = reader.line();
+    q.original = json::object();
+    if (fields.size() != header.size()) {
+      q.error = fmt::format("{}:{}: expected {} fields, got {}", f.input, q.line, header.size(), fields.size());
+    } else {
+      for (size_t i = 0; i < header.size(); ++i) q.original[header[i]] = fields[i];
+      FillQuery(q, f.input);
+    }
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+json Explanation(const screening::ScreeningIndex& index, const screening::Hit& h) {
+  json aligned = json::array();
+  for (const auto& p : h.detail.aligned) {
+    aligned.push_back({{"query", p.query}, {"candidate", p.candidate},
+                       {"similarity", std::round(p.similarity * 1000) / 1000},
+                       {"weight", std::round(p.weight * 1000) / 1000}});
+  }
+  return {{"name_score", std::round(h.name_score * 10000) / 10000},
+          {"matched_name_kind", lists::NameKindName(h.matched_kind)},
+          {"aligned", aligned},
+          {"unmatched_query", h.detail.unmatched_query},
+          {"unmatched_candidate", h.detail.unmatched_candidate},
+          {"features", h.features},
+          {"schema", lists::SchemaName(index.snapshot().entities()[h.entity].schema)}};
+}
+
+void RunScreen(const BatchFlags& f) {
+  std::vector<Query> queries = ReadQueries(f);
+  size_t bad = 0;
+  for (const auto& q : queries) {
+    if (q.error.empty()) continue;
+    ++bad;
+    std::cerr << "error: " << q.error << std::endl;
+    if (f.strict) throw CLI::RuntimeError(1);
+  }
+  auto index = LoadIndex(f.lists_dir);
+  screening::ScreenOptions options{.threshold = f.threshold, .limit = f.limit};
+  ParallelFor(queries.size(), f.threads, "screen", [&](size_t i) {
+    if (queries[i].error.empty()) queries[i].hits = screening::Screen(*index, queries[i].query, options);
+  });
+  const std::string& hash = index->snapshot().hash();
+  for (const auto& q : queries) {
+    json line = {{"query", q.original}};
+    if (!q.error.empty()) {
+      line["error"] = q.error;
+    } else {
+      json hits = json::array();
+      for (const auto& h : q.hits) {
+        const auto& e = index->snapshot().entities()[h.entity];
+        hits.push_back({{"list", e.list}, {"entity_id", e.id}, {"name", e.primary_name()},
+                        {"matched_name", h.matched_name},
+                        {"score", std::round(h.score * 10000) / 10000},
+                        {"explanation", Explanation(*index, h)}});
+      }
+      line["hits"] = std::move(hits);
+    }
+    line["lists_hash"] = hash;
+    std::cout << line.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  }
+  std::cout.flush();
+  if (bad > 0) std::cerr << bad << " bad rows reported" << std::endl;
+}
+
+}  // namespace
+
+void RegisterScreeningCommands(CLI::App& app) {
+  auto match = std::make_shared<BatchFlags>();
+  auto* m = app.add_subcommand("match-names", "Score name pairs from a CSV (name1,name2[,schema])");
+  AddBatchOptions(*m, *match);
+  m->add_option("--output", match->output, "output CSV (default: stdout)");
+  m->callback([match] { RunMatchNames(*match); });
+
+  auto screen = std::make_shared<BatchFlags>();
+  auto* s = app.add_subcommand("screen", "Screen parties (CSV or JSON lines) against the lists");
+  AddBatchOptions(*s, *screen);
+  s->add_option("--limit", screen->limit, "most hits per query (default 10)");
+  s->callback([screen] { RunScreen(*screen); });
+}
+
+}  // namespace kycloud::app
