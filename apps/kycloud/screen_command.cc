@@ -47,7 +47,8 @@ std::shared_ptr<const screening::ScreeningIndex> LoadIndex(const std::string& di
 template <typename Fn>
 void ParallelFor(size_t n, unsigned threads, std::string_view label, Fn fn) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  auto progress = ProgressReporter::ForStderr({.label = std::string(label), .total = n, .unit = "rows"});
+  auto progress =
+      ProgressReporter::ForStderr({.label = std::string(label), .total = n, .unit = "rows"});
   std::atomic<size_t> next{0};
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) {
@@ -77,8 +78,10 @@ std::optional<lists::Schema> SchemaOf(std::string_view text, int line, const std
   if (text.empty()) return std::nullopt;
   lists::Schema s;
   if (!lists::ParseSchema(text, s)) {
-    error = fmt::format("{}:{}: unknown schema '{}' (Person, Company, Organization, LegalEntity, "
-                        "Vessel, Airplane)", origin, line, text);
+    error = fmt::format(
+        "{}:{}: unknown schema '{}' (Person, Company, Organization, LegalEntity, "
+        "Vessel, Airplane)",
+        origin, line, text);
     return std::nullopt;
   }
   return s;
@@ -92,7 +95,8 @@ std::string ReadInputOrFail(const std::string& path) {
 
 void AddBatchOptions(CLI::App& cmd, BatchFlags& f) {
   cmd.add_option("--input", f.input, "input file")->required();
-  cmd.add_option("--lists", f.lists_dir, "load every list file in DIR instead of the bundled lists");
+  cmd.add_option("--lists", f.lists_dir,
+                 "load every list file in DIR instead of the bundled lists");
   cmd.add_option("--threshold", f.threshold, "match threshold (default: the engine's recommended)")
       ->check(CLI::Range(0.0, 1.0));
   cmd.add_flag("--strict", f.strict, "stop at the first bad row (exit 1)");
@@ -182,7 +186,8 @@ struct Query {
 std::string StringField(const json& j, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
     auto it = j.find(k);
-    if (it != j.end() && it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
+    if (it != j.end() && it->is_string() && !it->get<std::string>().empty())
+      return it->get<std::string>();
     if (it != j.end() && it->is_number()) return it->dump();
   }
   return "";
@@ -244,7 +249,8 @@ std::vector<Query> ReadQueries(const BatchFlags& f) {
     q.line = reader.line();
     q.original = json::object();
     if (fields.size() != header.size()) {
-      q.error = fmt::format("{}:{}: expected {} fields, got {}", f.input, q.line, header.size(), fields.size());
+      q.error = fmt::format("{}:{}: expected {} fields, got {}", f.input, q.line, header.size(),
+                            fields.size());
     } else {
       for (size_t i = 0; i < header.size(); ++i) q.original[header[i]] = fields[i];
       FillQuery(q, f.input);
@@ -257,7 +263,8 @@ std::vector<Query> ReadQueries(const BatchFlags& f) {
 json Explanation(const screening::ScreeningIndex& index, const screening::Hit& h) {
   json aligned = json::array();
   for (const auto& p : h.detail.aligned) {
-    aligned.push_back({{"query", p.query}, {"candidate", p.candidate},
+    aligned.push_back({{"query", p.query},
+                       {"candidate", p.candidate},
                        {"similarity", std::round(p.similarity * 1000) / 1000},
                        {"weight", std::round(p.weight * 1000) / 1000}});
   }
@@ -282,7 +289,8 @@ void RunScreen(const BatchFlags& f) {
   auto index = LoadIndex(f.lists_dir);
   screening::ScreenOptions options{.threshold = f.threshold, .limit = f.limit};
   ParallelFor(queries.size(), f.threads, "screen", [&](size_t i) {
-    if (queries[i].error.empty()) queries[i].hits = screening::Screen(*index, queries[i].query, options);
+    if (queries[i].error.empty())
+      queries[i].hits = screening::Screen(*index, queries[i].query, options);
   });
   const std::string& hash = index->snapshot().hash();
   for (const auto& q : queries) {
@@ -293,7 +301,9 @@ void RunScreen(const BatchFlags& f) {
       json hits = json::array();
       for (const auto& h : q.hits) {
         const auto& e = index->snapshot().entities()[h.entity];
-        hits.push_back({{"list", e.list}, {"entity_id", e.id}, {"name", e.primary_name()},
+        hits.push_back({{"list", e.list},
+                        {"entity_id", e.id},
+                        {"name", e.primary_name()},
                         {"matched_name", h.matched_name},
                         {"score", std::round(h.score * 10000) / 10000},
                         {"explanation", Explanation(*index, h)}});
