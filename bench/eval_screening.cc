@@ -85,16 +85,18 @@ int main(int argc, char** argv) {
     auto rows = ReadCsv(eval + "/yente/positives_un_untreated.csv");
     std::vector<int> top5(rows.size()), above(rows.size());
     Parallel(rows.size(), [&](size_t i) {
-      screening::ScreeningQuery q{.name = rows[i]["full_name"], .schema = lists::Schema::kPerson,
+      screening::ScreeningQuery q{.name = rows[i]["full_name"],
+                                  .schema = lists::Schema::kPerson,
                                   .date_of_birth = rows[i]["date_of_birth"]};
       auto any = screening::Screen(*index, q, {.threshold = 0.0, .limit = 5});
       top5[i] = !any.empty() && any[0].score > 0;
       above[i] = !any.empty() && any[0].score >= threshold;
     });
     double n = rows.size();
-    std::printf("UN positives vs UN list (%zu queries): recall top-5 %.2f%%, above threshold %.2f%%\n",
-                rows.size(), 100.0 * std::count(top5.begin(), top5.end(), 1) / n,
-                100.0 * std::count(above.begin(), above.end(), 1) / n);
+    std::printf(
+        "UN positives vs UN list (%zu queries): recall top-5 %.2f%%, above threshold %.2f%%\n",
+        rows.size(), 100.0 * std::count(top5.begin(), top5.end(), 1) / n,
+        100.0 * std::count(above.begin(), above.end(), 1) / n);
   }
 
   // 2. Negatives against all lists.
@@ -112,11 +114,12 @@ int main(int argc, char** argv) {
     });
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     double n = rows.size();
-    std::printf("Negatives vs all lists (%zu synthetic people): queries with any hit: name only "
-                "%.2f%%, with DOB+nationality %.2f%% (%.0f queries/s on %u threads)\n",
-                rows.size(), 100.0 * std::count(name_only.begin(), name_only.end(), 1) / n,
-                100.0 * std::count(with_context.begin(), with_context.end(), 1) / n, 2 * n / secs,
-                std::thread::hardware_concurrency());
+    std::printf(
+        "Negatives vs all lists (%zu synthetic people): queries with any hit: name only "
+        "%.2f%%, with DOB+nationality %.2f%% (%.0f queries/s on %u threads)\n",
+        rows.size(), 100.0 * std::count(name_only.begin(), name_only.end(), 1) / n,
+        100.0 * std::count(with_context.begin(), with_context.end(), 1) / n, 2 * n / secs,
+        std::thread::hardware_concurrency());
   }
 
   // 3. Cross-script pairs per script.
@@ -145,19 +148,25 @@ int main(int argc, char** argv) {
     std::map<char, std::vector<size_t>> by_letter;
     for (size_t i = 0; i < pairs.size(); ++i) by_letter[pairs[i].latin[0]].push_back(i);
     Parallel(pairs.size(), [&](size_t i) {
-      hit[i] = screening::MatchNames(*all, pairs[i].native, pairs[i].latin, lists::Schema::kPerson).score >= threshold;
+      hit[i] = screening::MatchNames(*all, pairs[i].native, pairs[i].latin, lists::Schema::kPerson)
+                   .score >= threshold;
       size_t best = i;
       size_t best_diff = SIZE_MAX;
       for (size_t j : by_letter[pairs[i].latin[0]]) {
         if (j == i || pairs[j].latin == pairs[i].latin) continue;
-        size_t diff = std::abs(static_cast<long>(pairs[j].latin.size()) - static_cast<long>(pairs[i].latin.size())) * 1000 + (j > i ? j - i : i - j) % 1000;
+        size_t diff = std::abs(static_cast<long>(pairs[j].latin.size()) -
+                               static_cast<long>(pairs[i].latin.size())) *
+                          1000 +
+                      (j > i ? j - i : i - j) % 1000;
         if (diff < best_diff) {
           best_diff = diff;
           best = j;
         }
       }
       if (best != i) {
-        fp[i] = screening::MatchNames(*all, pairs[i].native, pairs[best].latin, lists::Schema::kPerson).score >= threshold;
+        fp[i] =
+            screening::MatchNames(*all, pairs[i].native, pairs[best].latin, lists::Schema::kPerson)
+                .score >= threshold;
       }
     });
     double n = pairs.size();
@@ -178,7 +187,8 @@ int main(int argc, char** argv) {
       if (c1 == std::string::npos || c2 == std::string::npos) continue;
       ++n;
       ok += screening::MatchNames(*all, line.substr(0, c1), line.substr(c1 + 1, c2 - c1 - 1),
-                                  std::nullopt).score >= threshold;
+                                  std::nullopt)
+                .score >= threshold;
     }
     std::printf("\nWatchman cross-script pairs: %d of %d matched at threshold\n", ok, n);
   }

@@ -4,6 +4,7 @@
 #include <rapidfuzz/distance/JaroWinkler.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace kycloud::screening {
 
@@ -14,27 +15,6 @@ namespace {
 
 constexpr double kMinSimilarity = 0.80;
 constexpr double kJoinSimilarity = 0.92;
-
-// A token or two adjacent tokens joined.
-struct Unit {
-  size_t first;
-  size_t count;  // 1 or 2
-  NameToken token;
-  double weight;
-};
-
-std::vector<Unit> Units(const text::PreparedName& p, const std::vector<double>& w) {
-  std::vector<Unit> out;
-  for (size_t i = 0; i < p.tokens.size(); ++i) {
-    out.push_back({i, 1, p.tokens[i], w[i]});
-    if (i + 1 < p.tokens.size() && p.tokens[i].kind != TokenKind::kPrefix &&
-        p.tokens[i + 1].kind != TokenKind::kPrefix) {
-      NameToken joined{p.tokens[i].text + p.tokens[i + 1].text, TokenKind::kWord};
-      out.push_back({i, 2, std::move(joined), w[i] + w[i + 1]});
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -47,19 +27,47 @@ double TokenSimilarity(const NameToken& a, const NameToken& b) {
     const std::string& longer = a.text.size() == 1 ? b.text : a.text;
     return longer.size() > 1 && longer[0] == shorter[0] ? 0.75 : 0.0;
   }
-  double jw = rapidfuzz::jaro_winkler_normalized_similarity(a.text, b.text);
+  double jw = rapidfuzz::jaro_winkler_normalized_similarity(a.text, b.text, 0.1, kMinSimilarity);
   return jw >= kMinSimilarity ? jw : 0.0;
 }
 
 NameScore ScoreNames(const text::PreparedName& q, const text::PreparedName& c,
                      const TokenWeightFn& weight) {
-  NameScore out;
-  if (q.tokens.empty() || c.tokens.empty()) return out;
   std::vector<double> wq(q.tokens.size()), wc(c.tokens.size());
-  double total_q = 0, total_c = 0;
-  for (size_t i = 0; i < q.tokens.size(); ++i) total_q += wq[i] = weight(q.tokens[i]);
-  for (size_t j = 0; j < c.tokens.size(); ++j) total_c += wc[j] = weight(c.tokens[j]);
-  std::vector<Unit> uq = Units(q, wq), uc = Units(c, wc);
+  for (size_t i = 0; i < q.tokens.size(); ++i) wq[i] = weight(q.tokens[i]);
+  for (size_t j = 0; j < c.tokens.size(); ++j) wc[j] = weight(c.tokens[j]);
+  return ScoreNames(q, wq, c, wc);
+}
+
+ScoringName MakeScoringName(const text::PreparedName& p, std::vector<double> w) {
+  ScoringName out;
+  out.name = &p;
+  for (size_t i = 0; i < p.tokens.size(); ++i) {
+    out.total_weight += w[i];
+    out.units.push_back({i, 1, p.tokens[i], w[i]});
+    if (i + 1 < p.tokens.size() && p.tokens[i].kind != TokenKind::kPrefix &&
+        p.tokens[i + 1].kind != TokenKind::kPrefix) {
+      NameToken joined{p.tokens[i].text + p.tokens[i + 1].text, TokenKind::kWord};
+      out.units.push_back({i, 2, std::move(joined), w[i] + w[i + 1]});
+    }
+  }
+  out.weights = std::move(w);
+  return out;
+}
+
+NameScore ScoreNames(const text::PreparedName& q, const std::vector<double>& wq,
+                     const text::PreparedName& c, const std::vector<double>& wc) {
+  return ScoreNames(MakeScoringName(q, wq), MakeScoringName(c, wc));
+}
+
+NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc) {
+  NameScore out;
+  const text::PreparedName& q = *sq.name;
+  const text::PreparedName& c = *sc.name;
+  if (q.tokens.empty() || c.tokens.empty()) return out;
+  double total_q = sq.total_weight, total_c = sc.total_weight;
+  const std::vector<ScoringUnit>& uq = sq.units;
+  const std::vector<ScoringUnit>& uc = sc.units;
 
   struct Candidate {
     size_t a, b;
@@ -72,7 +80,10 @@ NameScore ScoreNames(const text::PreparedName& q, const text::PreparedName& c,
       double sim;
       if (uq[a].count == 2 || uc[b].count == 2) {
         // Joins compare whole strings (Jaro-Winkler would reward a mere shared prefix).
-        sim = rapidfuzz::indel_normalized_similarity(uq[a].token.text, uc[b].token.text);
+        double la = uq[a].token.text.size(), lb = uc[b].token.text.size();
+        if (1.0 - std::abs(la - lb) / (la + lb) < kJoinSimilarity) continue;  // cannot reach it
+        sim = rapidfuzz::indel_normalized_similarity(uq[a].token.text, uc[b].token.text,
+                                                     kJoinSimilarity);
         if (sim < kJoinSimilarity) continue;
       } else {
         sim = TokenSimilarity(uq[a].token, uc[b].token);
@@ -88,8 +99,8 @@ NameScore ScoreNames(const text::PreparedName& q, const text::PreparedName& c,
   double matched = 0;
   bool substantive = false;
   for (const Candidate& p : pairs) {
-    const Unit& a = uq[p.a];
-    const Unit& b = uc[p.b];
+    const ScoringUnit& a = uq[p.a];
+    const ScoringUnit& b = uc[p.b];
     bool free = true;
     for (size_t k = 0; k < a.count; ++k) free = free && !used_q[a.first + k];
     for (size_t k = 0; k < b.count; ++k) free = free && !used_c[b.first + k];
@@ -100,7 +111,7 @@ NameScore ScoreNames(const text::PreparedName& q, const text::PreparedName& c,
     if (a.token.kind == TokenKind::kWord && b.token.kind == TokenKind::kWord && p.sim >= 0.9) {
       substantive = true;
     }
-    auto text_of = [](const text::PreparedName& n, const Unit& u) {
+    auto text_of = [](const text::PreparedName& n, const ScoringUnit& u) {
       return u.count == 1 ? n.tokens[u.first].text
                           : n.tokens[u.first].text + "+" + n.tokens[u.first + 1].text;
     };

@@ -40,6 +40,27 @@ struct NameScore {
 
 NameScore ScoreNames(const text::PreparedName& query, const text::PreparedName& candidate,
                      const TokenWeightFn& weight);
+// The same with the tokens' weights given (one per token, in order), e.g. precomputed by an index.
+NameScore ScoreNames(const text::PreparedName& query, const std::vector<double>& query_weights,
+                     const text::PreparedName& candidate,
+                     const std::vector<double>& candidate_weights);
+
+// A name prepared for repeated scoring: its tokens' weights and its alignment units (each token,
+// and each pair of adjacent tokens joined) computed once. An index keeps one per listed name.
+struct ScoringUnit {
+  size_t first;  // first token
+  size_t count;  // 1 or 2
+  text::NameToken token;
+  double weight;
+};
+struct ScoringName {
+  const text::PreparedName* name = nullptr;  // not owned; must outlive this
+  std::vector<double> weights;
+  std::vector<ScoringUnit> units;
+  double total_weight = 0;
+};
+ScoringName MakeScoringName(const text::PreparedName& name, std::vector<double> weights);
+NameScore ScoreNames(const ScoringName& query, const ScoringName& candidate);
 
 // Token similarity as described above.
 double TokenSimilarity(const text::NameToken& a, const text::NameToken& b);

@@ -49,14 +49,16 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
   text::PreparedName q = text::PrepareName(query.name, person);
   std::vector<Hit> hits;
   if (q.tokens.empty()) return hits;
-  auto weight = [&](const text::NameToken& t) { return index.Weight(t); };
+  std::vector<double> query_weights;
+  for (const auto& t : q.tokens) query_weights.push_back(index.Weight(t));
+  ScoringName scoring_query = MakeScoringName(q, std::move(query_weights));
   const auto& entities = index.snapshot().entities();
 
   // Best name per entity.
   std::unordered_map<std::uint32_t, Hit> best;
   for (std::uint32_t id : index.Candidates(q, options.max_candidates)) {
     const IndexedName& n = index.names()[id];
-    NameScore s = ScoreNames(q, n.prepared, weight);
+    NameScore s = ScoreNames(scoring_query, n.scoring);
     auto& slot = best[n.entity];
     if (slot.detail.aligned.empty() || s.score > slot.name_score) {
       const auto& name = entities[n.entity].names[n.name];

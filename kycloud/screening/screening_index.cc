@@ -88,6 +88,11 @@ std::shared_ptr<const ScreeningIndex> ScreeningIndex::Build(
     for (const auto& k : keys) index->key_postings_[k].push_back(id);
   }
   index->log_n_ = std::log(static_cast<double>(index->names_.size()) + 1);
+  for (auto& n : index->names_) {
+    std::vector<double> weights;
+    for (const auto& t : n.prepared.tokens) weights.push_back(index->Weight(t));
+    n.scoring = MakeScoringName(n.prepared, std::move(weights));
+  }
   return index;
 }
 

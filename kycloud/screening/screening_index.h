@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "kycloud/lists/list_snapshot.h"
+#include "kycloud/screening/name_scorer.h"
 #include "kycloud/text/prepared_name.h"
 
 namespace kycloud::screening {
@@ -27,6 +28,7 @@ struct IndexedName {
   std::uint32_t entity;  // index into snapshot().entities()
   std::uint32_t name;    // index into that entity's names
   text::PreparedName prepared;
+  ScoringName scoring;  // weights and alignment units, computed once at build
 };
 
 class ScreeningIndex {
