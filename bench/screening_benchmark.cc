@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto t1 = Clock::now();
-  auto index = screening::ScreeningIndex::Build(std::make_shared<lists::ListSnapshot>(std::move(*snap)));
+  auto index =
+      screening::ScreeningIndex::Build(std::make_shared<lists::ListSnapshot>(std::move(*snap)));
   auto t2 = Clock::now();
 
   auto data = lists::ReadListFile(root + "/testdata/eval/yente/negatives_us.csv.gz");
@@ -65,7 +66,8 @@ int main(int argc, char** argv) {
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) {
     pool.emplace_back([&] {
-      for (size_t i; (i = next.fetch_add(1)) < queries.size();) (void)screening::Screen(*index, queries[i]);
+      for (size_t i; (i = next.fetch_add(1)) < queries.size();)
+        (void)screening::Screen(*index, queries[i]);
     });
   }
   for (auto& t : pool) t.join();
@@ -76,10 +78,14 @@ int main(int argc, char** argv) {
   std::printf("screening_benchmark: %zu entities, %zu indexed names, lists hash %.12s\n",
               index->snapshot().entities().size(), index->names().size(),
               index->snapshot().hash().c_str());
-  std::printf("  parse all lists        %8.0f ms\n", std::chrono::duration<double, std::milli>(t1 - t0).count());
-  std::printf("  build index            %8.0f ms\n", std::chrono::duration<double, std::milli>(t2 - t1).count());
-  std::printf("  queries (negatives)    %8zu   (%zu with a hit at the default threshold)\n", queries.size(), hits);
-  std::printf("  latency one core       p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", pct(0.5), pct(0.99), lat.back());
+  std::printf("  parse all lists        %8.0f ms\n",
+              std::chrono::duration<double, std::milli>(t1 - t0).count());
+  std::printf("  build index            %8.0f ms\n",
+              std::chrono::duration<double, std::milli>(t2 - t1).count());
+  std::printf("  queries (negatives)    %8zu   (%zu with a hit at the default threshold)\n",
+              queries.size(), hits);
+  std::printf("  latency one core       p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", pct(0.5),
+              pct(0.99), lat.back());
   std::printf("  throughput one core    %8.0f queries/s\n", queries.size() / one_core_s);
   std::printf("  throughput %u threads   %8.0f queries/s\n", threads, queries.size() / batch_s);
   std::printf("  peak RSS               %8.0f MB\n", ru.ru_maxrss / 1024.0);

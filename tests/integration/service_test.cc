@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "kycloud/base/random.h"
@@ -235,6 +236,87 @@ TEST(ListsCommandTest, InfoShowsBundledListsAndFailsClearlyOnBadDirectory) {
   r = RunToCompletion({KycloudBinary(), "lists", "info", "--lists", dir});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("sdn.csv:2: unterminated quoted field"), std::string::npos) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ScreeningCommandsTest, MatchNamesContract) {
+  std::string dir = storage::testing::MakeTempDir("kycloud-match");
+  std::ofstream(dir + "/pairs.csv") << "id,name1,name2,schema\n"
+                                    << "1,VLADIMIR PUTIN,\"PUTIN, Vladimir\",Person\n"
+                                    << "2,John Smith,Maria Garcia,Person\n"
+                                    << "3,only one field\n"
+                                    << "4,A,B,Martian\n"
+                                    << "5,JSCARGUMENT,JSC ARGUMENT,\n";
+  auto r = RunToCompletion({KycloudBinary(), "match-names", "--input", dir + "/pairs.csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream out(r.out);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(out, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 4u) << r.out;  // header + 3 good rows, in input order
+  EXPECT_EQ(lines[0], "id,name1,name2,schema,score,match");
+  EXPECT_TRUE(lines[1].starts_with("1,VLADIMIR PUTIN,\"PUTIN, Vladimir\",Person,")) << lines[1];
+  EXPECT_TRUE(lines[1].ends_with(",true"));
+  EXPECT_TRUE(lines[2].ends_with(",false"));
+  EXPECT_TRUE(lines[3].starts_with("5,") && lines[3].ends_with(",true"));
+  EXPECT_NE(r.err.find("pairs.csv:4: expected 4 fields, got 2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pairs.csv:5: unknown schema 'Martian'"), std::string::npos);
+
+  auto strict =
+      RunToCompletion({KycloudBinary(), "match-names", "--strict", "--input", dir + "/pairs.csv"});
+  EXPECT_EQ(strict.code, 1);
+  auto t = RunToCompletion({KycloudBinary(), "match-names", "--threshold", "1.0", "--output",
+                            dir + "/out.csv", "--input", dir + "/pairs.csv"});
+  EXPECT_EQ(t.code, 0);
+  std::ifstream written(dir + "/out.csv");
+  std::string header;
+  std::getline(written, header);
+  EXPECT_EQ(header, "id,name1,name2,schema,score,match");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ScreeningCommandsTest, ScreenContract) {
+  std::string dir = storage::testing::MakeTempDir("kycloud-screen");
+  std::ofstream(dir + "/q.jsonl") << R"({"name": "Banco Nacional de Cuba", "ref": "a"})"
+                                  << "\n"
+                                  << R"({"full_name": "Ingeborg Abrahamsen", "schema": "Person"})"
+                                  << "\n"
+                                  << "{not json\n"
+                                  << R"({"name": "ERIC BADEGE", "date_of_birth": "1971"})"
+                                  << "\n";
+  auto r =
+      RunToCompletion({KycloudBinary(), "screen", "--input", dir + "/q.jsonl", "--limit", "3"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream out(r.out);
+  std::vector<json> lines;
+  for (std::string l; std::getline(out, l);) lines.push_back(json::parse(l));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0]["query"]["ref"], "a");  // the query is echoed with its extra fields
+  ASSERT_FALSE(lines[0]["hits"].empty());
+  const json& hit = lines[0]["hits"][0];
+  EXPECT_EQ(hit["list"], "us_ofac_sdn");
+  EXPECT_EQ(hit["entity_id"], "306");
+  EXPECT_EQ(hit["name"], "BANCO NACIONAL DE CUBA");
+  EXPECT_GE(hit["score"].get<double>(), 0.8);
+  EXPECT_TRUE(hit["explanation"]["aligned"].is_array());
+  EXPECT_EQ(lines[0]["lists_hash"].get<std::string>().size(), 64u);
+  EXPECT_TRUE(lines[1]["hits"].empty());
+  EXPECT_TRUE(lines[2].contains("error"));
+  EXPECT_NE(r.err.find("q.jsonl:3: malformed JSON"), std::string::npos) << r.err;
+  // Listed by the UN and the UK: both lists' entries are hits.
+  auto has = [](const json& hits, const std::string& list, const std::string& id) {
+    for (const auto& h : hits) {
+      if (h["list"] == list && h["entity_id"] == id) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has(lines[3]["hits"], "un_sc", "CDi.001")) << lines[3].dump();
+
+  std::ofstream(dir + "/q.csv") << "full_name,date_of_birth,nationality\nERIC BADEGE,1971,cd\n";
+  r = RunToCompletion({KycloudBinary(), "screen", "--input", dir + "/q.csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = json::parse(r.out);
+  EXPECT_EQ(j["query"]["full_name"], "ERIC BADEGE");
+  EXPECT_TRUE(has(j["hits"], "un_sc", "CDi.001")) << j.dump();
   std::filesystem::remove_all(dir);
 }
 
