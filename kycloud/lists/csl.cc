@@ -75,43 +75,25 @@ std::string CslListTitle(std::string_view list_id, std::string_view source) {
 }
 
 Result<CslParseResult> ParseCslCsv(std::string_view text, std::string_view origin) {
-  CsvReader reader(text, origin);
-  std::vector<std::string> f;
-  KY_ASSIGN_OR_RETURN(bool any, reader.Next(f));
-  if (!any) return Err(DataLossError(fmt::format("{}: empty file", origin)));
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < f.size(); ++i) col[std::string(Trim(f[i]))] = i;
-  for (std::string_view required : {"_id", "source", "name", "type", "alt_names"}) {
-    if (!col.contains(std::string(required))) {
-      return Err(DataLossError(fmt::format(
-          "{}:1: not a Consolidated Screening List header (no '{}')", origin, required)));
-    }
-  }
-  auto get = [&](std::string_view name) -> std::string {
-    auto it = col.find(std::string(name));
-    if (it == col.end() || it->second >= f.size()) return "";
-    return std::string(Trim(f[it->second]));
-  };
+  KY_ASSIGN_OR_RETURN(TableReader table,
+                      TableReader::Open(text, origin, ',', "Consolidated Screening List",
+                                        {"_id", "source", "name", "type", "alt_names"}));
+  auto get = [&](std::string_view name) { return table.Get(name); };
   CslParseResult out;
-  size_t header_size = f.size();
   while (true) {
-    KY_ASSIGN_OR_RETURN(bool more, reader.Next(f));
+    KY_ASSIGN_OR_RETURN(bool more, table.Next());
     if (!more) break;
-    if (f.size() != header_size) {
-      return Err(DataLossError(fmt::format("{}:{}: expected {} fields, got {}", origin,
-                                           reader.line(), header_size, f.size())));
-    }
     std::string source = get("source");
     std::string name = get("name");
     if (source.empty() || name.empty()) {
       return Err(
-          DataLossError(fmt::format("{}:{}: row without source or name", origin, reader.line())));
+          DataLossError(fmt::format("{}:{}: row without source or name", origin, table.line())));
     }
     ListEntity e;
     e.list = CslListId(source);
     out.sources.emplace(e.list, source);
     e.id = get("entity_number").empty() ? get("_id") : get("entity_number");
-    if (e.id.empty()) e.id = fmt::format("line-{}", reader.line());
+    if (e.id.empty()) e.id = fmt::format("line-{}", table.line());
     Schema schema = Schema::kLegalEntity;
     if (ParseSchema(get("type"), schema)) e.schema = schema;
     AddName(e, name, NameKind::kPrimary);

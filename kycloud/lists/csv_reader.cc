@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace kycloud::lists {
 
 CsvReader::CsvReader(std::string_view text, std::string_view origin, char delimiter)
@@ -62,6 +64,45 @@ Result<bool> CsvReader::Next(std::vector<std::string>& fields) {
     }
     return true;
   }
+}
+
+}  // namespace kycloud::lists
+
+#include "kycloud/lists/source_file.h"
+
+namespace kycloud::lists {
+
+Result<TableReader> TableReader::Open(std::string_view text, std::string_view origin,
+                                      char delimiter, std::string_view format,
+                                      std::initializer_list<std::string_view> required) {
+  TableReader t{CsvReader(text, origin, delimiter)};
+  KY_ASSIGN_OR_RETURN(bool any, t.reader_.Next(t.header_));
+  if (!any) return Err(DataLossError(fmt::format("{}: empty file", origin)));
+  for (auto& h : t.header_) h = std::string(Trim(h));
+  for (std::string_view column : required) {
+    if (std::find(t.header_.begin(), t.header_.end(), column) == t.header_.end()) {
+      return Err(
+          DataLossError(fmt::format("{}:1: not a {} header (no '{}')", origin, format, column)));
+    }
+  }
+  return t;
+}
+
+Result<bool> TableReader::Next() {
+  KY_ASSIGN_OR_RETURN(bool more, reader_.Next(fields_));
+  if (!more) return false;
+  if (fields_.size() != header_.size()) {
+    return Err(DataLossError(fmt::format("{}:{}: expected {} fields, got {}", reader_.origin(),
+                                         reader_.line(), header_.size(), fields_.size())));
+  }
+  return true;
+}
+
+std::string TableReader::Get(std::string_view column) const {
+  for (size_t i = 0; i < header_.size(); ++i) {
+    if (header_[i] == column) return std::string(Trim(fields_[i]));
+  }
+  return "";
 }
 
 }  // namespace kycloud::lists

@@ -36,3 +36,27 @@ class CsvReader {
 };
 
 }  // namespace kycloud::lists
+
+namespace kycloud::lists {
+
+// TableReader: a CsvReader over a file with a header row, giving fields by column name. The
+// header must name every `required` column ("origin:1: not a <format> header (no 'x')"); every
+// record must have as many fields as the header ("origin:line: expected N fields, got M").
+class TableReader {
+ public:
+  static Result<TableReader> Open(std::string_view text, std::string_view origin, char delimiter,
+                                  std::string_view format,
+                                  std::initializer_list<std::string_view> required);
+  // Reads the next record; false at the end of input.
+  Result<bool> Next();
+  // The trimmed value of `column` in the current record ("" if the file has no such column).
+  std::string Get(std::string_view column) const;
+  int line() const { return reader_.line(); }
+
+ private:
+  TableReader(CsvReader reader) : reader_(std::move(reader)) {}
+  CsvReader reader_;
+  std::vector<std::string> header_, fields_;
+};
+
+}  // namespace kycloud::lists
