@@ -88,13 +88,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
                                                 e.source().begin.column, e.description())));
   }
   for (const auto& [key, node] : root) {
-    static const std::set<std::string> kTables = {"server", "auth", "storage", "log"};
+    static const std::set<std::string> kTables = {"server", "auth", "storage", "log", "screening"};
     if (!kTables.contains(std::string(key.str())) || !node.is_table()) {
-      return Err(
-          InvalidArgumentError(
-              fmt::format("{}: unknown section '{}' (expected [server], [auth], [storage], [log])",
-                          Where(origin, node), key.str()))
-              .WithField(std::string(key.str())));
+      return Err(InvalidArgumentError(fmt::format("{}: unknown section '{}' (expected [server], "
+                                                  "[auth], [storage], [log], [screening])",
+                                                  Where(origin, node), key.str()))
+                     .WithField(std::string(key.str())));
     }
   }
   Config c;
@@ -125,6 +124,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   KY_TRY(r.Get("storage", "sqlite_synchronous", c.storage.sqlite_synchronous));
   KY_TRY(r.Get("storage", "postgres_schema", c.storage.postgres_schema));
   KY_TRY(r.Get("storage", "password_file", c.storage_password_file));
+
+  KY_TRY(r.Known("screening", {"lists_dir"}));
+  KY_TRY(r.Get("screening", "lists_dir", c.lists_dir));
 
   KY_TRY(r.Known("log", {"level", "format"}));
   std::string level, format;

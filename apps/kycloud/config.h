@@ -24,6 +24,9 @@ struct Config {
   log::LogOptions log;
   // [storage] password_file: where the database password is read from (optional).
   std::string storage_password_file;
+  // [screening] lists_dir: load every list file in this directory instead of the bundled lists.
+  // Default: "" (the bundled lists).
+  std::string lists_dir;
 };
 
 // Parses TOML text (`origin` names it in errors).

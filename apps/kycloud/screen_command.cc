@@ -22,6 +22,7 @@
 #include "kycloud/lists/list_loader.h"
 #include "kycloud/lists/source_file.h"
 #include "kycloud/screening/screener.h"
+#include "kycloud/server/screening_json.h"
 
 namespace kycloud::app {
 
@@ -183,26 +184,15 @@ struct Query {
   std::vector<screening::Hit> hits;
 };
 
-std::string StringField(const json& j, std::initializer_list<const char*> keys) {
-  for (const char* k : keys) {
-    auto it = j.find(k);
-    if (it != j.end() && it->is_string() && !it->get<std::string>().empty())
-      return it->get<std::string>();
-    if (it != j.end() && it->is_number()) return it->dump();
-  }
-  return "";
-}
-
 void FillQuery(Query& q, const std::string& origin) {
-  q.query.name = StringField(q.original, {"name", "full_name"});
-  if (q.query.name.empty()) {
-    q.error = fmt::format("{}:{}: no name (columns name or full_name)", origin, q.line);
+  auto parsed = server::QueryFromJson(q.original, "");
+  if (!parsed) {
+    std::string field(parsed.error().field());
+    q.error = fmt::format("{}:{}: {}{}", origin, q.line, parsed.error().message(),
+                          field.empty() ? "" : " (" + field.substr(1) + ")");
     return;
   }
-  q.query.schema = SchemaOf(StringField(q.original, {"schema"}), q.line, origin, q.error);
-  q.query.date_of_birth = StringField(q.original, {"date_of_birth", "dob"});
-  q.query.country = StringField(q.original, {"nationality", "country"});
-  q.query.id = StringField(q.original, {"id"});
+  q.query = std::move(*parsed);
 }
 
 std::vector<Query> ReadQueries(const BatchFlags& f) {
@@ -260,23 +250,6 @@ std::vector<Query> ReadQueries(const BatchFlags& f) {
   return out;
 }
 
-json Explanation(const screening::ScreeningIndex& index, const screening::Hit& h) {
-  json aligned = json::array();
-  for (const auto& p : h.detail.aligned) {
-    aligned.push_back({{"query", p.query},
-                       {"candidate", p.candidate},
-                       {"similarity", std::round(p.similarity * 1000) / 1000},
-                       {"weight", std::round(p.weight * 1000) / 1000}});
-  }
-  return {{"name_score", std::round(h.name_score * 10000) / 10000},
-          {"matched_name_kind", lists::NameKindName(h.matched_kind)},
-          {"aligned", aligned},
-          {"unmatched_query", h.detail.unmatched_query},
-          {"unmatched_candidate", h.detail.unmatched_candidate},
-          {"features", h.features},
-          {"schema", lists::SchemaName(index.snapshot().entities()[h.entity].schema)}};
-}
-
 void RunScreen(const BatchFlags& f) {
   std::vector<Query> queries = ReadQueries(f);
   size_t bad = 0;
@@ -299,15 +272,7 @@ void RunScreen(const BatchFlags& f) {
       line["error"] = q.error;
     } else {
       json hits = json::array();
-      for (const auto& h : q.hits) {
-        const auto& e = index->snapshot().entities()[h.entity];
-        hits.push_back({{"list", e.list},
-                        {"entity_id", e.id},
-                        {"name", e.primary_name()},
-                        {"matched_name", h.matched_name},
-                        {"score", std::round(h.score * 10000) / 10000},
-                        {"explanation", Explanation(*index, h)}});
-      }
+      for (const auto& h : q.hits) hits.push_back(server::HitJson(*index, h));
       line["hits"] = std::move(hits);
     }
     line["lists_hash"] = hash;

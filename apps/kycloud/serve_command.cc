@@ -10,9 +10,11 @@
 #include "commands.h"
 #include "kycloud/base/build_info.h"
 #include "kycloud/base/log.h"
+#include "kycloud/screening/index_holder.h"
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/http_server.h"
 #include "kycloud/server/key_routes.h"
+#include "kycloud/server/screen_routes.h"
 #include "kycloud/storage/migrations.h"
 #include "kycloud/storage/open_database.h"
 #include "kycloud/storage/sql_api_key_store.h"
@@ -52,12 +54,26 @@ Status Serve(Config config) {
     KY_LOG_INFO("created bootstrap admin key {}", admin.record.id);
   }
 
+  // Lists load in the background: the service answers at once and reports ready when they are in.
+  screening::IndexHolder lists;
+  lists.LoadInBackground(config.lists_dir.empty() ? DefaultListsDir() : config.lists_dir);
+
   server::ApiKeyAuthenticator auth(keys, clock, config.auth);
   server::HttpMetrics metrics;
   server::Router router;
   server::AddCoreRoutes(
-      router, [&db] { return db->Ping(); }, metrics);
+      router,
+      [&db, &lists]() -> Status {
+        KY_RETURN_IF_ERROR(db->Ping());
+        if (!lists.Get()) {
+          Status err = lists.last_error();
+          return err.ok() ? UnavailableError("lists are loading") : err;
+        }
+        return OkStatus();
+      },
+      metrics);
   server::AddKeyRoutes(router, keys, auth, clock);
+  server::AddScreenRoutes(router, lists);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
   KY_TRY(http.Bind());
 
@@ -95,14 +111,18 @@ void RegisterServeCommand(CLI::App& app) {
   auto flags = std::make_shared<CommonFlags>();
   auto listen = std::make_shared<std::string>();
   auto level = std::make_shared<std::string>();
+  auto lists_dir = std::make_shared<std::string>();
   flags->AddTo(*cmd);
+  cmd->add_option("--lists", *lists_dir,
+                  "load every list file in DIR instead of the bundled lists");
   cmd->add_option("--listen", *listen,
                   "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any)");
   cmd->add_option("--log-level", *level, "trace, debug, info, warn, error");
-  cmd->callback([flags, listen, level] {
+  cmd->callback([flags, listen, level, lists_dir] {
     auto config = flags->Resolve();
     if (!config) Fail(config.error());
     if (!listen->empty()) config->server.listen = *listen;
+    if (!lists_dir->empty()) config->lists_dir = *lists_dir;
     config->log.format = log::Format::kJson;  // the service logs JSON lines
     if (!level->empty()) {
       auto l = log::ParseLevel(*level);

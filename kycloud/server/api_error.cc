@@ -60,7 +60,7 @@ int HttpStatusFor(const Status& s) {
     case StatusCode::kAborted:
       return 409;
     case StatusCode::kResourceExhausted:
-      return 429;
+      return (s.reason() == "batch_too_large" || s.reason() == "payload_too_large") ? 413 : 429;
     case StatusCode::kUnimplemented:
       return 501;
     case StatusCode::kUnavailable:

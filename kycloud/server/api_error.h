@@ -3,6 +3,7 @@
 // with an HTTP status derived from the Status code:
 //   InvalidArgument     422 (400 when reason is "malformed_json" or "bad_request")
 //   OutOfRange          422
+//   ResourceExhausted   413 when reason is "batch_too_large" or "payload_too_large"
 //   Unauthenticated     401        PermissionDenied   403        NotFound   404
 //   AlreadyExists, FailedPrecondition, Aborted        409
 //   ResourceExhausted   429        Unimplemented      501        Unavailable 503

@@ -9,6 +9,7 @@
 
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/key_routes.h"
+#include "kycloud/server/screen_routes.h"
 #include "kycloud/storage/memory_api_key_store.h"
 
 namespace kycloud::server {
@@ -29,6 +30,8 @@ Router ServiceRouter() {
   AddCoreRoutes(
       router, [] { return OkStatus(); }, metrics);
   AddKeyRoutes(router, store, auth, SystemClock::Default());
+  static screening::IndexHolder holder;
+  AddScreenRoutes(router, holder);
   return router;
 }
 

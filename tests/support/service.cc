@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <thread>
 
 namespace kycloud::testing {
 
@@ -34,6 +35,17 @@ Service::Service(const std::string& dir, const std::string& config_path) {
 Service::~Service() {
   process_->Signal(SIGTERM);
   process_->Wait(std::chrono::seconds(30));
+}
+
+bool Service::WaitReady(std::chrono::milliseconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto c = Client();
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = c.Get("/readyz");
+    if (r && r->status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
 }
 
 httplib::Client Service::Client() const {

@@ -25,6 +25,8 @@ class Service {
   // The admin key printed at first start ("" when none was printed).
   const std::string& bootstrap_key() const { return bootstrap_key_; }
   httplib::Client Client() const;
+  // Polls /readyz until it answers 200 (database up, lists loaded); false after `timeout`.
+  bool WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
   Subprocess& process() { return *process_; }
   bool started() const { return port_ != 0; }
 

@@ -1,0 +1,95 @@
+#include "kycloud/server/screen_routes.h"
+
+#include <fmt/format.h>
+
+#include "kycloud/server/json_body.h"
+#include "kycloud/server/screening_json.h"
+
+namespace kycloud::server {
+
+namespace {
+
+Result<std::shared_ptr<const screening::ScreeningIndex>> CurrentIndex(
+    const screening::IndexHolder& holder) {
+  auto index = holder.Get();
+  if (!index) {
+    Status err = holder.last_error();
+    return Err(UnavailableError(err.ok() ? "lists are still loading, retry shortly"
+                                         : "no lists loaded: " + std::string(err.message())));
+  }
+  return index;
+}
+
+}  // namespace
+
+void AddScreenRoutes(Router& router, const screening::IndexHolder& holder) {
+  router.Add(
+      {.method = Method::kPost, .path = "/v1/screen", .roles = {"admin", "officer", "integrator"}},
+      [&holder](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+        KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
+        KY_TRY(CheckKnownFields(body, {"queries", "threshold", "limit"}));
+        auto queries = body.find("queries");
+        if (queries == body.end() || !queries->is_array()) {
+          return Err(InvalidArgumentError("'queries' must be an array of query objects")
+                         .WithField("/queries"));
+        }
+        if (queries->empty()) {
+          return Err(InvalidArgumentError("'queries' is empty").WithField("/queries"));
+        }
+        if (queries->size() > kMaxScreenBatch) {
+          return Err(ResourceExhaustedError(fmt::format("{} queries in one request; at most {}",
+                                                        queries->size(), kMaxScreenBatch))
+                         .WithField("/queries")
+                         .WithReason("batch_too_large"));
+        }
+        screening::ScreenOptions options;
+        if (auto t = body.find("threshold"); t != body.end()) {
+          if (!t->is_number() || t->get<double>() < 0 || t->get<double>() > 1) {
+            return Err(InvalidArgumentError("'threshold' must be a number from 0 to 1")
+                           .WithField("/threshold"));
+          }
+          options.threshold = t->get<double>();
+        }
+        if (auto l = body.find("limit"); l != body.end()) {
+          if (!l->is_number_integer() || l->get<long long>() < 1 || l->get<long long>() > 100) {
+            return Err(InvalidArgumentError("'limit' must be an integer from 1 to 100")
+                           .WithField("/limit"));
+          }
+          options.limit = l->get<size_t>();
+        }
+        std::vector<screening::ScreeningQuery> parsed;
+        for (size_t i = 0; i < queries->size(); ++i) {
+          KY_ASSIGN_OR_RETURN(auto q, QueryFromJson((*queries)[i], fmt::format("/queries/{}", i)));
+          parsed.push_back(std::move(q));
+        }
+        KY_ASSIGN_OR_RETURN(auto index, CurrentIndex(holder));
+        nlohmann::json results = nlohmann::json::array();
+        for (size_t i = 0; i < parsed.size(); ++i) {
+          nlohmann::json hits = nlohmann::json::array();
+          for (const auto& h : screening::Screen(*index, parsed[i], options)) {
+            hits.push_back(HitJson(*index, h));
+          }
+          results.push_back({{"query", (*queries)[i]}, {"hits", std::move(hits)}});
+        }
+        return HttpResponse::Json(200, DumpJson({{"results", std::move(results)},
+                                                 {"lists_hash", index->snapshot().hash()},
+                                                 {"threshold", options.threshold}}));
+      });
+  router.Add({.method = Method::kGet, .path = "/v1/lists"},
+             [&holder](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
+               KY_ASSIGN_OR_RETURN(auto index, CurrentIndex(holder));
+               const auto& snap = index->snapshot();
+               nlohmann::json lists = nlohmann::json::array();
+               for (const auto& l : snap.lists()) {
+                 lists.push_back({{"id", l.id}, {"title", l.title}, {"publisher", l.publisher},
+                                  {"data_date", l.data_date}, {"entities", l.entities},
+                                  {"names", l.names}, {"addresses", l.addresses}});
+               }
+               return HttpResponse::Json(200, DumpJson({{"hash", snap.hash()},
+                                                        {"entities", snap.entities().size()},
+                                                        {"lists", std::move(lists)},
+                                                        {"notes", snap.notes()}}));
+             });
+}
+
+}  // namespace kycloud::server

@@ -1,0 +1,20 @@
+// Screening over HTTP:
+//   POST /v1/screen  {"queries": [query, ...] (1 to 1,000), "threshold"?: 0..1, "limit"?: 1..100}
+//                    -> {"results": [{"query", "hits"}], "lists_hash", "threshold"} in input order;
+//                    422 naming the field of a bad query, 413 for more than 1,000 queries,
+//                    503 while the lists are still loading. Roles: admin, officer, integrator.
+//   GET  /v1/lists   -> the loaded lists (entities, names, data dates, files), the snapshot hash
+//                    and the loader's notes. Any role.
+#pragma once
+
+#include "kycloud/screening/index_holder.h"
+#include "kycloud/server/router.h"
+
+namespace kycloud::server {
+
+inline constexpr size_t kMaxScreenBatch = 1000;
+
+// `holder` must outlive the router.
+void AddScreenRoutes(Router& router, const screening::IndexHolder& holder);
+
+}  // namespace kycloud::server

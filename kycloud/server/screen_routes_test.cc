@@ -1,0 +1,99 @@
+#include "kycloud/server/screen_routes.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "kycloud/server/api_error.h"
+
+namespace kycloud::server {
+namespace {
+
+using nlohmann::json;
+
+class ScreenRoutesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    AddScreenRoutes(router_, holder_);
+    std::vector<lists::ListEntity> es(1);
+    es[0].list = "test";
+    es[0].id = "306";
+    es[0].names = {{"BANCO NACIONAL DE CUBA", lists::NameKind::kPrimary}};
+    auto snap = std::make_shared<lists::ListSnapshot>(std::vector<lists::ListInfo>{{.id = "test"}}, es);
+    index_ = screening::ScreeningIndex::Build(snap);
+  }
+  // Calls the route's handler and renders errors as the server would.
+  HttpResponse Call(Method m, std::string path, std::string body = "") {
+    auto match = router_.Find(m, path);
+    EXPECT_NE(match.route, nullptr);
+    HttpRequest req;
+    req.method = m;
+    req.path = path;
+    req.body = std::move(body);
+    auto r = match.route->handler(req, RequestContext{});
+    return r.has_value() ? *r : ErrorResponse(r.error(), "");
+  }
+  Router router_;
+  screening::IndexHolder holder_;
+  std::shared_ptr<const screening::ScreeningIndex> index_;
+};
+
+TEST_F(ScreenRoutesTest, UnavailableUntilListsLoaded) {
+  auto r = Call(Method::kPost, "/v1/screen", R"({"queries": [{"name": "x"}]})");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(Call(Method::kGet, "/v1/lists").status, 503);
+}
+
+TEST_F(ScreenRoutesTest, ScreensInOrderWithSameShapeAsCli) {
+  holder_.Set(index_);
+  auto r = Call(Method::kPost, "/v1/screen",
+                R"({"queries": [{"name": "Banco Nacional de Cuba", "ref": 7}, {"name": "Nobody Here"}], "limit": 5})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  ASSERT_EQ(j["results"].size(), 2u);
+  EXPECT_EQ(j["results"][0]["query"]["ref"], 7);
+  EXPECT_EQ(j["results"][0]["hits"][0]["entity_id"], "306");
+  EXPECT_TRUE(j["results"][0]["hits"][0]["explanation"]["aligned"].is_array());
+  EXPECT_TRUE(j["results"][1]["hits"].empty());
+  EXPECT_EQ(j["lists_hash"], index_->snapshot().hash());
+  auto lists = json::parse(Call(Method::kGet, "/v1/lists").body);
+  EXPECT_EQ(lists["entities"], 1);
+}
+
+TEST_F(ScreenRoutesTest, BadInputNamesTheField) {
+  holder_.Set(index_);
+  struct Case {
+    std::string body;
+    int status;
+    std::string field;
+  } cases[] = {
+      {R"({"queries": [{"name": "ok"}, {"schema": "Person"}]})", 422, "/queries/1/name"},
+      {R"({"queries": [{"name": "ok", "schema": "Martian"}]})", 422, "/queries/0/schema"},
+      {R"({"queries": [{"name": 5}]})", 200, ""},  // numbers are accepted as text
+      {R"({"queries": [{"name": ["x"]}]})", 422, "/queries/0/name"},
+      {R"({"queries": ["x"]})", 422, "/queries/0"},
+      {R"({"queries": []})", 422, "/queries"},
+      {R"({"queries": {}})", 422, "/queries"},
+      {R"({"queries": [{"name": "x"}], "threshold": 2})", 422, "/threshold"},
+      {R"({"queries": [{"name": "x"}], "limit": 0})", 422, "/limit"},
+      {R"({"queries": [{"name": "x"}], "extra": 1})", 422, "/extra"},
+      {R"({"queries": [)", 400, ""},
+  };
+  for (const auto& c : cases) {
+    auto r = Call(Method::kPost, "/v1/screen", c.body);
+    EXPECT_EQ(r.status, c.status) << c.body << " -> " << r.body;
+    if (!c.field.empty()) EXPECT_EQ(json::parse(r.body)["error"]["field"], c.field) << c.body;
+  }
+}
+
+TEST_F(ScreenRoutesTest, BatchOverTheLimitIs413) {
+  holder_.Set(index_);
+  json body = {{"queries", json::array()}};
+  for (size_t i = 0; i <= kMaxScreenBatch; ++i) body["queries"].push_back({{"name", "x"}});
+  auto r = Call(Method::kPost, "/v1/screen", body.dump());
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "batch_too_large");
+}
+
+}  // namespace
+}  // namespace kycloud::server
