@@ -17,7 +17,8 @@ Status IndexHolder::Load(const std::string& dir) {
   Status st = snap.has_value() ? OkStatus() : snap.error();
   if (st.ok()) {
     auto index = ScreeningIndex::Build(std::make_shared<lists::ListSnapshot>(std::move(*snap)));
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     KY_LOG_EVENT(kInfo, "lists loaded",
                  {{"directory", dir},
                   {"hash", index->snapshot().hash()},

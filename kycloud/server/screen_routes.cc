@@ -81,9 +81,13 @@ void AddScreenRoutes(Router& router, const screening::IndexHolder& holder) {
                const auto& snap = index->snapshot();
                nlohmann::json lists = nlohmann::json::array();
                for (const auto& l : snap.lists()) {
-                 lists.push_back({{"id", l.id}, {"title", l.title}, {"publisher", l.publisher},
-                                  {"data_date", l.data_date}, {"entities", l.entities},
-                                  {"names", l.names}, {"addresses", l.addresses}});
+                 lists.push_back({{"id", l.id},
+                                  {"title", l.title},
+                                  {"publisher", l.publisher},
+                                  {"data_date", l.data_date},
+                                  {"entities", l.entities},
+                                  {"names", l.names},
+                                  {"addresses", l.addresses}});
                }
                return HttpResponse::Json(200, DumpJson({{"hash", snap.hash()},
                                                         {"entities", snap.entities().size()},

@@ -19,7 +19,8 @@ class ScreenRoutesTest : public ::testing::Test {
     es[0].list = "test";
     es[0].id = "306";
     es[0].names = {{"BANCO NACIONAL DE CUBA", lists::NameKind::kPrimary}};
-    auto snap = std::make_shared<lists::ListSnapshot>(std::vector<lists::ListInfo>{{.id = "test"}}, es);
+    auto snap =
+        std::make_shared<lists::ListSnapshot>(std::vector<lists::ListInfo>{{.id = "test"}}, es);
     index_ = screening::ScreeningIndex::Build(snap);
   }
   // Calls the route's handler and renders errors as the server would.
@@ -46,8 +47,9 @@ TEST_F(ScreenRoutesTest, UnavailableUntilListsLoaded) {
 
 TEST_F(ScreenRoutesTest, ScreensInOrderWithSameShapeAsCli) {
   holder_.Set(index_);
-  auto r = Call(Method::kPost, "/v1/screen",
-                R"({"queries": [{"name": "Banco Nacional de Cuba", "ref": 7}, {"name": "Nobody Here"}], "limit": 5})");
+  auto r = Call(
+      Method::kPost, "/v1/screen",
+      R"({"queries": [{"name": "Banco Nacional de Cuba", "ref": 7}, {"name": "Nobody Here"}], "limit": 5})");
   ASSERT_EQ(r.status, 200) << r.body;
   auto j = json::parse(r.body);
   ASSERT_EQ(j["results"].size(), 2u);

@@ -52,7 +52,8 @@ nlohmann::json HitJson(const screening::ScreeningIndex& index, const screening::
 
 Result<screening::ScreeningQuery> QueryFromJson(const nlohmann::json& q, std::string_view pointer) {
   if (!q.is_object()) {
-    return Err(InvalidArgumentError("a query must be a JSON object").WithField(std::string(pointer)));
+    return Err(
+        InvalidArgumentError("a query must be a JSON object").WithField(std::string(pointer)));
   }
   screening::ScreeningQuery out;
   KY_ASSIGN_OR_RETURN(out.name, Field(q, {"name", "full_name"}, pointer));

@@ -18,6 +18,7 @@ namespace kycloud::server {
 nlohmann::json HitJson(const screening::ScreeningIndex& index, const screening::Hit& hit);
 
 // Errors: InvalidArgument with the field's JSON pointer under `pointer` (e.g. "/queries/3").
-Result<screening::ScreeningQuery> QueryFromJson(const nlohmann::json& query, std::string_view pointer);
+Result<screening::ScreeningQuery> QueryFromJson(const nlohmann::json& query,
+                                                std::string_view pointer);
 
 }  // namespace kycloud::server

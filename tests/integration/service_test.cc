@@ -35,9 +35,17 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
       uri = *pg;
       schema_line = "postgres_schema = \"it_" + RandomAlphanumeric(10) + "\"\n";
     }
+    // A small list set keeps start-up fast (the bundled lists are exercised by other tests).
+    std::filesystem::create_directories(dir_ + "/lists");
+    std::ofstream(dir_ + "/lists/sdn.csv")
+        << "306,\"BANCO NACIONAL DE CUBA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
+           "\"a.k.a. 'BNC'.\"\r\n"
+        << "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- "
+           "\r\n";
     config_ = dir_ + "/kycloud.toml";
     std::ofstream(config_) << "[storage]\nuri = \"" << uri << "\"\n"
-                           << schema_line << "[server]\naccess_log = false\n";
+                           << schema_line << "[server]\naccess_log = false\n"
+                           << "[screening]\nlists_dir = \"" << dir_ << "/lists\"\n";
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
