@@ -3,11 +3,14 @@
 #   make test    build with ASan+UBSan and run every test (unit, PostgreSQL, end-to-end)
 #   make build   release build; the binary is build/release/kycloud
 #   make bench   build the benchmarks and print their figures
+#   make fuzz    build the libFuzzer targets with clang and run each for FUZZ_SECONDS (default 60)
 #   make format  reformat the sources with clang-format
 LISTEN ?= 127.0.0.1:8080
 DB ?= sqlite:./var/kycloud.db
 
-.PHONY: deps build run test bench format clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: deps build run test bench fuzz format clean
 
 deps:
 	@scripts/install-deps
@@ -30,6 +33,11 @@ bench: deps
 	@cmake --preset bench > /dev/null
 	@cmake --build --preset bench
 	@scripts/run-benchmarks build/bench
+
+fuzz: deps
+	@cmake --preset fuzz > /dev/null
+	@cmake --build --preset fuzz
+	@scripts/run-fuzzers build/fuzz $(FUZZ_SECONDS)
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
