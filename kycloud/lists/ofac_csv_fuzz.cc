@@ -6,7 +6,8 @@
 #include "kycloud/lists/source_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string text = kycloud::lists::ToCleanUtf8(std::string(reinterpret_cast<const char*>(data), size));
+  std::string text =
+      kycloud::lists::ToCleanUtf8(std::string(reinterpret_cast<const char*>(data), size));
   kycloud::lists::EntityMap m;
   (void)kycloud::lists::ParseOfacPrimaryCsv(text, "fuzz", "l", m);
   (void)kycloud::lists::ParseOfacAltCsv(text, "fuzz", m);

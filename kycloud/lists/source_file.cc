@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -18,7 +19,14 @@ Result<std::string> Gunzip(std::string_view data, std::string_view origin) {
   int rc = Z_OK;
   size_t produced = 0;
   while (rc != Z_STREAM_END) {
-    if (produced == out.size()) out.resize(out.size() * 2);
+    if (produced == out.size()) {
+      if (out.size() >= kMaxDecompressedBytes) {
+        inflateEnd(&zs);
+        return Err(DataLossError(fmt::format("{}: decompresses to more than {} MiB", origin,
+                                             kMaxDecompressedBytes >> 20)));
+      }
+      out.resize(std::min(out.size() * 2, kMaxDecompressedBytes));
+    }
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
     zs.avail_out = static_cast<uInt>(out.size() - produced);
     rc = inflate(&zs, Z_NO_FLUSH);

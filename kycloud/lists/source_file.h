@@ -13,11 +13,15 @@
 
 namespace kycloud::lists {
 
+// Largest decompressed list file accepted (gzip or a zip member): the biggest official list is
+// tens of MB; a larger size is a corrupt or hostile file ("zip bomb").
+inline constexpr size_t kMaxDecompressedBytes = size_t{512} << 20;
+
 // The bytes of `path`, gunzipped if they start with the gzip magic. Errors: NotFound,
 // DataLoss (corrupt gzip, naming the file).
 Result<std::string> ReadListFile(const std::string& path);
 
-// Decompresses gzip data. Errors: DataLoss.
+// Decompresses gzip data. Errors: DataLoss (corrupt, or larger than kMaxDecompressedBytes).
 Result<std::string> Gunzip(std::string_view data, std::string_view origin);
 
 // BOM, encoding and 0x1A clean-up as described above.

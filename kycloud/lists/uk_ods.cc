@@ -30,17 +30,26 @@ Result<std::string> ReadZipMember(std::string_view data, const char* member,
   zip_stat_t st;
   zip_file_t* zf = nullptr;
   std::string out;
-  if (zip_stat(za, member, 0, &st) == 0 && (zf = zip_fopen(za, member, 0)) != nullptr) {
-    out.resize(st.size);
-    zip_int64_t n = zip_fread(zf, out.data(), st.size);
-    zip_fclose(zf);
-    if (n != static_cast<zip_int64_t>(st.size)) {
-      zip_close(za);
-      return Err(DataLossError(fmt::format("{}: truncated {}", origin, member)));
-    }
-  } else {
+  if (zip_stat(za, member, 0, &st) != 0 || (zf = zip_fopen(za, member, 0)) == nullptr) {
     zip_close(za);
     return Err(DataLossError(fmt::format("{}: no {} in the archive", origin, member)));
+  }
+  // The size in the zip directory is not trusted: read in chunks, up to the limit.
+  char buf[1 << 16];
+  zip_int64_t n;
+  while ((n = zip_fread(zf, buf, sizeof buf)) > 0) {
+    if (out.size() + static_cast<size_t>(n) > kMaxDecompressedBytes) {
+      zip_fclose(zf);
+      zip_close(za);
+      return Err(DataLossError(fmt::format("{}: {} is larger than {} MiB", origin, member,
+                                           kMaxDecompressedBytes >> 20)));
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  zip_fclose(zf);
+  if (n < 0) {
+    zip_close(za);
+    return Err(DataLossError(fmt::format("{}: corrupt {} in the archive", origin, member)));
   }
   zip_close(za);
   return out;
