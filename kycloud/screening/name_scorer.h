@@ -62,7 +62,13 @@ struct ScoringName {
 ScoringName MakeScoringName(const text::PreparedName& name, std::vector<double> weights);
 NameScore ScoreNames(const ScoringName& query, const ScoringName& candidate);
 
-// Token similarity as described above.
-double TokenSimilarity(const text::NameToken& a, const text::NameToken& b);
+// Token similarity as described above; `abbreviations` enables abbreviation matching.
+double TokenSimilarity(const text::NameToken& a, const text::NameToken& b,
+                       bool abbreviations = false);
+
+// True if `shorter` abbreviates `longer`: same first letter, its letters appear in `longer` in
+// order, at least 3 letters and at most 80% of the length, and it is either a prefix of at least
+// 4 letters ("tech") or has at most one vowel ("grp", "srvces", "intl", "mgmt").
+bool IsAbbreviationOf(std::string_view shorter, std::string_view longer);
 
 }  // namespace kycloud::screening

@@ -50,3 +50,25 @@ TEST(NameScorerTest, InitialsAndExplanation) {
 
 }  // namespace
 }  // namespace kycloud::screening
+
+namespace kycloud::screening {
+namespace {
+
+TEST(NameScorerTest, AbbreviationsOutsidePersonNames) {
+  EXPECT_TRUE(IsAbbreviationOf("grp", "group"));
+  EXPECT_TRUE(IsAbbreviationOf("srvces", "services"));
+  EXPECT_TRUE(IsAbbreviationOf("intl", "international"));
+  EXPECT_TRUE(IsAbbreviationOf("tech", "technology"));
+  EXPECT_TRUE(IsAbbreviationOf("comm", "communications"));
+  EXPECT_FALSE(IsAbbreviationOf("ali", "alina"));     // a prefix of 3 letters is not enough
+  EXPECT_FALSE(IsAbbreviationOf("grp", "garden"));    // letters not in order
+  EXPECT_FALSE(IsAbbreviationOf("group", "groups"));  // not short enough to abbreviate
+  EXPECT_GT(Score("COMM GRP", "COMMUNICATIONS GROUP"), 0.8);
+  EXPECT_GT(Score("TECH SRVCES INTL", "TECHNOLOGY SERVICES INTERNATIONAL"), 0.8);
+  // Never between person names.
+  EXPECT_LT(Score("Mgmt Smith", "Management Smith", /*person=*/true),
+            Score("Mgmt Smith", "Management Smith"));
+}
+
+}  // namespace
+}  // namespace kycloud::screening

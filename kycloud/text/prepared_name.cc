@@ -32,6 +32,7 @@ std::string PreparedName::Joined() const {
 
 PreparedName PrepareName(std::string_view raw, bool person, const NameTables& tables) {
   PreparedName p;
+  p.person = person;
   p.latin = ToLatin(raw);
   std::vector<std::string_view> words;
   std::string_view s = p.latin;

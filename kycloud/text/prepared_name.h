@@ -27,6 +27,7 @@ struct NameToken {
 struct PreparedName {
   std::string latin;              // ToLatin() of the input
   std::vector<NameToken> tokens;  // in order
+  bool person = false;            // prepared as a person's name
   // The tokens joined with spaces (after legal-form replacement).
   std::string Joined() const;
 };
