@@ -30,6 +30,18 @@ int LineOf(std::string_view text, ptrdiff_t offset) {
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));
 }
 
+// A record's list, schema, id (REFERENCE_NUMBER, else DATAID), primary and original-script names.
+ListEntity StartRecord(const pugi::xml_node& n, Schema schema, std::string primary_name) {
+  ListEntity e;
+  e.list = "un_sc";
+  e.schema = schema;
+  e.id = Text(n, "REFERENCE_NUMBER");
+  if (e.id.empty()) e.id = Text(n, "DATAID");
+  AddName(e, std::move(primary_name), NameKind::kPrimary);
+  if (!e.names.empty()) AddName(e, Text(n, "NAME_ORIGINAL_SCRIPT"), NameKind::kOriginalScript);
+  return e;
+}
+
 void ParseCommon(const pugi::xml_node& n, bool individual, ListEntity& e) {
   AddUnique(e.programs, Text(n, "UN_LIST_TYPE"));
   e.listed_on = Text(n, "LISTED_ON");
@@ -83,17 +95,13 @@ Result<UnParseResult> ParseUnXml(std::string_view text, std::string_view origin)
     return DataLossError(fmt::format("{}:{}: {}", origin, LineOf(text, n.offset_debug()), what));
   };
   for (auto n : root.child("INDIVIDUALS").children("INDIVIDUAL")) {
-    ListEntity e;
-    e.list = "un_sc";
-    e.schema = Schema::kPerson;
-    e.id = Text(n, "REFERENCE_NUMBER");
-    if (e.id.empty()) e.id = Text(n, "DATAID");
     std::string name = JoinNonEmpty({Text(n, "FIRST_NAME"), Text(n, "SECOND_NAME"),
                                      Text(n, "THIRD_NAME"), Text(n, "FOURTH_NAME")},
                                     " ");
-    if (name.empty() || e.id.empty()) return Err(record_error(n, "INDIVIDUAL without name or id"));
-    AddName(e, name, NameKind::kPrimary);
-    AddName(e, Text(n, "NAME_ORIGINAL_SCRIPT"), NameKind::kOriginalScript);
+    ListEntity e = StartRecord(n, Schema::kPerson, name);
+    if (e.names.empty() || e.id.empty()) {
+      return Err(record_error(n, "INDIVIDUAL without name or id"));
+    }
     ParseCommon(n, true, e);
     for (auto d : n.children("INDIVIDUAL_DATE_OF_BIRTH")) {
       if (std::string date = Text(d, "DATE"); !date.empty()) {
@@ -122,15 +130,8 @@ Result<UnParseResult> ParseUnXml(std::string_view text, std::string_view origin)
     out.entities.push_back(std::move(e));
   }
   for (auto n : root.child("ENTITIES").children("ENTITY")) {
-    ListEntity e;
-    e.list = "un_sc";
-    e.schema = Schema::kLegalEntity;
-    e.id = Text(n, "REFERENCE_NUMBER");
-    if (e.id.empty()) e.id = Text(n, "DATAID");
-    std::string name = Text(n, "FIRST_NAME");
-    if (name.empty() || e.id.empty()) return Err(record_error(n, "ENTITY without name or id"));
-    AddName(e, name, NameKind::kPrimary);
-    AddName(e, Text(n, "NAME_ORIGINAL_SCRIPT"), NameKind::kOriginalScript);
+    ListEntity e = StartRecord(n, Schema::kLegalEntity, Text(n, "FIRST_NAME"));
+    if (e.names.empty() || e.id.empty()) return Err(record_error(n, "ENTITY without name or id"));
     ParseCommon(n, false, e);
     out.entities.push_back(std::move(e));
   }
