@@ -6,11 +6,13 @@
 //   3. cross-script recall per script (Wikidata transliteration pairs: original-script name vs
 //      its Latin form) and the false-positive rate against hard negatives (the Latin form of
 //      another name of the same script with the same first letter), at the global threshold;
-//   4. Watchman's 24 cross-script pairs.
+//   4. Watchman's 24 cross-script pairs;
+//   5. OFAC parity of --algorithm ofac against scores captured from OFAC's site.
 // Usage: eval_screening SOURCE_DIR
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -21,7 +23,9 @@
 #include "kycloud/lists/csv_reader.h"
 #include "kycloud/lists/list_loader.h"
 #include "kycloud/lists/source_file.h"
+#include "kycloud/screening/ofac_scorer.h"
 #include "kycloud/screening/screener.h"
+#include "kycloud/text/normalizer.h"
 
 using namespace kycloud;
 
@@ -77,6 +81,7 @@ int main(int argc, char** argv) {
   std::string root = argc > 1 ? argv[1] : ".";
   std::string eval = root + "/testdata/eval";
   double threshold = screening::kDefaultThreshold;
+
   std::printf("kycloud screening evaluation (threshold %.2f)\n\n", threshold);
 
   // 1. UN positives against the UN list.
@@ -120,6 +125,19 @@ int main(int argc, char** argv) {
         rows.size(), 100.0 * std::count(name_only.begin(), name_only.end(), 1) / n,
         100.0 * std::count(with_context.begin(), with_context.end(), 1) / n, 2 * n / secs,
         std::thread::hardware_concurrency());
+    // The same per script of the query (the negatives are multi-script).
+    std::map<std::string, std::array<int, 3>> by_script;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      auto& c = by_script[std::string(text::ScriptName(text::DetectScript(rows[i]["full_name"])))];
+      c[0] += 1;
+      c[1] += name_only[i];
+      c[2] += with_context[i];
+    }
+    std::printf("  %-10s %7s %10s %10s\n", "script", "queries", "name only", "with DOB");
+    for (const auto& [script, c] : by_script) {
+      std::printf("  %-10s %7d %9.2f%% %9.2f%%\n", script.c_str(), c[0], 100.0 * c[1] / c[0],
+                  100.0 * c[2] / c[0]);
+    }
   }
 
   // 3. Cross-script pairs per script.
@@ -192,6 +210,30 @@ int main(int argc, char** argv) {
     }
     std::printf("\nWatchman cross-script pairs: %d of %d matched at threshold\n", ok, n);
   }
-  std::printf("\nOFAC-parity mode: not implemented yet (issue 3)\n");
+  // 5. OFAC parity: the --algorithm ofac scorer against scores captured from OFAC's site. A
+  // captured -1 means "not shown at a minimum score of 80": it agrees when the scorer does not
+  // retrieve the name or scores it under 80.
+  {
+    auto rows = ReadCsv(eval + "/ofac/ofac_parity_dev.csv");
+    int agree = 0, exact = 0, scored = 0;
+    for (auto& r : rows) {
+      int expected = std::atoi(r["ofac_score"].c_str());
+      int ours = screening::OfacScore(r["query_name"], r["result_name"]);
+      bool ok = expected < 0 ? ours < 80 : std::abs(ours - expected) <= 5;
+      agree += ok;
+      if (expected >= 0) {
+        ++scored;
+        exact += ours == expected;
+      }
+      if (!ok) {
+        std::printf("  OFAC parity miss: %s / %s: OFAC %d, ours %d\n", r["query_name"].c_str(),
+                    r["result_name"].c_str(), expected, ours);
+      }
+    }
+    std::printf(
+        "\nOFAC parity (--algorithm ofac, %zu captured rows): %.1f%% within +-5 points "
+        "(%d of %d scored rows exact)\n",
+        rows.size(), 100.0 * agree / rows.size(), exact, scored);
+  }
   return 0;
 }

@@ -7,9 +7,12 @@
 //       one JSON line per query, in input order:
 //       {"query": {...}, "hits": [{list, entity_id, name, matched_name, score, explanation}],
 //        "lists_hash": "..."}
+//   --algorithm ofac (both): OFAC Sanctions List Search parity (screening/ofac_scorer.h), name
+//       only; score = the SLS score / 100, 0 where SLS would not retrieve the name.
 // Both use every core, show progress on stderr, and report a bad row with its line number and go
 // on (--strict stops at the first one, exit 1).
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -36,12 +39,18 @@ struct BatchFlags {
   size_t limit = 10;
   bool strict = false;
   unsigned threads = 0;
+  std::string algorithm = "engine";
+  bool ofac() const { return algorithm == "ofac"; }
 };
 
-std::shared_ptr<const screening::ScreeningIndex> LoadIndex(const std::string& dir) {
+std::shared_ptr<const lists::ListSnapshot> LoadSnapshot(const std::string& dir) {
   auto snap = lists::LoadListDirectory(dir.empty() ? DefaultListsDir() : dir);
   if (!snap) Fail(snap.error());
-  return screening::ScreeningIndex::Build(std::make_shared<lists::ListSnapshot>(std::move(*snap)));
+  return std::make_shared<lists::ListSnapshot>(std::move(*snap));
+}
+
+std::shared_ptr<const screening::ScreeningIndex> LoadIndex(const std::string& dir) {
+  return screening::ScreeningIndex::Build(LoadSnapshot(dir));
 }
 
 // Runs fn(i) for i in [0, n) on `threads` threads, reporting progress.
@@ -102,6 +111,9 @@ void AddBatchOptions(CLI::App& cmd, BatchFlags& f) {
       ->check(CLI::Range(0.0, 1.0));
   cmd.add_flag("--strict", f.strict, "stop at the first bad row (exit 1)");
   cmd.add_option("--threads", f.threads, "worker threads (default: all cores)");
+  cmd.add_option("--algorithm", f.algorithm,
+                 "engine (default) or ofac: reproduce OFAC's Sanctions List Search scores")
+      ->check(CLI::IsMember({"engine", "ofac"}));
 }
 
 void RunMatchNames(const BatchFlags& f) {
@@ -149,11 +161,16 @@ void RunMatchNames(const BatchFlags& f) {
     }
     rows.push_back(std::move(r));
   }
-  auto index = LoadIndex(f.lists_dir);
+  // The OFAC-parity scorer needs no lists (no token weights).
+  auto index = f.ofac() ? nullptr : LoadIndex(f.lists_dir);
   ParallelFor(rows.size(), f.threads, "match-names", [&](size_t i) {
     Row& r = rows[i];
     if (!r.error.empty()) return;
-    r.score = screening::MatchNames(*index, r.fields[c1], r.fields[c2], r.schema).score;
+    if (f.ofac()) {
+      r.score = std::max(0, screening::OfacScore(r.fields[c1], r.fields[c2])) / 100.0;
+    } else {
+      r.score = screening::MatchNames(*index, r.fields[c1], r.fields[c2], r.schema).score;
+    }
   });
   std::ofstream file;
   if (!f.output.empty()) {
@@ -259,20 +276,37 @@ void RunScreen(const BatchFlags& f) {
     std::cerr << "error: " << q.error << std::endl;
     if (f.strict) throw CLI::RuntimeError(1);
   }
-  auto index = LoadIndex(f.lists_dir);
+  std::shared_ptr<const screening::ScreeningIndex> index;
+  std::shared_ptr<const screening::OfacIndex> ofac;
+  if (f.ofac()) {
+    ofac = screening::OfacIndex::Build(LoadSnapshot(f.lists_dir));
+  } else {
+    index = LoadIndex(f.lists_dir);
+  }
   screening::ScreenOptions options{.threshold = f.threshold, .limit = f.limit};
+  int min_ofac_score = static_cast<int>(std::ceil(f.threshold * 100 - 1e-9));
+  std::vector<std::vector<screening::OfacIndex::Hit>> ofac_hits(f.ofac() ? queries.size() : 0);
   ParallelFor(queries.size(), f.threads, "screen", [&](size_t i) {
-    if (queries[i].error.empty())
+    if (!queries[i].error.empty()) return;
+    if (ofac) {
+      ofac_hits[i] = ofac->Search(queries[i].query.name, min_ofac_score, f.limit);
+    } else {
       queries[i].hits = screening::Screen(*index, queries[i].query, options);
+    }
   });
-  const std::string& hash = index->snapshot().hash();
-  for (const auto& q : queries) {
+  const std::string& hash = ofac ? ofac->snapshot().hash() : index->snapshot().hash();
+  for (size_t i = 0; i < queries.size(); ++i) {
+    const Query& q = queries[i];
     json line = {{"query", q.original}};
     if (!q.error.empty()) {
       line["error"] = q.error;
     } else {
       json hits = json::array();
-      for (const auto& h : q.hits) hits.push_back(server::HitJson(*index, h));
+      if (ofac) {
+        for (const auto& h : ofac_hits[i]) hits.push_back(server::OfacHitJson(*ofac, h));
+      } else {
+        for (const auto& h : q.hits) hits.push_back(server::HitJson(*index, h));
+      }
       line["hits"] = std::move(hits);
     }
     line["lists_hash"] = hash;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kycloud/text/transliteration_model.h"
+
 namespace kycloud::screening {
 
 using text::NameToken;
@@ -15,6 +17,47 @@ namespace {
 
 constexpr double kMinSimilarity = 0.80;
 constexpr double kJoinSimilarity = 0.92;
+// A word "agrees a little" with another at this similarity (see the whole-name comparison).
+constexpr double kWeakAgreement = 0.5;
+
+bool IsLatinLike(text::Script s) {
+  return s == text::Script::kLatin || s == text::Script::kUnknown;
+}
+
+// The model comparing `q` and `c` if exactly one of them is written in a non-Latin script with a
+// model; `query_is_source` tells which side that is.
+const text::TransliterationModel* CrossScriptModel(const text::PreparedName& q,
+                                                   const text::PreparedName& c,
+                                                   bool& query_is_source) {
+  const auto& models = text::TransliterationModels::Default();
+  if (!IsLatinLike(q.script) && IsLatinLike(c.script)) {
+    query_is_source = true;
+    return models.For(q.script);
+  }
+  if (IsLatinLike(q.script) && !IsLatinLike(c.script)) {
+    query_is_source = false;
+    return models.For(c.script);
+  }
+  return nullptr;
+}
+
+std::string Concat(const std::vector<NameToken>& tokens, size_t rotate) {
+  std::string out;
+  for (size_t k = 0; k < tokens.size(); ++k) out += tokens[(k + rotate) % tokens.size()].text;
+  return out;
+}
+
+// Whole-name similarity under the model: the source side's tokens concatenated against the Latin
+// side's, in order and with its first token moved to the end or its last to the front.
+double WholeNameSimilarity(const text::TransliterationModel& model,
+                           const text::PreparedName& source, const text::PreparedName& latin) {
+  std::string src = Concat(source.tokens, 0);
+  size_t n = latin.tokens.size();
+  double best = model.Similarity(src, Concat(latin.tokens, 0));
+  if (n >= 2) best = std::max(best, model.Similarity(src, Concat(latin.tokens, 1)));
+  if (n >= 3) best = std::max(best, model.Similarity(src, Concat(latin.tokens, n - 1)));
+  return best;
+}
 
 }  // namespace
 
@@ -78,7 +121,8 @@ NameScore ScoreNames(const text::PreparedName& q, const std::vector<double>& wq,
   return ScoreNames(MakeScoringName(q, wq), MakeScoringName(c, wc));
 }
 
-NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc) {
+NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
+                     const CrossScriptOptions& cross_script) {
   NameScore out;
   const text::PreparedName& q = *sq.name;
   const text::PreparedName& c = *sc.name;
@@ -91,12 +135,27 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc) {
   const double substantive_similarity = (q.person || c.person) ? 0.90 : 0.85;
   const std::vector<ScoringUnit>& uq = sq.units;
   const std::vector<ScoringUnit>& uc = sc.units;
+  bool query_is_source = false;
+  const text::TransliterationModel* model =
+      cross_script.min_similarity <= 1.0 ? CrossScriptModel(q, c, query_is_source) : nullptr;
+  // Han and Hangul are romanised one syllable per token: too short for the model word by word
+  // (syllables agree by chance); their names are compared whole.
+  const text::Script source_script = query_is_source ? q.script : c.script;
+  const bool syllabic =
+      source_script == text::Script::kHan || source_script == text::Script::kHangul;
+  if (syllabic && !cross_script.syllabic_scripts) model = nullptr;
+  const bool word_model = !syllabic;
+  const double min_model_similarity = cross_script.min_similarity;
 
   struct Candidate {
     size_t a, b;
     double sim, value;
+    bool modelled = false;  // similarity from the transliteration model
   };
   std::vector<Candidate> pairs;
+  // Per word, its best similarity to any word of the other name, the model's below its floor
+  // included: the whole-name comparison of several words needs every word to agree a little.
+  std::vector<double> best_q(model ? q.tokens.size() : 0), best_c(model ? c.tokens.size() : 0);
   for (size_t a = 0; a < uq.size(); ++a) {
     for (size_t b = 0; b < uc.size(); ++b) {
       if (uq[a].count == 2 && uc[b].count == 2) continue;
@@ -111,8 +170,20 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc) {
       } else {
         sim = TokenSimilarity(uq[a].token, uc[b].token, abbreviations);
       }
+      bool modelled = false;
+      if (model && word_model && sim < 1.0 && uq[a].count == 1 && uc[b].count == 1 &&
+          uq[a].token.kind == TokenKind::kWord && uc[b].token.kind == TokenKind::kWord) {
+        double m = query_is_source ? model->Similarity(uq[a].token.text, uc[b].token.text)
+                                   : model->Similarity(uc[b].token.text, uq[a].token.text);
+        best_q[uq[a].first] = std::max({best_q[uq[a].first], m, sim});
+        best_c[uc[b].first] = std::max({best_c[uc[b].first], m, sim});
+        if (m >= std::max(kMinSimilarity, min_model_similarity) && m > sim) {
+          sim = m;
+          modelled = true;
+        }
+      }
       if (sim <= 0) continue;
-      pairs.push_back({a, b, sim, sim * (uq[a].weight + uc[b].weight) / 2});
+      pairs.push_back({a, b, sim, sim * (uq[a].weight + uc[b].weight) / 2, modelled});
     }
   }
   std::sort(pairs.begin(), pairs.end(), [](const Candidate& x, const Candidate& y) {
@@ -132,7 +203,7 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc) {
     for (size_t k = 0; k < b.count; ++k) used_c[b.first + k] = true;
     matched += p.value;
     if (a.token.kind == TokenKind::kWord && b.token.kind == TokenKind::kWord &&
-        p.sim >= substantive_similarity) {
+        (p.sim >= substantive_similarity || p.modelled)) {
       substantive = true;
     }
     auto text_of = [](const text::PreparedName& n, const ScoringUnit& u) {
@@ -150,6 +221,22 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc) {
   double denom = (total_q + total_c) / 2;
   out.score = denom > 0 ? std::min(1.0, matched / denom) : 0.0;
   if (!substantive) out.score = std::min(out.score, 0.5);
+  // The whole name is compared when the word-by-word alignment cannot do it: a one-word name on
+  // either side ("عبد الله" / "Abdullah"), Han and Hangul syllables, or words that all agree a
+  // little ("علي" / "Ali": too short for the model alone). Otherwise one shared word would carry
+  // the rest ("Владимир Путин" / "Vladimir Biliy").
+  auto every_word_agrees = [&](const text::PreparedName& n, const std::vector<double>& best) {
+    for (size_t i = 0; i < n.tokens.size(); ++i) {
+      if (n.tokens[i].kind == TokenKind::kWord && best[i] < kWeakAgreement) return false;
+    }
+    return true;
+  };
+  if (model && (syllabic || q.tokens.size() == 1 || c.tokens.size() == 1 ||
+                (every_word_agrees(q, best_q) && every_word_agrees(c, best_c)))) {
+    out.cross_script =
+        query_is_source ? WholeNameSimilarity(*model, q, c) : WholeNameSimilarity(*model, c, q);
+    if (out.cross_script >= min_model_similarity) out.score = std::max(out.score, out.cross_script);
+  }
   return out;
 }
 

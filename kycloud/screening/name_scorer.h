@@ -10,6 +10,13 @@
 // is the weighted similarity of aligned tokens over the mean total weight of the two names, in [0,
 // 1]. A name pair whose only agreement is in legal forms, prefixes or numbers scores at most 0.5.
 //
+// Cross-script: when one name was written in a non-Latin script and the other in Latin letters,
+// the learned transliteration model of that script (text/transliteration_model.h) also compares
+// them: word against word (the better of Jaro-Winkler on the ICU romanisation and the model's
+// calibrated similarity; not for Han and Hangul, romanised one syllable per token), and the whole
+// name (tokens concatenated, the Latin side also with its first or last token moved) when one
+// side is a single word or the other is Han or Hangul. The score is the better of the two.
+//
 // Thread-safety: pure functions.
 #pragma once
 
@@ -33,6 +40,7 @@ struct TokenPair {
 
 struct NameScore {
   double score = 0;
+  double cross_script = 0;  // whole-name transliteration-model similarity (0 if not cross-script)
   std::vector<TokenPair> aligned;
   std::vector<std::string> unmatched_query;
   std::vector<std::string> unmatched_candidate;
@@ -60,7 +68,17 @@ struct ScoringName {
   double total_weight = 0;
 };
 ScoringName MakeScoringName(const text::PreparedName& name, std::vector<double> weights);
-NameScore ScoreNames(const ScoringName& query, const ScoringName& candidate);
+// How the transliteration models take part (see above).
+struct CrossScriptOptions {
+  // The least model similarity that counts (a word's or the whole name's); below it the model's
+  // evidence is ignored. > 1 turns the models off. Pairwise comparison uses the models'
+  // calibrated threshold; screening against whole lists asks for more (screener.h).
+  double min_similarity = 0.80;
+  // Whether names written in Han or Hangul are compared with their models.
+  bool syllabic_scripts = true;
+};
+NameScore ScoreNames(const ScoringName& query, const ScoringName& candidate,
+                     const CrossScriptOptions& cross_script = {});
 
 // Token similarity as described above; `abbreviations` enables abbreviation matching.
 double TokenSimilarity(const text::NameToken& a, const text::NameToken& b,

@@ -35,6 +35,13 @@ bool IsThing(lists::Schema s) {
 
 }  // namespace
 
+std::string SubjectKey(const ScreeningQuery& q) {
+  if (!q.subject_id.empty()) return "id:" + q.subject_id;
+  std::string key = "name:" + text::ToLatin(q.name);
+  if (!q.date_of_birth.empty()) key += "|dob:" + q.date_of_birth;
+  return key;
+}
+
 NameScore MatchNames(const ScreeningIndex& index, std::string_view name1, std::string_view name2,
                      std::optional<lists::Schema> schema) {
   bool person = schema && *schema == lists::Schema::kPerson;
@@ -58,7 +65,7 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
   std::unordered_map<std::uint32_t, Hit> best;
   for (std::uint32_t id : index.Candidates(q, options.max_candidates)) {
     const IndexedName& n = index.names()[id];
-    NameScore s = ScoreNames(scoring_query, n.scoring);
+    NameScore s = ScoreNames(scoring_query, n.scoring, options.cross_script);
     auto& slot = best[n.entity];
     if (slot.detail.aligned.empty() || s.score > slot.name_score) {
       const auto& name = entities[n.entity].names[n.name];

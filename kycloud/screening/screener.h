@@ -31,7 +31,13 @@ struct ScreeningQuery {
   std::string date_of_birth;  // ISO, possibly partial ("1965", "1965-03-01")
   std::string country;        // nationality or country, free text or ISO code
   std::string id;             // an identifier (passport, registration, wallet address...)
+  std::string subject_id;     // the caller's id of the screened party (customer, owner...)
 };
+
+// The subject that officers' dispositions are remembered for: "id:<subject_id>" when the caller
+// names the party, else "name:<the name in normalised Latin>" with "|dob:<date>" when a date of
+// birth is given (so "VLADIMIR PUTIN" and "Vladimir  Putin" are one subject).
+std::string SubjectKey(const ScreeningQuery& query);
 
 struct Hit {
   std::uint32_t entity = 0;  // into index.snapshot().entities()
@@ -47,6 +53,14 @@ struct ScreenOptions {
   double threshold = kDefaultThreshold;  // hits below are dropped
   size_t limit = 10;                     // most hits returned
   size_t max_candidates = 64;            // names scored in full per query
+  // Cross-script comparison when screening (name_scorer.h). A query is compared with up to
+  // `max_candidates` names, so a model match that is good enough for one pair (0.80, about 1% of
+  // hard negatives) would alert on many innocent names: screening asks for 0.95, and leaves Han
+  // and Hangul names (whose models, learned from foreign names transcribed syllable by syllable,
+  // are lenient) to their ICU romanisation. On the 50,000 multi-script synthetic negatives the
+  // pairwise setting raised the share of Han queries with a false alert from 4.8% to 42%
+  // (docs/benchmarks.md).
+  CrossScriptOptions cross_script = {.min_similarity = 0.95, .syllabic_scripts = false};
 };
 
 std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query,

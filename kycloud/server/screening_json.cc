@@ -35,18 +35,37 @@ nlohmann::json HitJson(const screening::ScreeningIndex& index, const screening::
                        {"similarity", Round(p.similarity, 1000)},
                        {"weight", Round(p.weight, 1000)}});
   }
+  nlohmann::json out = {{"list", e.list},
+                        {"entity_id", e.id},
+                        {"name", e.primary_name()},
+                        {"matched_name", h.matched_name},
+                        {"score", Round(h.score, 10000)},
+                        {"explanation",
+                         {{"name_score", Round(h.name_score, 10000)},
+                          {"matched_name_kind", lists::NameKindName(h.matched_kind)},
+                          {"aligned", std::move(aligned)},
+                          {"unmatched_query", h.detail.unmatched_query},
+                          {"unmatched_candidate", h.detail.unmatched_candidate},
+                          {"features", h.features},
+                          {"schema", lists::SchemaName(e.schema)}}}};
+  if (h.detail.cross_script > 0) {
+    out["explanation"]["cross_script"] = Round(h.detail.cross_script, 10000);
+  }
+  return out;
+}
+
+nlohmann::json OfacHitJson(const screening::OfacIndex& index, const screening::OfacIndex::Hit& h) {
+  const lists::ListEntity& e = index.snapshot().entities()[h.entity];
+  const lists::EntityName& n = e.names[h.name];
   return {{"list", e.list},
           {"entity_id", e.id},
           {"name", e.primary_name()},
-          {"matched_name", h.matched_name},
-          {"score", Round(h.score, 10000)},
+          {"matched_name", n.text},
+          {"score", h.score / 100.0},
           {"explanation",
-           {{"name_score", Round(h.name_score, 10000)},
-            {"matched_name_kind", lists::NameKindName(h.matched_kind)},
-            {"aligned", std::move(aligned)},
-            {"unmatched_query", h.detail.unmatched_query},
-            {"unmatched_candidate", h.detail.unmatched_candidate},
-            {"features", h.features},
+           {{"algorithm", "ofac"},
+            {"ofac_score", h.score},
+            {"matched_name_kind", lists::NameKindName(n.kind)},
             {"schema", lists::SchemaName(e.schema)}}}};
 }
 
@@ -75,6 +94,7 @@ Result<screening::ScreeningQuery> QueryFromJson(const nlohmann::json& q, std::st
   KY_ASSIGN_OR_RETURN(out.date_of_birth, Field(q, {"date_of_birth", "dob"}, pointer));
   KY_ASSIGN_OR_RETURN(out.country, Field(q, {"nationality", "country"}, pointer));
   KY_ASSIGN_OR_RETURN(out.id, Field(q, {"id"}, pointer));
+  KY_ASSIGN_OR_RETURN(out.subject_id, Field(q, {"subject_id"}, pointer));
   return out;
 }
 

@@ -34,6 +34,7 @@ PreparedName PrepareName(std::string_view raw, bool person, const NameTables& ta
   PreparedName p;
   p.person = person;
   p.latin = ToLatin(raw);
+  p.script = IsAscii(raw) ? Script::kLatin : DetectScript(raw);
   std::vector<std::string_view> words;
   std::string_view s = p.latin;
   size_t i = 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kycloud/text/name_tables.h"
+#include "kycloud/text/normalizer.h"
 
 namespace kycloud::text {
 
@@ -25,9 +26,10 @@ struct NameToken {
 };
 
 struct PreparedName {
-  std::string latin;              // ToLatin() of the input
-  std::vector<NameToken> tokens;  // in order
-  bool person = false;            // prepared as a person's name
+  std::string latin;                 // ToLatin() of the input
+  std::vector<NameToken> tokens;     // in order
+  bool person = false;               // prepared as a person's name
+  Script script = Script::kUnknown;  // the script the name was written in (DetectScript)
   // The tokens joined with spaces (after legal-form replacement).
   std::string Joined() const;
 };
