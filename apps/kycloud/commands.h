@@ -26,6 +26,8 @@ void RegisterServeCommand(CLI::App& app);
 void RegisterKeysCommand(CLI::App& app);
 void RegisterVersionCommand(CLI::App& app);
 void RegisterListsCommand(CLI::App& app);
+// `lists update`, registered by RegisterListsCommand on its `lists` subcommand.
+void RegisterListsUpdateCommand(CLI::App& lists);
 void RegisterScreeningCommands(CLI::App& app);
 
 // The bundled lists: $KYCLOUD_DATA_DIR/lists, else <binary>/../share/kycloud/lists, else the

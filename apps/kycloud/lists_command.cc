@@ -1,5 +1,6 @@
 // kycloud lists info [--lists DIR] [--json]: what the screening engine would load — entries per
-// list, names, addresses, data dates, the files, and the snapshot hash.
+// list, names, addresses, data dates, the files, and the snapshot hash. `lists update` is in
+// lists_update_command.cc.
 #include <unistd.h>
 
 #include <chrono>
@@ -35,6 +36,7 @@ void RegisterListsCommand(CLI::App& app) {
   auto* info = lists->add_subcommand("info", "Entries per list, data dates and the snapshot hash");
   info->add_option("--lists", *dir, "load every list file in DIR instead of the bundled lists");
   info->add_flag("--json", *json, "as one JSON object");
+  RegisterListsUpdateCommand(*lists);
   info->callback([dir, json] {
     std::string path = dir->empty() ? DefaultListsDir() : *dir;
     auto start = std::chrono::steady_clock::now();

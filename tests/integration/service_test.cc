@@ -272,6 +272,103 @@ TEST(ListsCommandTest, InfoShowsBundledListsAndFailsClearlyOnBadDirectory) {
   std::filesystem::remove_all(dir);
 }
 
+// A legacy OFAC SDN.CSV with the given (id, name) rows.
+void WriteSdnCsv(const std::string& path, const std::vector<std::pair<int, std::string>>& rows) {
+  std::ofstream out(path);
+  for (const auto& [id, name] : rows) {
+    out << id << ",\"" << name
+        << "\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+  }
+}
+
+TEST(ListsCommandTest, UpdateReportsChangesAndSwapsAtomically) {
+  namespace fs = std::filesystem;
+  std::string tmp = storage::testing::MakeTempDir("kycloud-update");
+  std::string lists = tmp + "/lists", src = tmp + "/new", bad = tmp + "/bad";
+  fs::create_directories(lists + "/ofac");
+  fs::create_directories(src);
+  fs::create_directories(bad);
+  WriteSdnCsv(lists + "/ofac/sdn.csv",
+              {{10, "ALPHA, Anna"}, {11, "BRAVO, Boris"}, {12, "CHARLIE, Carl"}});
+  WriteSdnCsv(src + "/sdn.csv",
+              {{10, "ALPHA, Anna"}, {11, "BRAVO, Boris Borisovich"}, {13, "DELTA, Dora"}});
+  auto before = json::parse(
+      RunToCompletion({KycloudBinary(), "lists", "info", "--lists", lists, "--json"}).out);
+
+  auto dry = RunToCompletion(
+      {KycloudBinary(), "lists", "update", "--from", src, "--lists", lists, "--dry-run", "--json"});
+  ASSERT_EQ(dry.code, 0) << dry.err;
+  auto d = json::parse(dry.out);
+  EXPECT_EQ(d["installed"], false);
+  EXPECT_EQ(d["before_hash"], before["hash"]);
+  ASSERT_EQ(d["lists"].size(), 1u);
+  EXPECT_EQ(d["lists"][0]["id"], "us_ofac_sdn");
+  EXPECT_EQ(d["lists"][0]["added"], json::array({"13"}));
+  EXPECT_EQ(d["lists"][0]["removed"], json::array({"12"}));
+  EXPECT_EQ(d["lists"][0]["modified"], json::array({"11"}));
+  auto unchanged = json::parse(
+      RunToCompletion({KycloudBinary(), "lists", "info", "--lists", lists, "--json"}).out);
+  EXPECT_EQ(unchanged["hash"], before["hash"]);  // a dry run installs nothing
+  EXPECT_FALSE(fs::exists(lists + ".staging"));
+
+  auto real =
+      RunToCompletion({KycloudBinary(), "lists", "update", "--from", src, "--lists", lists});
+  ASSERT_EQ(real.code, 0) << real.err;
+  EXPECT_NE(real.out.find("1 added, 1 removed, 1 modified"), std::string::npos) << real.out;
+  auto after = json::parse(
+      RunToCompletion({KycloudBinary(), "lists", "info", "--lists", lists, "--json"}).out);
+  EXPECT_EQ(after["hash"], d["after_hash"]);
+  EXPECT_EQ(after["entities"], 3);
+  EXPECT_TRUE(fs::exists(lists + ".previous/ofac/sdn.csv"));
+
+  // A source that does not parse changes nothing and names file and line.
+  std::ofstream(bad + "/sdn.csv")
+      << "36,\"A\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+      << "37,\"B\r\n";
+  auto broken =
+      RunToCompletion({KycloudBinary(), "lists", "update", "--from", bad, "--lists", lists});
+  EXPECT_EQ(broken.code, 1);
+  EXPECT_NE(broken.err.find("sdn.csv:2:"), std::string::npos) << broken.err;
+  auto still = json::parse(
+      RunToCompletion({KycloudBinary(), "lists", "info", "--lists", lists, "--json"}).out);
+  EXPECT_EQ(still["hash"], after["hash"]);
+  auto missing = RunToCompletion(
+      {KycloudBinary(), "lists", "update", "--from", tmp + "/nowhere", "--lists", lists});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("no such directory"), std::string::npos) << missing.err;
+  fs::remove_all(tmp);
+}
+
+TEST(ScreeningCommandsTest, OfacParityAlgorithm) {
+  std::string dir = storage::testing::MakeTempDir("kycloud-ofac");
+  std::ofstream(dir + "/pairs.csv") << "name1,name2\n"
+                                    << "VLADIMIR PUTIN,\"PUTIN, Vladimir\"\n"
+                                    << "GEORGE BUSH,\"HASWANI, George\"\n"
+                                    << "ALQAEDA,AL QAEDA\n";
+  auto r = RunToCompletion(
+      {KycloudBinary(), "match-names", "--algorithm", "ofac", "--input", dir + "/pairs.csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("VLADIMIR PUTIN,\"PUTIN, Vladimir\",1.0000,true"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("GEORGE BUSH,\"HASWANI, George\",0.5000,false"), std::string::npos);
+  EXPECT_NE(r.out.find("ALQAEDA,AL QAEDA,0.0000,false"), std::string::npos);  // not retrieved
+
+  std::ofstream(dir + "/q.jsonl") << R"({"name": "Banco Nacional de Cuba"})"
+                                  << "\n";
+  r = RunToCompletion(
+      {KycloudBinary(), "screen", "--algorithm", "ofac", "--input", dir + "/q.jsonl"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = json::parse(r.out);
+  ASSERT_FALSE(j["hits"].empty()) << r.out;
+  EXPECT_EQ(j["hits"][0]["entity_id"], "306");
+  EXPECT_EQ(j["hits"][0]["explanation"]["algorithm"], "ofac");
+  EXPECT_EQ(j["hits"][0]["explanation"]["ofac_score"], 100);
+  auto bad = RunToCompletion(
+      {KycloudBinary(), "screen", "--algorithm", "bogus", "--input", dir + "/q.jsonl"});
+  EXPECT_NE(bad.code, 0);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ScreeningCommandsTest, MatchNamesContract) {
   std::string dir = storage::testing::MakeTempDir("kycloud-match");
   std::ofstream(dir + "/pairs.csv") << "id,name1,name2,schema\n"
