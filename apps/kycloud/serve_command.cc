@@ -12,12 +12,14 @@
 #include "kycloud/base/log.h"
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/server/core_routes.h"
+#include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/http_server.h"
 #include "kycloud/server/key_routes.h"
 #include "kycloud/server/screen_routes.h"
 #include "kycloud/storage/migrations.h"
 #include "kycloud/storage/open_database.h"
 #include "kycloud/storage/sql_api_key_store.h"
+#include "kycloud/storage/sql_disposition_store.h"
 
 namespace kycloud::app {
 
@@ -73,7 +75,9 @@ Status Serve(Config config) {
       },
       metrics);
   server::AddKeyRoutes(router, keys, auth, clock);
-  server::AddScreenRoutes(router, lists);
+  storage::SqlDispositionStore dispositions(*db);
+  server::AddScreenRoutes(router, lists, dispositions);
+  server::AddDispositionRoutes(router, lists, dispositions, clock);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
   KY_TRY(http.Bind());
 

@@ -8,9 +8,11 @@
 #include <set>
 
 #include "kycloud/server/core_routes.h"
+#include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/key_routes.h"
 #include "kycloud/server/screen_routes.h"
 #include "kycloud/storage/memory_api_key_store.h"
+#include "kycloud/storage/memory_disposition_store.h"
 
 namespace kycloud::server {
 namespace {
@@ -31,7 +33,9 @@ Router ServiceRouter() {
       router, [] { return OkStatus(); }, metrics);
   AddKeyRoutes(router, store, auth, SystemClock::Default());
   static screening::IndexHolder holder;
-  AddScreenRoutes(router, holder);
+  static storage::MemoryDispositionStore dispositions;
+  AddScreenRoutes(router, holder, dispositions);
+  AddDispositionRoutes(router, holder, dispositions, SystemClock::Default());
   return router;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/json_body.h"
 #include "kycloud/server/screening_json.h"
 
@@ -22,10 +23,12 @@ Result<std::shared_ptr<const screening::ScreeningIndex>> CurrentIndex(
 
 }  // namespace
 
-void AddScreenRoutes(Router& router, const screening::IndexHolder& holder) {
+void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
+                     storage::DispositionStore& dispositions) {
   router.Add(
       {.method = Method::kPost, .path = "/v1/screen", .roles = {"admin", "officer", "integrator"}},
-      [&holder](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+      [&holder, &dispositions](const HttpRequest& req,
+                               const RequestContext&) -> Result<HttpResponse> {
         KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
         KY_TRY(CheckKnownFields(body, {"queries", "threshold", "limit"}));
         auto queries = body.find("queries");
@@ -71,6 +74,7 @@ void AddScreenRoutes(Router& router, const screening::IndexHolder& holder) {
           }
           results.push_back({{"query", (*queries)[i]}, {"hits", std::move(hits)}});
         }
+        KY_TRY(ApplyDispositions(*index, parsed, dispositions, results));
         return HttpResponse::Json(200, DumpJson({{"results", std::move(results)},
                                                  {"lists_hash", index->snapshot().hash()},
                                                  {"threshold", options.threshold}}));

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "kycloud/server/api_error.h"
+#include "kycloud/server/disposition_routes.h"
+#include "kycloud/storage/memory_disposition_store.h"
 
 namespace kycloud::server {
 namespace {
@@ -14,7 +16,8 @@ using nlohmann::json;
 class ScreenRoutesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    AddScreenRoutes(router_, holder_);
+    AddScreenRoutes(router_, holder_, dispositions_);
+    AddDispositionRoutes(router_, holder_, dispositions_, clock_);
     std::vector<lists::ListEntity> es(1);
     es[0].list = "test";
     es[0].id = "306";
@@ -31,10 +34,24 @@ class ScreenRoutesTest : public ::testing::Test {
     req.method = m;
     req.path = path;
     req.body = std::move(body);
-    auto r = match.route->handler(req, RequestContext{});
+    RequestContext ctx;
+    ctx.principal = Principal{"kyc_officer1", "officer one", "officer"};
+    auto r = match.route->handler(req, ctx);
     return r.has_value() ? *r : ErrorResponse(r.error(), "");
   }
+  // Replaces the lists with `e` changed (a new snapshot, as `lists update` would bring).
+  void ReloadWithChangedEntity() {
+    std::vector<lists::ListEntity> es(1);
+    es[0].list = "test";
+    es[0].id = "306";
+    es[0].names = {{"BANCO NACIONAL DE CUBA", lists::NameKind::kPrimary}};
+    es[0].addresses = {{"Havana", "Cuba"}};
+    holder_.Set(screening::ScreeningIndex::Build(
+        std::make_shared<lists::ListSnapshot>(std::vector<lists::ListInfo>{{.id = "test"}}, es)));
+  }
   Router router_;
+  FakeClock clock_{FromUnixMicros(1'700'000'000'000'000)};
+  storage::MemoryDispositionStore dispositions_;
   screening::IndexHolder holder_;
   std::shared_ptr<const screening::ScreeningIndex> index_;
 };
@@ -84,7 +101,9 @@ TEST_F(ScreenRoutesTest, BadInputNamesTheField) {
   for (const auto& c : cases) {
     auto r = Call(Method::kPost, "/v1/screen", c.body);
     EXPECT_EQ(r.status, c.status) << c.body << " -> " << r.body;
-    if (!c.field.empty()) EXPECT_EQ(json::parse(r.body)["error"]["field"], c.field) << c.body;
+    if (!c.field.empty()) {
+      EXPECT_EQ(json::parse(r.body)["error"]["field"], c.field) << c.body;
+    }
   }
 }
 
@@ -95,6 +114,87 @@ TEST_F(ScreenRoutesTest, BatchOverTheLimitIs413) {
   auto r = Call(Method::kPost, "/v1/screen", body.dump());
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(json::parse(r.body)["error"]["code"], "batch_too_large");
+}
+
+TEST_F(ScreenRoutesTest, DispositionSuppressesTheHitUntilTheEntityChanges) {
+  holder_.Set(index_);
+  const std::string screen =
+      R"({"queries": [{"name": "Banco Nacional de Cuba", "subject_id": "cust-1"},
+                      {"name": "Banco Nacional de Cuba", "subject_id": "cust-2"}]})";
+  auto before = json::parse(Call(Method::kPost, "/v1/screen", screen).body);
+  EXPECT_EQ(before["results"][0]["alerts"], 1);
+  EXPECT_EQ(before["results"][0]["hits"][0]["suppressed"], false);
+
+  auto d = Call(Method::kPost, "/v1/screening/dispositions",
+                R"({"subject_id": "cust-1", "list": "test", "entity_id": "306",
+                    "reason": "customer is a bakery in Ohio, different registration"})");
+  ASSERT_EQ(d.status, 201) << d.body;
+  auto dj = json::parse(d.body);
+  EXPECT_EQ(dj["subject"], "id:cust-1");
+  EXPECT_EQ(dj["decided_by"], "kyc_officer1");
+  EXPECT_EQ(dj["decision"], "false_positive");
+
+  auto after = json::parse(Call(Method::kPost, "/v1/screen", screen).body);
+  const json& hit = after["results"][0]["hits"][0];
+  EXPECT_EQ(hit["entity_id"], "306");  // still visible
+  EXPECT_EQ(hit["suppressed"], true);
+  EXPECT_EQ(hit["disposition"]["reason"], "customer is a bakery in Ohio, different registration");
+  EXPECT_EQ(after["results"][0]["alerts"], 0);
+  // Another subject with the same name still alerts.
+  EXPECT_EQ(after["results"][1]["hits"][0]["suppressed"], false);
+  EXPECT_EQ(after["results"][1]["alerts"], 1);
+
+  // The list entity changes: the disposition no longer suppresses (marked stale).
+  ReloadWithChangedEntity();
+  auto changed = json::parse(Call(Method::kPost, "/v1/screen", screen).body);
+  const json& again = changed["results"][0]["hits"][0];
+  EXPECT_EQ(again["suppressed"], false);
+  EXPECT_EQ(again["disposition"]["stale"], true);
+  EXPECT_EQ(changed["results"][0]["alerts"], 1);
+}
+
+TEST_F(ScreenRoutesTest, DispositionBySubjectQuery) {
+  holder_.Set(index_);
+  auto d = Call(Method::kPost, "/v1/screening/dispositions",
+                R"({"query": {"name": "BANCO  NACIONAL de cuba"}, "list": "test",
+                    "entity_id": "306", "reason": "checked"})");
+  ASSERT_EQ(d.status, 201) << d.body;
+  auto r = json::parse(
+      Call(Method::kPost, "/v1/screen", R"({"queries": [{"name": "Banco Nacional de Cuba"}]})")
+          .body);
+  EXPECT_EQ(r["results"][0]["hits"][0]["suppressed"], true);
+}
+
+TEST_F(ScreenRoutesTest, DispositionBadInputNamesTheField) {
+  struct Case {
+    std::string body;
+    int status;
+    std::string field;
+  } cases[] = {
+      {R"({"list": "test", "entity_id": "306", "reason": "x"})", 422, "/subject_id"},
+      {R"({"subject_id": "", "list": "test", "entity_id": "306", "reason": "x"})", 422,
+       "/subject_id"},
+      {R"({"subject_id": "c", "entity_id": "306", "reason": "x"})", 422, "/list"},
+      {R"({"subject_id": "c", "list": "test", "reason": "x"})", 422, "/entity_id"},
+      {R"({"subject_id": "c", "list": "test", "entity_id": "306"})", 422, "/reason"},
+      {R"({"subject_id": "c", "list": "test", "entity_id": "306", "reason": "x",
+           "decision": "true_match"})",
+       422, "/decision"},
+      {R"({"query": {"schema": "Person"}, "list": "test", "entity_id": "306", "reason": "x"})", 422,
+       "/query/name"},
+      {R"({"subject_id": "c", "list": "test", "entity_id": "999", "reason": "x"})", 404,
+       "/entity_id"},
+      {R"({"subject_id": "c", "list": "test", "entity_id": "306", "reason": "x", "z": 1})", 422,
+       "/z"},
+  };
+  holder_.Set(index_);
+  for (const auto& c : cases) {
+    auto r = Call(Method::kPost, "/v1/screening/dispositions", c.body);
+    EXPECT_EQ(r.status, c.status) << c.body << " -> " << r.body;
+    if (!c.field.empty()) {
+      EXPECT_EQ(json::parse(r.body)["error"]["field"], c.field) << c.body;
+    }
+  }
 }
 
 }  // namespace

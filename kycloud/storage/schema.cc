@@ -22,6 +22,19 @@ CREATE TABLE api_keys (
 );
 CREATE INDEX api_keys_created ON api_keys (created_at, id);
 )sql"},
+    {2, "screening dispositions", R"sql(
+CREATE TABLE screening_dispositions (
+  subject TEXT NOT NULL,
+  list TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  entity_fingerprint TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at BIGINT NOT NULL,
+  PRIMARY KEY (subject, list, entity_id)
+);
+)sql"},
 };
 
 }  // namespace
