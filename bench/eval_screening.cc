@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/translit_pairs.h"
 #include "kycloud/lists/csv_reader.h"
 #include "kycloud/lists/list_loader.h"
 #include "kycloud/lists/source_file.h"
@@ -144,46 +145,17 @@ int main(int argc, char** argv) {
   std::printf("\nCross-script (Wikidata person names, original script -> Latin), at threshold:\n");
   std::printf("  %-10s %7s %9s %11s\n", "script", "pairs", "recall", "false pos.");
   for (std::string script : {"russian", "arabic", "hebrew", "chinese", "katakana", "korean"}) {
-    std::ifstream in(eval + "/translit/wd_" + script + "_20.dev");
-    struct Pair {
-      std::string latin, native;
-    };
-    std::vector<Pair> pairs;
-    std::string line;
-    while (std::getline(in, line)) {
-      std::istringstream ls(line);
-      std::string latin, spaced;
-      if (!std::getline(ls, latin, '\t') || !std::getline(ls, spaced, '\t')) continue;
-      std::string native;
-      for (char c : spaced) {
-        if (c != ' ') native += c;
-      }
-      pairs.push_back({latin, native});
-    }
-    // Hard negative: the Latin name of another pair with the same first letter and the closest
-    // length.
+    auto pairs = bench::ReadTranslitPairs(eval + "/translit/wd_" + script + "_20.dev");
+    auto negatives = bench::HardNegatives(
+        pairs, [](const bench::TranslitPair& p) -> const std::string& { return p.latin; });
     std::vector<int> hit(pairs.size()), fp(pairs.size());
-    std::map<char, std::vector<size_t>> by_letter;
-    for (size_t i = 0; i < pairs.size(); ++i) by_letter[pairs[i].latin[0]].push_back(i);
     Parallel(pairs.size(), [&](size_t i) {
       hit[i] = screening::MatchNames(*all, pairs[i].native, pairs[i].latin, lists::Schema::kPerson)
                    .score >= threshold;
-      size_t best = i;
-      size_t best_diff = SIZE_MAX;
-      for (size_t j : by_letter[pairs[i].latin[0]]) {
-        if (j == i || pairs[j].latin == pairs[i].latin) continue;
-        size_t diff = std::abs(static_cast<long>(pairs[j].latin.size()) -
-                               static_cast<long>(pairs[i].latin.size())) *
-                          1000 +
-                      (j > i ? j - i : i - j) % 1000;
-        if (diff < best_diff) {
-          best_diff = diff;
-          best = j;
-        }
-      }
-      if (best != i) {
+      size_t neg = negatives[i];
+      if (neg != i) {
         fp[i] =
-            screening::MatchNames(*all, pairs[i].native, pairs[best].latin, lists::Schema::kPerson)
+            screening::MatchNames(*all, pairs[i].native, pairs[neg].latin, lists::Schema::kPerson)
                 .score >= threshold;
       }
     });

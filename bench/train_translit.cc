@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/translit_pairs.h"
 #include "kycloud/text/normalizer.h"
 #include "kycloud/text/transliteration_model.h"
 
@@ -32,48 +33,18 @@ struct NamedPair {
 };
 
 std::vector<NamedPair> ReadPairs(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::fprintf(stderr, "cannot read %s\n", path.c_str());
-    std::exit(1);
-  }
   std::vector<NamedPair> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream ls(line);
-    std::string latin, spaced;
-    if (!std::getline(ls, latin, '\t') || !std::getline(ls, spaced, '\t')) continue;
-    std::string native;
-    for (char c : spaced) {
-      if (c != ' ') native += c;
-    }
-    out.push_back({latin, {text::ModelLetters(text::ToLatin(native)),
-                           text::ModelLetters(text::ToLatin(latin))}});
+  for (const auto& p : bench::ReadTranslitPairs(path)) {
+    out.push_back({p.latin,
+                   {text::ModelLetters(text::ToLatin(p.native)),
+                    text::ModelLetters(text::ToLatin(p.latin))}});
   }
   return out;
 }
 
-// Index of the hard negative of each pair (the eval's definition), or the pair itself if none.
 std::vector<size_t> HardNegatives(const std::vector<NamedPair>& pairs) {
-  std::map<char, std::vector<size_t>> by_letter;
-  for (size_t i = 0; i < pairs.size(); ++i) by_letter[pairs[i].latin[0]].push_back(i);
-  std::vector<size_t> out(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    size_t best = i, best_diff = SIZE_MAX;
-    for (size_t j : by_letter[pairs[i].latin[0]]) {
-      if (j == i || pairs[j].latin == pairs[i].latin) continue;
-      size_t diff = std::abs(static_cast<long>(pairs[j].latin.size()) -
-                             static_cast<long>(pairs[i].latin.size())) *
-                        1000 +
-                    (j > i ? j - i : i - j) % 1000;
-      if (diff < best_diff) {
-        best_diff = diff;
-        best = j;
-      }
-    }
-    out[i] = best;
-  }
-  return out;
+  return bench::HardNegatives(pairs,
+                              [](const NamedPair& p) -> const std::string& { return p.latin; });
 }
 
 // Log-odds of each pair and of its hard negative, with the target lengths.
@@ -107,7 +78,8 @@ Scores ScoreAll(const TransliterationModel& m, const std::vector<NamedPair>& pai
         s.pos[i] = std::max(-1e9, m.LogOdds(pairs[i].pair.source, pairs[i].pair.target));
         s.pos_len[i] = pairs[i].pair.target.size();
         const auto& neg = pairs[negs[i]].pair;
-        s.neg[i] = negs[i] == i ? -1e9 : std::max(-1e9, m.LogOdds(pairs[i].pair.source, neg.target));
+        s.neg[i] =
+            negs[i] == i ? -1e9 : std::max(-1e9, m.LogOdds(pairs[i].pair.source, neg.target));
         s.neg_len[i] = neg.target.size();
       }
     });
@@ -117,8 +89,9 @@ Scores ScoreAll(const TransliterationModel& m, const std::vector<NamedPair>& pai
 }
 
 double Rate(const std::vector<double>& v, double t) {
-  return v.empty() ? 0 : 100.0 * std::count_if(v.begin(), v.end(), [&](double x) { return x >= t; }) /
-                             v.size();
+  return v.empty() ? 0 : 100.0 * std::count_if(v.begin(), v.end(), [&](double x) {
+                           return x >= t;
+                         }) / v.size();
 }
 
 double Quantile(std::vector<double> v, double q) {
@@ -161,7 +134,8 @@ void Calibrate(TransliterationModel& m, const Scores& s, double fp, double simil
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: train_translit SOURCE_DIR [--write] [--fp RATE] [--similarity S]\n");
+    std::fprintf(stderr,
+                 "usage: train_translit SOURCE_DIR [--write] [--fp RATE] [--similarity S]\n");
     return 2;
   }
   std::string root = argv[1];
@@ -173,13 +147,12 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--similarity") && i + 1 < argc) similarity = std::atof(argv[++i]);
   }
   const std::vector<std::pair<std::string, std::string>> scripts = {
-      {"russian", "cyrillic"}, {"arabic", "arabic"},   {"hebrew", "hebrew"},
+      {"russian", "cyrillic"}, {"arabic", "arabic"}, {"hebrew", "hebrew"},
       {"chinese", "han"},      {"katakana", "kana"}, {"korean", "hangul"}};
   TransliterationModel::TrainOptions options;
   text::TransliterationModels models;
   std::vector<TransliterationModel::Pair> generic;
-  std::printf("threshold at %.1f%% hard-negative false positives on the training part\n",
-              100 * fp);
+  std::printf("threshold at %.1f%% hard-negative false positives on the training part\n", 100 * fp);
   std::printf("%-10s %6s | %-24s | %-24s\n", "script", "pairs", "train: recall / fp",
               "held-out fifth: recall / fp");
   for (const auto& [file, script] : scripts) {

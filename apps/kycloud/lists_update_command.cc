@@ -70,17 +70,22 @@ void CopyTree(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   fs::create_directories(to, ec);
   fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
-  if (ec) Fail(UnavailableError(fmt::format("cannot copy {} to {}: {}", from.string(),
-                                            to.string(), ec.message())));
+  if (ec)
+    Fail(UnavailableError(
+        fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message())));
 }
 
 void PrintReport(const lists::SnapshotDiff& d, const UpdateFlags& f, const std::string& dir,
                  bool installed) {
   if (f.json) {
-    nlohmann::json out = {{"before_hash", d.before_hash}, {"after_hash", d.after_hash},
-                          {"added", d.added()},           {"removed", d.removed()},
-                          {"modified", d.modified()},     {"installed", installed},
-                          {"lists_dir", dir},             {"lists", nlohmann::json::array()}};
+    nlohmann::json out = {{"before_hash", d.before_hash},
+                          {"after_hash", d.after_hash},
+                          {"added", d.added()},
+                          {"removed", d.removed()},
+                          {"modified", d.modified()},
+                          {"installed", installed},
+                          {"lists_dir", dir},
+                          {"lists", nlohmann::json::array()}};
     for (const auto& l : d.lists) {
       out["lists"].push_back({{"id", l.list},
                               {"before", l.before},
@@ -102,9 +107,9 @@ void PrintReport(const lists::SnapshotDiff& d, const UpdateFlags& f, const std::
   }
   std::cout << fmt::format("{} added, {} removed, {} modified; ", d.added(), d.removed(),
                            d.modified());
-  std::cout << (installed ? "installed in " + dir + " (the previous lists are in " + dir +
-                                ".previous)\n"
-                          : std::string("dry run: nothing installed\n"));
+  std::cout << (installed
+                    ? "installed in " + dir + " (the previous lists are in " + dir + ".previous)\n"
+                    : std::string("dry run: nothing installed\n"));
 }
 
 void RunUpdate(const UpdateFlags& f) {
@@ -175,7 +180,8 @@ void RunUpdate(const UpdateFlags& f) {
     fs::path previous = dir.string() + ".previous";
     fs::remove_all(previous, ec);
     if (fs::exists(dir, ec)) fs::rename(dir, previous, ec);
-    if (ec) Fail(UnavailableError(fmt::format("cannot move {} aside: {}", dir.string(), ec.message())));
+    if (ec)
+      Fail(UnavailableError(fmt::format("cannot move {} aside: {}", dir.string(), ec.message())));
     fs::rename(staging, dir, ec);
     if (ec) {
       std::error_code ignored;

@@ -15,8 +15,8 @@ namespace kycloud::lists {
 
 struct ListChange {
   std::string list;
-  size_t before = 0;  // entities before
-  size_t after = 0;   // entities after
+  size_t before = 0;                                  // entities before
+  size_t after = 0;                                   // entities after
   std::vector<std::string> added, removed, modified;  // entity ids, sorted
   bool changed() const { return !added.empty() || !removed.empty() || !modified.empty(); }
 };

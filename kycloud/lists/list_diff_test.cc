@@ -20,9 +20,9 @@ TEST(ListDiffTest, ReportsAddedRemovedAndModifiedPerList) {
                        Entity("b", "9", "NINE")});
   ListEntity changed = Entity("a", "2", "TWO");
   changed.dates_of_birth.push_back("1970");  // any field counts, not only names
-  ListSnapshot after({{.id = "a"}, {.id = "c"}},
-                     {Entity("a", "1", "ONE"), changed, Entity("a", "4", "FOUR"),
-                      Entity("c", "5", "FIVE")});
+  ListSnapshot after(
+      {{.id = "a"}, {.id = "c"}},
+      {Entity("a", "1", "ONE"), changed, Entity("a", "4", "FOUR"), Entity("c", "5", "FIVE")});
   SnapshotDiff d = DiffSnapshots(before, after);
   EXPECT_EQ(d.before_hash, before.hash());
   EXPECT_EQ(d.after_hash, after.hash());

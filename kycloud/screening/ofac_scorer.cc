@@ -32,8 +32,8 @@ std::string Fold(std::string_view raw) {
       while (j < raw.size() && static_cast<unsigned char>(raw[j]) >= 0x80) ++j;
       std::string_view run = raw.substr(i, j - i);
       // Apostrophe-like characters are deleted, not turned into a break.
-      bool apostrophe = run == "\u2019" || run == "\u2018" || run == "\u02BC" ||
-                        run == "\u02BB" || run == "\u00B4";
+      bool apostrophe = run == "\u2019" || run == "\u2018" || run == "\u02BC" || run == "\u02BB" ||
+                        run == "\u00B4";
       if (!apostrophe) {
         for (char f : text::Normalize(run)) {
           out += IsAsciiAlnum(f) ? static_cast<char>(std::toupper(static_cast<unsigned char>(f)))
@@ -163,7 +163,8 @@ std::shared_ptr<const OfacIndex> OfacIndex::Build(
       std::unordered_set<std::string> seen;
       for (const auto& p : n.parts) {
         if (!seen.insert(p).second) continue;
-        auto [it, fresh] = part_ids.try_emplace(p, static_cast<std::uint32_t>(index->parts_.size()));
+        auto [it, fresh] =
+            part_ids.try_emplace(p, static_cast<std::uint32_t>(index->parts_.size()));
         if (fresh) {
           index->parts_.push_back(p);
           index->part_names_.emplace_back();

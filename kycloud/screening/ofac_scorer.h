@@ -37,9 +37,9 @@ namespace kycloud::screening {
 
 // A name folded and split the OFAC way.
 struct OfacName {
-  std::string key;                  // whole-name key (T1)
-  std::vector<std::string> parts;   // all name parts
-  std::vector<std::string> kept;    // parts that take part as query parts
+  std::string key;                 // whole-name key (T1)
+  std::vector<std::string> parts;  // all name parts
+  std::vector<std::string> kept;   // parts that take part as query parts
 };
 OfacName PrepareOfacName(std::string_view raw);
 

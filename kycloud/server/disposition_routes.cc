@@ -22,14 +22,10 @@ Result<std::string> RequiredString(const nlohmann::json& body, const char* key) 
 }
 
 nlohmann::json DispositionJson(const storage::DispositionRecord& d) {
-  return {{"subject", d.subject},
-          {"list", d.list},
-          {"entity_id", d.entity_id},
-          {"entity_fingerprint", d.entity_fingerprint},
-          {"decision", d.decision},
-          {"reason", d.reason},
-          {"decided_by", d.decided_by},
-          {"decided_at", FormatRfc3339(d.decided_at)}};
+  return {{"subject", d.subject},       {"list", d.list},
+          {"entity_id", d.entity_id},   {"entity_fingerprint", d.entity_fingerprint},
+          {"decision", d.decision},     {"reason", d.reason},
+          {"decided_by", d.decided_by}, {"decided_at", FormatRfc3339(d.decided_at)}};
 }
 
 }  // namespace
@@ -47,8 +43,8 @@ Status ApplyDispositions(const screening::ScreeningIndex& index,
   for (size_t i = 0; i < queries.size(); ++i) {
     size_t alerts = 0;
     for (auto& hit : results[i]["hits"]) {
-      auto it = by_key.find({subjects[i], hit["list"].get<std::string>(),
-                             hit["entity_id"].get<std::string>()});
+      auto it = by_key.find(
+          {subjects[i], hit["list"].get<std::string>(), hit["entity_id"].get<std::string>()});
       bool suppressed = false;
       if (it != by_key.end()) {
         const auto* e = index.snapshot().Find(it->second->list, it->second->entity_id);
@@ -76,8 +72,8 @@ void AddDispositionRoutes(Router& router, const screening::IndexHolder& holder,
       [&holder, &store, &clock](const HttpRequest& req,
                                 const RequestContext& ctx) -> Result<HttpResponse> {
         KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
-        KY_TRY(CheckKnownFields(body,
-                                {"subject_id", "query", "list", "entity_id", "decision", "reason"}));
+        KY_TRY(CheckKnownFields(
+            body, {"subject_id", "query", "list", "entity_id", "decision", "reason"}));
         screening::ScreeningQuery subject;
         auto sid = body.find("subject_id");
         auto query = body.find("query");

@@ -186,8 +186,7 @@ void TransliterationModel::Finalize() {
   }
 }
 
-double TransliterationModel::LogOdds(std::string_view source_in,
-                                     std::string_view target_in) const {
+double TransliterationModel::LogOdds(std::string_view source_in, std::string_view target_in) const {
   if (sub_.empty()) return kNegInf;  // not finalised: no model
   thread_local std::string xs, ys;
   xs = ModelLetters(source_in);
@@ -239,8 +238,7 @@ double TransliterationModel::Similarity(std::string_view source, std::string_vie
 }
 
 void TransliterationModel::AppendTsv(std::string_view script, std::string& out) const {
-  out += fmt::format("{}\tcal\t{:.6f}\t{:.6f}\t{:.6f}\n", script, midpoint_, slope_,
-                     length_term_);
+  out += fmt::format("{}\tcal\t{:.6f}\t{:.6f}\t{:.6f}\n", script, midpoint_, slope_, length_term_);
   out += fmt::format("{}\tfloor\t{:.4f}\n", script, log_floor_);
   for (int i = 0; i < 26; ++i) {
     out += fmt::format("{}\tuni\ts\t{}\t{:.4f}\n", script, static_cast<char>('a' + i),

@@ -42,9 +42,9 @@ class TransliterationModel {
     std::string target;  // Latin spelling, ASCII letters (other characters ignored)
   };
   struct TrainOptions {
-    int iterations = 8;        // EM iterations
-    size_t max_length = 32;    // longer pairs are skipped in training
-    double floor = 1e-7;       // probability floor for unseen single-letter pairs
+    int iterations = 8;             // EM iterations
+    size_t max_length = 32;         // longer pairs are skipped in training
+    double floor = 1e-7;            // probability floor for unseen single-letter pairs
     double min_probability = 2e-7;  // pairs below this are dropped after training
   };
 
@@ -86,8 +86,8 @@ class TransliterationModel {
   double SegmentLogP(std::string_view a, std::string_view b) const;
 
   std::unordered_map<std::uint64_t, float> log_p_;  // segment pair -> log probability
-  float log_floor_ = -25.0f;                          // for a 1:1 / 1:0 / 0:1 pair never seen
-  float source_unigram_[27] = {};                     // log q(letter), [26] = unused
+  float log_floor_ = -25.0f;                        // for a 1:1 / 1:0 / 0:1 pair never seen
+  float source_unigram_[27] = {};                   // log q(letter), [26] = unused
   float target_unigram_[27] = {};
   double midpoint_ = 0.0;
   double slope_ = 4.0;

@@ -8,8 +8,8 @@ namespace {
 // A tiny "script" whose romanisation writes k for c and drops vowels.
 std::vector<TransliterationModel::Pair> ToyPairs() {
   std::vector<TransliterationModel::Pair> out;
-  for (const char* w : {"carlo", "marco", "clara", "carmen", "oscar", "camila", "ricardo",
-                        "nicola", "franco", "cosmo", "marcel", "claudia", "costa", "lucas"}) {
+  for (const char* w : {"carlo", "marco", "clara", "carmen", "oscar", "camila", "ricardo", "nicola",
+                        "franco", "cosmo", "marcel", "claudia", "costa", "lucas"}) {
     std::string target = w, source;
     for (char c : target) {
       if (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u') continue;
