@@ -76,7 +76,7 @@ void CopyTree(const fs::path& from, const fs::path& to) {
 }
 
 void PrintReport(const lists::SnapshotDiff& d, const UpdateFlags& f, const std::string& dir,
-                 bool installed) {
+                 bool installed, bool kept_previous) {
   if (f.json) {
     nlohmann::json out = {{"before_hash", d.before_hash},
                           {"after_hash", d.after_hash},
@@ -107,9 +107,13 @@ void PrintReport(const lists::SnapshotDiff& d, const UpdateFlags& f, const std::
   }
   std::cout << fmt::format("{} added, {} removed, {} modified; ", d.added(), d.removed(),
                            d.modified());
-  std::cout << (installed
-                    ? "installed in " + dir + " (the previous lists are in " + dir + ".previous)\n"
-                    : std::string("dry run: nothing installed\n"));
+  if (!installed) {
+    std::cout << "dry run: nothing installed\n";
+  } else if (kept_previous) {
+    std::cout << "installed in " << dir << " (the previous lists are in " << dir << ".previous)\n";
+  } else {
+    std::cout << "installed in " << dir << "\n";
+  }
 }
 
 void RunUpdate(const UpdateFlags& f) {
@@ -173,13 +177,16 @@ void RunUpdate(const UpdateFlags& f) {
   lists::SnapshotDiff diff = lists::DiffSnapshots(current, *staged);
 
   // 4. Swap (or not).
-  bool installed = false;
+  bool installed = false, kept_previous = false;
   if (f.dry_run) {
     fs::remove_all(staging, ec);
   } else {
     fs::path previous = dir.string() + ".previous";
     fs::remove_all(previous, ec);
-    if (fs::exists(dir, ec)) fs::rename(dir, previous, ec);
+    if (fs::exists(dir, ec)) {
+      fs::rename(dir, previous, ec);
+      kept_previous = !ec;
+    }
     if (ec)
       Fail(UnavailableError(fmt::format("cannot move {} aside: {}", dir.string(), ec.message())));
     fs::rename(staging, dir, ec);
@@ -190,7 +197,7 @@ void RunUpdate(const UpdateFlags& f) {
     }
     installed = true;
   }
-  PrintReport(diff, f, dir.string(), installed);
+  PrintReport(diff, f, dir.string(), installed, kept_previous);
 }
 
 }  // namespace

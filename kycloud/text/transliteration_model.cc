@@ -234,7 +234,9 @@ double TransliterationModel::Calibrated(double lo, size_t target_letters) const 
 }
 
 double TransliterationModel::Similarity(std::string_view source, std::string_view target) const {
-  return Calibrated(LogOdds(source, target), ModelLetters(target).size());
+  size_t letters = 0;  // ModelLetters(target).size(), without building the string
+  for (char c : target) letters += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return Calibrated(LogOdds(source, target), letters);
 }
 
 void TransliterationModel::AppendTsv(std::string_view script, std::string& out) const {
