@@ -125,8 +125,13 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   KY_TRY(r.Get("storage", "postgres_schema", c.storage.postgres_schema));
   KY_TRY(r.Get("storage", "password_file", c.storage_password_file));
 
-  KY_TRY(r.Known("screening", {"lists_dir"}));
+  KY_TRY(r.Known("screening", {"lists_dir", "lists_poll_seconds"}));
   KY_TRY(r.Get("screening", "lists_dir", c.lists_dir));
+  KY_TRY(r.Get("screening", "lists_poll_seconds", c.lists_poll_seconds));
+  if (c.lists_poll_seconds < 0) {
+    return Err(InvalidArgumentError("screening.lists_poll_seconds must be >= 0")
+                   .WithField("screening.lists_poll_seconds"));
+  }
 
   KY_TRY(r.Known("log", {"level", "format"}));
   std::string level, format;

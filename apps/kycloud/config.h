@@ -27,6 +27,10 @@ struct Config {
   // [screening] lists_dir: load every list file in this directory instead of the bundled lists.
   // Default: "" (the bundled lists).
   std::string lists_dir;
+  // [screening] lists_poll_seconds: how often the service checks the list directory for changed
+  // files (as `kycloud lists update` leaves them) and reloads; 0 turns polling off (SIGHUP and
+  // POST /v1/lists/reload still reload). Default: 60.
+  int lists_poll_seconds = 60;
 };
 
 // Parses TOML text (`origin` names it in errors).

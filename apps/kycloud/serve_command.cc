@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <thread>
 
@@ -41,6 +42,7 @@ Status Serve(Config config) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGUSR1);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   KY_ASSIGN_OR_RETURN(auto db, storage::OpenDatabase(config.storage));
@@ -57,8 +59,13 @@ Status Serve(Config config) {
   }
 
   // Lists load in the background: the service answers at once and reports ready when they are in.
+  // They are reloaded when the directory's files change, on SIGHUP and on POST /v1/lists/reload.
   screening::IndexHolder lists;
-  lists.LoadInBackground(config.lists_dir.empty() ? DefaultListsDir() : config.lists_dir);
+  const std::string lists_dir = config.lists_dir.empty() ? DefaultListsDir() : config.lists_dir;
+  lists.LoadInBackground(lists_dir);
+  if (config.lists_poll_seconds > 0) {
+    lists.Watch(lists_dir, std::chrono::seconds(config.lists_poll_seconds));
+  }
 
   server::ApiKeyAuthenticator auth(keys, clock, config.auth);
   server::HttpMetrics metrics;
@@ -78,6 +85,7 @@ Status Serve(Config config) {
   storage::SqlDispositionStore dispositions(*db);
   server::AddScreenRoutes(router, lists, dispositions);
   server::AddDispositionRoutes(router, lists, dispositions, clock);
+  server::AddListReloadRoute(router, lists, lists_dir);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
   KY_TRY(http.Bind());
 
@@ -93,7 +101,10 @@ Status Serve(Config config) {
 
   std::thread signal_thread([&] {
     int sig = 0;
-    sigwait(&signals, &sig);
+    while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+      KY_LOG_INFO("received SIGHUP, reloading lists from {}", lists_dir);
+      (void)lists.Reload(lists_dir, /*force=*/true);
+    }
     if (sig != SIGUSR1) {
       KY_LOG_INFO("received {}, finishing in-flight requests",
                   sig == SIGTERM ? "SIGTERM" : "SIGINT");

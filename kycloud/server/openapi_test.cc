@@ -36,6 +36,7 @@ Router ServiceRouter() {
   static storage::MemoryDispositionStore dispositions;
   AddScreenRoutes(router, holder, dispositions);
   AddDispositionRoutes(router, holder, dispositions, SystemClock::Default());
+  AddListReloadRoute(router, holder, "/nonexistent");
   return router;
 }
 

@@ -100,4 +100,25 @@ void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
              });
 }
 
+void AddListReloadRoute(Router& router, screening::IndexHolder& holder, std::string dir) {
+  router.Add({.method = Method::kPost, .path = "/v1/lists/reload", .roles = {"admin"}},
+             [&holder, dir = std::move(dir)](const HttpRequest&,
+                                             const RequestContext&) -> Result<HttpResponse> {
+               auto reloaded = holder.Reload(dir, /*force=*/true);
+               if (!reloaded.has_value()) {
+                 // The operator asked for this load: tell them what is wrong with the files.
+                 return Err(FailedPreconditionError("the list directory did not load; the lists "
+                                                    "in force stay: " +
+                                                    std::string(reloaded.error().message()))
+                                .WithReason("lists_not_loaded"));
+               }
+               bool changed = *reloaded;
+               KY_ASSIGN_OR_RETURN(auto index, CurrentIndex(holder));
+               return HttpResponse::Json(
+                   200, DumpJson({{"changed", changed},
+                                  {"lists_hash", index->snapshot().hash()},
+                                  {"entities", index->snapshot().entities().size()}}));
+             });
+}
+
 }  // namespace kycloud::server

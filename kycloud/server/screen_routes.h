@@ -7,6 +7,11 @@
 //                    503 while the lists are still loading. Roles: admin, officer, integrator.
 //   GET  /v1/lists   -> the loaded lists (entities, names, data dates, files), the snapshot hash
 //                    and the loader's notes. Any role.
+//   POST /v1/lists/reload -> loads the list directory again now (the server also polls it, see
+//                    IndexHolder::Watch) -> {"changed", "lists_hash", "entities"}; a directory
+//                    that fails to load keeps the lists in force and answers 409 naming the
+//                    file and line.
+//                    Role: admin.
 #pragma once
 
 #include "kycloud/screening/index_holder.h"
@@ -20,5 +25,7 @@ inline constexpr size_t kMaxScreenBatch = 1000;
 // `holder` and `dispositions` must outlive the router.
 void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
                      storage::DispositionStore& dispositions);
+// Adds POST /v1/lists/reload for the lists in `dir`. `holder` must outlive the router.
+void AddListReloadRoute(Router& router, screening::IndexHolder& holder, std::string dir);
 
 }  // namespace kycloud::server

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "kycloud/server/api_error.h"
@@ -195,6 +198,33 @@ TEST_F(ScreenRoutesTest, DispositionBadInputNamesTheField) {
       EXPECT_EQ(json::parse(r.body)["error"]["field"], c.field) << c.body;
     }
   }
+}
+
+TEST_F(ScreenRoutesTest, ReloadLoadsTheDirectoryAndKeepsListsOnError) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / "kycloud-reload-route-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "dpl.txt")
+      << "\"Name\"\t\"Street_Address\"\t\"City\"\t\"State\"\t\"Country\"\t\"Postal_Code\"\n"
+         "\"JOHN DOE\"\t\"\"\t\"\"\t\"\"\t\"US\"\t\"\"\n";
+  AddListReloadRoute(router_, holder_, dir.string());
+  holder_.Set(index_);
+  auto r = Call(Method::kPost, "/v1/lists/reload");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_TRUE(j["changed"]);
+  EXPECT_EQ(j["entities"], 1);
+  EXPECT_NE(j["lists_hash"], index_->snapshot().hash());
+  EXPECT_EQ(holder_.Get()->snapshot().entities()[0].names[0].text, "JOHN DOE");
+  std::string hash = j["lists_hash"];
+
+  std::ofstream(dir / "dpl.txt") << "\"Name\"\t\"Street_Address\"\n\"BROKEN\t\"x\n";
+  auto bad = Call(Method::kPost, "/v1/lists/reload");
+  EXPECT_EQ(bad.status, 409) << bad.body;
+  EXPECT_NE(bad.body.find("dpl.txt"), std::string::npos) << bad.body;
+  EXPECT_EQ(holder_.Get()->snapshot().hash(), hash);
+  fs::remove_all(dir);
 }
 
 }  // namespace

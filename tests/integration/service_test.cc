@@ -213,6 +213,48 @@ TEST_P(ServiceTest, ScreensOverHttpOnceListsAreLoaded) {
   EXPECT_EQ(json::parse(r->body)["error"]["field"], "/queries/0/name");
 }
 
+// `kycloud lists update` swaps the directory under a running service; SIGHUP (and the poller)
+// reload it, and POST /v1/lists/reload does the same on request.
+TEST_P(ServiceTest, RunningServicePicksUpUpdatedLists) {
+  Service s(dir_, config_);
+  ASSERT_TRUE(s.started());
+  auto c = s.Client();
+  std::string key = s.bootstrap_key();
+  ASSERT_TRUE(s.WaitReady());
+  auto before = json::parse(c.Get("/v1/lists", Bearer(key))->body);
+  ASSERT_EQ(before["entities"], 2);
+
+  std::string src = dir_ + "/new-lists";
+  std::filesystem::create_directories(src);
+  std::ofstream(src + "/sdn.csv")
+      << "306,\"BANCO NACIONAL DE CUBA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+      << "7,\"NEW LISTED TRADING LLC\",-0- ,\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+      << "8,\"ANOTHER LISTED CO\",-0- ,\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+  auto up = RunToCompletion(
+      {KycloudBinary(), "lists", "update", "--from", src, "--lists", dir_ + "/lists"});
+  ASSERT_EQ(up.code, 0) << up.err;
+  s.process().Signal(SIGHUP);
+  json after;
+  for (int i = 0; i < 300; ++i) {
+    after = json::parse(c.Get("/v1/lists", Bearer(key))->body);
+    if (after["hash"] != before["hash"]) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(after["entities"], 3);
+  auto r = c.Post("/v1/screen", Bearer(key), R"({"queries": [{"name": "New Listed Trading"}]})",
+                  "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto j = json::parse(r->body);
+  ASSERT_FALSE(j["results"][0]["hits"].empty()) << r->body;
+  EXPECT_EQ(j["results"][0]["hits"][0]["entity_id"], "7");
+  EXPECT_EQ(j["lists_hash"], after["hash"]);
+
+  auto reload = c.Post("/v1/lists/reload", Bearer(key), "", "application/json");
+  ASSERT_EQ(reload->status, 200) << reload->body;
+  EXPECT_FALSE(json::parse(reload->body)["changed"]);
+  EXPECT_EQ(json::parse(reload->body)["lists_hash"], after["hash"]);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
