@@ -231,6 +231,8 @@ std::vector<Query> ReadQueries(const BatchFlags& f) {
         if (!q.original.is_object()) q.error = fmt::format("{}:{}: not a JSON object", f.input, n);
       } catch (const json::parse_error& e) {
         q.error = fmt::format("{}:{}: malformed JSON at byte {}", f.input, n, e.byte);
+      } catch (const json::exception& e) {  // e.g. a number out of range
+        q.error = fmt::format("{}:{}: malformed JSON: {}", f.input, n, e.what());
       }
       if (q.error.empty()) FillQuery(q, f.input);
       out.push_back(std::move(q));

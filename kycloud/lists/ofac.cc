@@ -188,6 +188,8 @@ Status ParseOfacJson(std::string_view text, std::string_view origin, std::string
     doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     return DataLossError(fmt::format("{}: malformed JSON at byte {}", origin, e.byte));
+  } catch (const nlohmann::json::exception& e) {  // e.g. a number out of range
+    return DataLossError(fmt::format("{}: malformed JSON: {}", origin, e.what()));
   }
   const nlohmann::json* arr = &doc;
   if (doc.is_object()) {

@@ -64,6 +64,11 @@ Result<nlohmann::json> ParseJson(std::string_view body) {
     if (pos != std::string::npos) what = what.substr(pos + 2);
     return Err(InvalidArgumentError(fmt::format("malformed JSON (byte {}): {}", e.byte, what))
                    .WithReason("malformed_json"));
+  } catch (const nlohmann::json::exception& e) {  // e.g. out_of_range: a number too large
+    std::string what = e.what();
+    auto pos = what.find("] ");
+    if (pos != std::string::npos) what = what.substr(pos + 2);
+    return Err(InvalidArgumentError("malformed JSON: " + what).WithReason("malformed_json"));
   }
 }
 
