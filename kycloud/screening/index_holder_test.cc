@@ -18,8 +18,9 @@ class IndexHolderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("kycloud-holder-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("kycloud-holder-test-" +
+            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     Write("\"JOHN DOE\"\t\"1 MAIN ST\"\t\"TOWN\"\t\"TX\"\t\"US\"\t\"1\"\n");
@@ -28,7 +29,8 @@ class IndexHolderTest : public ::testing::Test {
   void Write(const std::string& rows) {
     std::ofstream(dir_ / "dpl.txt") << kDplHeader << rows;
     // Make sure the modification time differs even on coarse file-system clocks.
-    fs::last_write_time(dir_ / "dpl.txt", fs::last_write_time(dir_ / "dpl.txt") + std::chrono::seconds(++bumps_));
+    fs::last_write_time(dir_ / "dpl.txt",
+                        fs::last_write_time(dir_ / "dpl.txt") + std::chrono::seconds(++bumps_));
   }
   fs::path dir_;
   int bumps_ = 0;
@@ -43,7 +45,9 @@ TEST_F(IndexHolderTest, ReloadsOnlyWhenFilesChangeAndKeepsIndexOnError) {
   ASSERT_TRUE(same.has_value());
   EXPECT_FALSE(*same);
 
-  Write("\"JOHN DOE\"\t\"\"\t\"\"\t\"\"\t\"US\"\t\"\"\n\"JANE ROE\"\t\"\"\t\"\"\t\"\"\t\"US\"\t\"\"\n");
+  Write(
+      "\"JOHN DOE\"\t\"\"\t\"\"\t\"\"\t\"US\"\t\"\"\n\"JANE "
+      "ROE\"\t\"\"\t\"\"\t\"\"\t\"US\"\t\"\"\n");
   auto changed = holder.Reload(dir_.string(), false);
   ASSERT_TRUE(changed.has_value()) << changed.error();
   EXPECT_TRUE(*changed);

@@ -35,6 +35,33 @@ CREATE TABLE screening_dispositions (
   PRIMARY KEY (subject, list, entity_id)
 );
 )sql"},
+    {3, "audit log", R"sql(
+CREATE TABLE audit_entries (
+  idx BIGINT PRIMARY KEY,
+  created_at BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  leaf_hash {blob} NOT NULL
+);
+CREATE INDEX audit_entries_kind ON audit_entries (kind, idx);
+CREATE TABLE audit_nodes (
+  level INTEGER NOT NULL,
+  idx BIGINT NOT NULL,
+  hash {blob} NOT NULL,
+  PRIMARY KEY (level, idx)
+);
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  size BIGINT NOT NULL
+);
+INSERT INTO audit_head (id, size) VALUES (1, 0);
+CREATE TABLE audit_checkpoints (
+  size BIGINT PRIMARY KEY,
+  root {blob} NOT NULL,
+  created_at BIGINT NOT NULL,
+  note TEXT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

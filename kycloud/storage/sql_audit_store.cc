@@ -1,0 +1,185 @@
+#include "kycloud/storage/sql_audit_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace kycloud::storage {
+
+namespace {
+
+constexpr size_t kRowsPerInsert = 100;
+
+std::string Marks(size_t rows, std::string_view row) {
+  std::string out;
+  for (size_t i = 0; i < rows; ++i) {
+    if (i) out += ",";
+    out += row;
+  }
+  return out;
+}
+
+AuditCheckpointRecord CheckpointFromRow(const Row& r) {
+  return {r[0].AsInt(), r[1].AsBlob(), r[2].AsInt(), r[3].AsText()};
+}
+
+}  // namespace
+
+Result<std::int64_t> SqlAuditStore::Size() {
+  KY_ASSIGN_OR_RETURN(Rows rows, QueryOnce(db_, "SELECT size FROM audit_head WHERE id = 1"));
+  if (rows.empty()) return Err(FailedPreconditionError("audit_head row is missing"));
+  return rows[0][0].AsInt();
+}
+
+Status SqlAuditStore::Append(std::int64_t expected_size,
+                             std::span<const AuditEntryRecord> entries,
+                             std::span<const AuditNodeRecord> nodes) {
+  return db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
+    // Takes the head row's lock first (PostgreSQL) so that concurrent appenders queue here.
+    KY_ASSIGN_OR_RETURN(
+        std::int64_t moved,
+        s.Execute("UPDATE audit_head SET size = ? WHERE id = 1 AND size = ?",
+                  {static_cast<long long>(expected_size + static_cast<std::int64_t>(entries.size())),
+                   static_cast<long long>(expected_size)}));
+    if (moved != 1) {
+      return FailedPreconditionError("the audit log grew under this writer; reload and retry")
+          .WithReason("audit_head_moved");
+    }
+    for (size_t start = 0; start < entries.size(); start += kRowsPerInsert) {
+      size_t n = std::min(kRowsPerInsert, entries.size() - start);
+      Params p;
+      p.reserve(n * 5);
+      for (size_t i = start; i < start + n; ++i) {
+        const auto& e = entries[i];
+        p.push_back(static_cast<long long>(e.index));
+        p.push_back(static_cast<long long>(e.created_at_us));
+        p.push_back(e.kind);
+        p.push_back(e.entry);
+        p.push_back(Value::Blob(e.leaf_hash));
+      }
+      KY_TRY(s.Execute(fmt::format("INSERT INTO audit_entries (idx, created_at, kind, entry, "
+                                   "leaf_hash) VALUES {}",
+                                   Marks(n, "(?,?,?,?,?)")),
+                       p));
+    }
+    for (size_t start = 0; start < nodes.size(); start += kRowsPerInsert) {
+      size_t n = std::min(kRowsPerInsert, nodes.size() - start);
+      Params p;
+      p.reserve(n * 3);
+      for (size_t i = start; i < start + n; ++i) {
+        p.push_back(nodes[i].level);
+        p.push_back(static_cast<long long>(nodes[i].index));
+        p.push_back(Value::Blob(nodes[i].hash));
+      }
+      KY_TRY(s.Execute(
+          fmt::format("INSERT INTO audit_nodes (level, idx, hash) VALUES {}", Marks(n, "(?,?,?)")),
+          p));
+    }
+    return OkStatus();
+  });
+}
+
+Result<std::vector<AuditNodeRecord>> SqlAuditStore::Nodes(
+    std::span<const std::pair<int, std::int64_t>> ids) {
+  std::vector<AuditNodeRecord> out;
+  if (ids.empty()) return out;
+  Params leaves, inner;
+  size_t n_inner = 0;
+  for (const auto& [level, index] : ids) {
+    if (level == 0) {
+      leaves.push_back(static_cast<long long>(index));
+    } else {
+      inner.push_back(level);
+      inner.push_back(static_cast<long long>(index));
+      ++n_inner;
+    }
+  }
+  KY_TRY(db_.Transact(TxMode::kRead, [&](Session& s) -> Status {
+    out.clear();
+    if (!leaves.empty()) {
+      KY_ASSIGN_OR_RETURN(Rows rows, s.Query(fmt::format("SELECT idx, leaf_hash FROM "
+                                                         "audit_entries WHERE idx IN ({})",
+                                                         Marks(leaves.size(), "?")),
+                                             leaves));
+      for (const Row& r : rows.rows) out.push_back({0, r[0].AsInt(), r[1].AsBlob()});
+    }
+    if (n_inner) {
+      // OR of pairs rather than row values: both engines use the primary key for each term.
+      KY_ASSIGN_OR_RETURN(
+          Rows rows, s.Query(fmt::format("SELECT level, idx, hash FROM audit_nodes WHERE {}",
+                                         [&] {
+                                           std::string w;
+                                           for (size_t i = 0; i < n_inner; ++i) {
+                                             w += i ? " OR (level = ? AND idx = ?)"
+                                                    : "(level = ? AND idx = ?)";
+                                           }
+                                           return w;
+                                         }()),
+                             inner));
+      for (const Row& r : rows.rows) {
+        out.push_back({static_cast<int>(r[0].AsInt()), r[1].AsInt(), r[2].AsBlob()});
+      }
+    }
+    return OkStatus();
+  }));
+  return out;
+}
+
+Result<std::vector<AuditEntryRecord>> SqlAuditStore::Entries(std::int64_t begin,
+                                                             std::int64_t end) {
+  KY_ASSIGN_OR_RETURN(
+      Rows rows, QueryOnce(db_,
+                           "SELECT idx, created_at, kind, entry, leaf_hash FROM audit_entries "
+                           "WHERE idx >= ? AND idx < ? ORDER BY idx",
+                           {static_cast<long long>(begin), static_cast<long long>(end)}));
+  std::vector<AuditEntryRecord> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows.rows) {
+    out.push_back(
+        {r[0].AsInt(), r[1].AsInt(), r[2].AsText(), r[3].AsText(), r[4].AsBlob()});
+  }
+  return out;
+}
+
+Result<std::vector<AuditNodeRecord>> SqlAuditStore::NodesAtLevel(int level, std::int64_t begin,
+                                                                 std::int64_t end) {
+  KY_ASSIGN_OR_RETURN(Rows rows,
+                      QueryOnce(db_,
+                                "SELECT level, idx, hash FROM audit_nodes WHERE level = ? AND "
+                                "idx >= ? AND idx < ? ORDER BY idx",
+                                {level, static_cast<long long>(begin), static_cast<long long>(end)}));
+  std::vector<AuditNodeRecord> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows.rows) {
+    out.push_back({static_cast<int>(r[0].AsInt()), r[1].AsInt(), r[2].AsBlob()});
+  }
+  return out;
+}
+
+Status SqlAuditStore::AddCheckpoint(const AuditCheckpointRecord& c) {
+  auto r = ExecuteOnce(db_,
+                       "INSERT INTO audit_checkpoints (size, root, created_at, note) VALUES "
+                       "(?,?,?,?)",
+                       {static_cast<long long>(c.size), Value::Blob(c.root),
+                        static_cast<long long>(c.created_at_us), c.note});
+  return r.has_value() ? OkStatus() : r.error();
+}
+
+Result<std::optional<AuditCheckpointRecord>> SqlAuditStore::LatestCheckpoint() {
+  KY_ASSIGN_OR_RETURN(Rows rows, QueryOnce(db_,
+                                           "SELECT size, root, created_at, note FROM "
+                                           "audit_checkpoints ORDER BY size DESC LIMIT 1"));
+  if (rows.empty()) return std::optional<AuditCheckpointRecord>();
+  return std::optional<AuditCheckpointRecord>(CheckpointFromRow(rows[0]));
+}
+
+Result<std::vector<AuditCheckpointRecord>> SqlAuditStore::Checkpoints() {
+  KY_ASSIGN_OR_RETURN(Rows rows, QueryOnce(db_,
+                                           "SELECT size, root, created_at, note FROM "
+                                           "audit_checkpoints ORDER BY size"));
+  std::vector<AuditCheckpointRecord> out;
+  for (const Row& r : rows.rows) out.push_back(CheckpointFromRow(r));
+  return out;
+}
+
+}  // namespace kycloud::storage
