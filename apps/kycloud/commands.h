@@ -29,6 +29,7 @@ void RegisterListsCommand(CLI::App& app);
 // `lists update`, registered by RegisterListsCommand on its `lists` subcommand.
 void RegisterListsUpdateCommand(CLI::App& lists);
 void RegisterScreeningCommands(CLI::App& app);
+void RegisterAuditCommand(CLI::App& app);
 
 // The bundled lists: $KYCLOUD_DATA_DIR/lists, else <binary>/../share/kycloud/lists, else the
 // source tree's data/lists.

@@ -133,6 +133,24 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
                    .WithField("screening.lists_poll_seconds"));
   }
 
+  KY_TRY(r.Known("audit", {"signing_key_file", "origin", "checkpoint_every_seconds",
+                           "checkpoint_every_entries"}));
+  KY_TRY(r.Get("audit", "signing_key_file", c.audit_signing_key_file));
+  KY_TRY(r.Get("audit", "origin", c.audit.origin));
+  std::int64_t every_s = c.audit.checkpoint_every.count();
+  KY_TRY(r.Get("audit", "checkpoint_every_seconds", every_s));
+  KY_TRY(r.Get("audit", "checkpoint_every_entries", c.audit.checkpoint_every_entries));
+  if (every_s < 1 || c.audit.checkpoint_every_entries < 1) {
+    return Err(InvalidArgumentError("audit.checkpoint_every_seconds and "
+                                    "audit.checkpoint_every_entries must be >= 1")
+                   .WithField("audit.checkpoint_every_seconds"));
+  }
+  if (c.audit.origin.empty() || c.audit.origin.find('\n') != std::string::npos) {
+    return Err(
+        InvalidArgumentError("audit.origin must be one non-empty line").WithField("audit.origin"));
+  }
+  c.audit.checkpoint_every = std::chrono::seconds(every_s);
+
   KY_TRY(r.Known("log", {"level", "format"}));
   std::string level, format;
   KY_TRY(r.Get("log", "level", level));

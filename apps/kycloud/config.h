@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "kycloud/audit/audit_log.h"
 #include "kycloud/base/log.h"
 #include "kycloud/base/result.h"
 #include "kycloud/server/api_key_auth.h"
@@ -31,6 +32,11 @@ struct Config {
   // files (as `kycloud lists update` leaves them) and reloads; 0 turns polling off (SIGHUP and
   // POST /v1/lists/reload still reload). Default: 60.
   int lists_poll_seconds = 60;
+  // [audit] signing_key_file: the Ed25519 key (PEM) that signs checkpoints; created on first
+  // start when missing. Default: "./var/audit-signing.key".
+  std::string audit_signing_key_file = "./var/audit-signing.key";
+  // [audit] origin, checkpoint_every_seconds, checkpoint_every_entries: see AuditLogOptions.
+  audit::AuditLogOptions audit;
 };
 
 // Parses TOML text (`origin` names it in errors).

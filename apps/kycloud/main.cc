@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterVersionCommand(app);
   kycloud::app::RegisterListsCommand(app);
   kycloud::app::RegisterScreeningCommands(app);
+  kycloud::app::RegisterAuditCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -5,13 +5,18 @@
 #include <signal.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "commands.h"
+#include "kycloud/audit/audit_log.h"
 #include "kycloud/base/build_info.h"
 #include "kycloud/base/log.h"
 #include "kycloud/screening/index_holder.h"
+#include "kycloud/server/audit_routes.h"
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/http_server.h"
@@ -20,6 +25,7 @@
 #include "kycloud/storage/migrations.h"
 #include "kycloud/storage/open_database.h"
 #include "kycloud/storage/sql_api_key_store.h"
+#include "kycloud/storage/sql_audit_store.h"
 #include "kycloud/storage/sql_disposition_store.h"
 
 namespace kycloud::app {
@@ -59,8 +65,30 @@ Status Serve(Config config) {
   }
 
   // Lists load in the background: the service answers at once and reports ready when they are in.
+  // The audit log: every decision below is appended to it; a background thread signs checkpoints.
+  KY_ASSIGN_OR_RETURN(
+      audit::SigningKey signing_key,
+      audit::SigningKey::LoadOrCreate(config.audit_signing_key_file, config.audit.origin));
+  storage::SqlAuditStore audit_store(*db);
+  audit::AuditLog audit_log(audit_store, clock, &signing_key, config.audit);
+  KY_LOG_EVENT(kInfo, "audit log",
+               {{"signing_key_file", config.audit_signing_key_file},
+                {"verifier_key", signing_key.VerifierKey()}});
+
   // They are reloaded when the directory's files change, on SIGHUP and on POST /v1/lists/reload.
   screening::IndexHolder lists;
+  lists.OnLoaded([&audit_log](const screening::ScreeningIndex& index) {
+    nlohmann::json published = nlohmann::json::array();
+    for (const auto& l : index.snapshot().lists()) {
+      published.push_back({{"id", l.id}, {"data_date", l.data_date}, {"entities", l.entities}});
+    }
+    nlohmann::json data = {{"lists_hash", index.snapshot().hash()},
+                           {"entities", index.snapshot().entities().size()},
+                           {"lists", std::move(published)}};
+    auto e = audit_log.Append({"lists.published", "system", data.dump()});
+    if (!e.has_value())
+      KY_LOG_ERROR("audit: recording the list publication failed: {}", e.error().ToString());
+  });
   const std::string lists_dir = config.lists_dir.empty() ? DefaultListsDir() : config.lists_dir;
   lists.LoadInBackground(lists_dir);
   if (config.lists_poll_seconds > 0) {
@@ -81,10 +109,11 @@ Status Serve(Config config) {
         return OkStatus();
       },
       metrics);
-  server::AddKeyRoutes(router, keys, auth, clock);
+  server::AddKeyRoutes(router, keys, auth, clock, &audit_log);
   storage::SqlDispositionStore dispositions(*db);
-  server::AddScreenRoutes(router, lists, dispositions);
-  server::AddDispositionRoutes(router, lists, dispositions, clock);
+  server::AddScreenRoutes(router, lists, dispositions, &audit_log);
+  server::AddDispositionRoutes(router, lists, dispositions, clock, &audit_log);
+  server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
   KY_TRY(http.Bind());
@@ -98,6 +127,21 @@ Status Serve(Config config) {
                {{"listen", fmt::format("{}:{}", host, http.port())},
                 {"database", db->Describe()},
                 {"version", std::string(Version())}});
+
+  // Signs a checkpoint whenever one is due (audit.checkpoint_every_*), and one last at exit.
+  std::mutex checkpoint_mu;
+  std::condition_variable checkpoint_cv;
+  bool stopping = false;
+  std::thread checkpointer([&] {
+    std::unique_lock<std::mutex> lock(checkpoint_mu);
+    while (!checkpoint_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
+      lock.unlock();
+      if (auto c = audit_log.CheckpointIfDue(); !c.has_value()) {
+        KY_LOG_ERROR("audit: signing a checkpoint failed: {}", c.error().ToString());
+      }
+      lock.lock();
+    }
+  });
 
   std::thread signal_thread([&] {
     int sig = 0;
@@ -114,6 +158,15 @@ Status Serve(Config config) {
   Status served = http.Serve();
   pthread_kill(signal_thread.native_handle(), SIGUSR1);  // wakes the signal thread if still waiting
   signal_thread.join();
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu);
+    stopping = true;
+  }
+  checkpoint_cv.notify_all();
+  checkpointer.join();
+  if (auto c = audit_log.CheckpointIfDue(/*force=*/true); !c.has_value()) {
+    KY_LOG_ERROR("audit: signing the final checkpoint failed: {}", c.error().ToString());
+  }
   KY_LOG_INFO("stopped");
   Say("kycloud stopped\n");
   return served;

@@ -61,8 +61,8 @@ Result<std::vector<AppendedEntry>> AuditLog::AppendAll(std::vector<AuditEvent> e
     if (!e.data_json.empty()) {
       auto parsed = nlohmann::json::parse(e.data_json, nullptr, /*allow_exceptions=*/false);
       if (!parsed.is_object()) {
-        return Err(InvalidArgumentError(
-            fmt::format("audit event {}: data is not a JSON object", e.kind)));
+        return Err(
+            InvalidArgumentError(fmt::format("audit event {}: data is not a JSON object", e.kind)));
       }
     }
   }
@@ -135,13 +135,12 @@ Result<std::vector<AppendedEntry>> AuditLog::WriteGroup(std::vector<Writer*>& gr
     std::vector<storage::AuditNodeRecord> nodes;
     for (Writer* p : group) {
       for (const AuditEvent& e : *p->events) {
-        nlohmann::json entry = {
-            {"actor", e.actor},
-            {"data", e.data_json.empty() ? nlohmann::json::object()
-                                         : nlohmann::json::parse(e.data_json)},
-            {"index", tree.size()},
-            {"kind", e.kind},
-            {"time", time}};
+        nlohmann::json entry = {{"actor", e.actor},
+                                {"data", e.data_json.empty() ? nlohmann::json::object()
+                                                             : nlohmann::json::parse(e.data_json)},
+                                {"index", tree.size()},
+                                {"kind", e.kind},
+                                {"time", time}};
         AppendedEntry a;
         a.index = tree.size();
         a.entry = entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -194,8 +193,7 @@ Result<Hash> AuditLog::RootAt(std::int64_t size) {
   return RootFromLookup(size, lookup);
 }
 
-Result<InclusionProofResult> AuditLog::ProveInclusion(std::int64_t index,
-                                                      std::int64_t tree_size) {
+Result<InclusionProofResult> AuditLog::ProveInclusion(std::int64_t index, std::int64_t tree_size) {
   KY_ASSIGN_OR_RETURN(std::int64_t size, store_.Size());
   if (tree_size == 0) tree_size = size;
   if (tree_size < 0 || tree_size > size) {
@@ -221,9 +219,9 @@ Result<InclusionProofResult> AuditLog::ProveInclusion(std::int64_t index,
 Result<std::vector<Hash>> AuditLog::ProveConsistency(std::int64_t from, std::int64_t to) {
   KY_ASSIGN_OR_RETURN(std::int64_t size, store_.Size());
   if (from < 1 || from > to || to > size) {
-    return Err(InvalidArgumentError(fmt::format(
-                   "need 1 <= from <= to <= {} (the log's size); got from={} to={}", size, from,
-                   to))
+    return Err(InvalidArgumentError(
+                   fmt::format("need 1 <= from <= to <= {} (the log's size); got from={} to={}",
+                               size, from, to))
                    .WithField(from < 1 || from > to ? "from" : "to"));
   }
   std::shared_ptr<std::map<NodeId, Hash>> holder;

@@ -93,6 +93,14 @@ class AuditLog {
   Result<std::vector<Hash>> ProveConsistency(std::int64_t from, std::int64_t to);
   // Root of the tree of `size` entries (size <= current size).
   Result<Hash> RootAt(std::int64_t size);
+  // Stored entries with begin <= index < end.
+  Result<std::vector<storage::AuditEntryRecord>> Entries(std::int64_t begin, std::int64_t end) {
+    return store_.Entries(begin, end);
+  }
+  // The index of the entry with this 32-byte leaf hash. Errors: NotFound.
+  Result<std::int64_t> IndexOfLeaf(const std::string& leaf_hash) {
+    return store_.IndexOfLeaf(leaf_hash);
+  }
 
   // Signs and stores a checkpoint of the current tree when due (or `force` and the tree grew
   // since the last one). Returns the stored checkpoint record, or nullopt when none was due.

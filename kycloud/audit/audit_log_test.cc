@@ -47,9 +47,8 @@ TEST_P(AuditLogTest, EntriesAreCanonicalJsonWithTheirPosition) {
   auto a = log_->Append({"screening.result", "kyc_officer1", R"({"z": 1, "a": [true, "x"]})"});
   ASSERT_TRUE(a.has_value()) << a.error();
   EXPECT_EQ(a->index, 0);
-  EXPECT_EQ(a->entry,
-            R"({"actor":"kyc_officer1","data":{"a":[true,"x"],"z":1},"index":0,)"
-            R"("kind":"screening.result","time":"2023-11-14T22:13:20Z"})");
+  EXPECT_EQ(a->entry, R"({"actor":"kyc_officer1","data":{"a":[true,"x"],"z":1},"index":0,)"
+                      R"("kind":"screening.result","time":"2023-11-14T22:13:20Z"})");
   EXPECT_EQ(a->leaf_hash, LeafHash(a->entry));
   auto b = log_->Append({"key.created", "system", ""});
   ASSERT_TRUE(b.has_value());
@@ -177,8 +176,7 @@ TEST_P(AuditLogTest, PiiDigestsAreKeyedAndStable) {
   EXPECT_NE(other_key.PiiDigest("Jane Q. Public"), d);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, AuditLogTest,
-                         ::testing::Values("memory", "sqlite", "postgresql"),
+INSTANTIATE_TEST_SUITE_P(Stores, AuditLogTest, ::testing::Values("memory", "sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

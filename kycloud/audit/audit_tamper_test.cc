@@ -40,7 +40,8 @@ class AuditTamperTest : public ::testing::Test {
     storage::SqlAuditStore store(*test_db_->db);
     AuditLog log(store, clock, key_.get());
     for (int i = 0; i < kEntries; ++i) {
-      auto e = log.Append({i % 2 ? "screening.result" : "case.event", "kyc_officer" + std::to_string(i % 3),
+      auto e = log.Append({i % 2 ? "screening.result" : "case.event",
+                           "kyc_officer" + std::to_string(i % 3),
                            "{\"case\":\"C-" + std::to_string(1000 + i) + "\"}"});
       ASSERT_TRUE(e.has_value()) << e.error();
       appended_.push_back(*e);
@@ -172,19 +173,21 @@ TEST_F(AuditTamperTest, ConsistentRewriteIsCaughtBySignedCheckpoints) {
   std::string forged = appended_[120].entry;
   forged.replace(forged.find("C-1120"), 6, "C-9999");
   Hash leaf = LeafHash(forged);
-  ASSERT_TRUE(storage::ExecuteOnce(**db, "UPDATE audit_entries SET entry = ?, leaf_hash = ? WHERE idx = 120",
-                                   {forged, storage::Value::Blob(std::string(
-                                                reinterpret_cast<const char*>(leaf.data()), 32))})
+  ASSERT_TRUE(storage::ExecuteOnce(
+                  **db, "UPDATE audit_entries SET entry = ?, leaf_hash = ? WHERE idx = 120",
+                  {forged, storage::Value::Blob(
+                               std::string(reinterpret_cast<const char*>(leaf.data()), 32))})
                   .has_value());
   CompactTree t;
   for (int i = 0; i < kEntries; ++i) {
     for (const auto& [id, h] : t.Append(i == 120 ? leaf : appended_[i].leaf_hash)) {
       if (id.level == 0) continue;
-      ASSERT_TRUE(storage::ExecuteOnce(**db, "UPDATE audit_nodes SET hash = ? WHERE level = ? AND idx = ?",
-                                       {storage::Value::Blob(std::string(
-                                            reinterpret_cast<const char*>(h.data()), 32)),
-                                        id.level, static_cast<long long>(id.index)})
-                      .has_value());
+      ASSERT_TRUE(
+          storage::ExecuteOnce(
+              **db, "UPDATE audit_nodes SET hash = ? WHERE level = ? AND idx = ?",
+              {storage::Value::Blob(std::string(reinterpret_cast<const char*>(h.data()), 32)),
+               id.level, static_cast<long long>(id.index)})
+              .has_value());
     }
   }
   db->reset();

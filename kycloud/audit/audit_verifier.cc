@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "kycloud/audit/checkpoint.h"
 
@@ -93,8 +93,8 @@ Result<VerifyReport> VerifyAuditLog(storage::AuditStore& store, const VerifyOpti
     std::vector<std::pair<NodeId, Hash>> computed;
     for (const auto& e : entries) {
       if (e.index != expected) {
-        bad.Bad(expected, fmt::format("entry {} is missing (the next stored entry is {})",
-                                      expected, e.index));
+        bad.Bad(expected, fmt::format("entry {} is missing (the next stored entry is {})", expected,
+                                      e.index));
         broken_sequence = true;
         break;
       }
@@ -155,9 +155,9 @@ Result<VerifyReport> VerifyAuditLog(storage::AuditStore& store, const VerifyOpti
   report.entries = expected;
   report.root = tree.Root();
   if (!broken_sequence && expected != head_size) {
-    bad.Bad(expected < head_size ? std::optional<std::int64_t>(expected) : std::nullopt,
-            fmt::format("the stored tree size is {} but {} entries were found", head_size,
-                        expected));
+    bad.Bad(
+        expected < head_size ? std::optional<std::int64_t>(expected) : std::nullopt,
+        fmt::format("the stored tree size is {} but {} entries were found", head_size, expected));
   }
 
   std::sort(checkpoints.begin(), checkpoints.end(),

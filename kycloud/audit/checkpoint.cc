@@ -57,8 +57,8 @@ Result<ParsedCheckpoint> ParseCheckpoint(std::string_view note, const VerifierKe
   }
   ParsedCheckpoint out;
   out.checkpoint.origin = std::string(lines[0]);
-  auto [p, ec] = std::from_chars(lines[1].data(), lines[1].data() + lines[1].size(),
-                                 out.checkpoint.size);
+  auto [p, ec] =
+      std::from_chars(lines[1].data(), lines[1].data() + lines[1].size(), out.checkpoint.size);
   if (ec != std::errc() || p != lines[1].data() + lines[1].size() || out.checkpoint.size < 0) {
     return Err(InvalidArgumentError("checkpoint line 2: not a tree size"));
   }
@@ -93,8 +93,8 @@ Result<ParsedCheckpoint> ParseCheckpoint(std::string_view note, const VerifierKe
       return out;
     }
   }
-  return Err(PermissionDeniedError(
-      fmt::format("checkpoint: no valid signature by key '{}'", key->name)));
+  return Err(
+      PermissionDeniedError(fmt::format("checkpoint: no valid signature by key '{}'", key->name)));
 }
 
 }  // namespace kycloud::audit

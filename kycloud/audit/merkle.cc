@@ -131,8 +131,8 @@ std::vector<NodeId> InclusionProofNodes(std::int64_t index, std::int64_t size) {
 Result<std::vector<Hash>> InclusionProof(std::int64_t index, std::int64_t size,
                                          const HashLookup& lookup) {
   if (index < 0 || index >= size) {
-    return Err(InvalidArgumentError(
-        fmt::format("leaf {} is not in a tree of {} entries", index, size)));
+    return Err(
+        InvalidArgumentError(fmt::format("leaf {} is not in a tree of {} entries", index, size)));
   }
   std::vector<Range> ranges;
   PathRanges(index, 0, size, ranges);

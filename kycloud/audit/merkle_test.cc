@@ -45,18 +45,22 @@ std::vector<Hash> Leaves(int n) {
 // Certificate Transparency's published test vectors (the eight leaves of RFC 6962's tests).
 TEST(MerkleTest, CertificateTransparencyVectors) {
   const std::vector<std::string> inputs = {
-      "", std::string("\x00", 1), "\x10", "\x20\x21", "\x30\x31", "\x40\x41\x42\x43",
+      "",
+      std::string("\x00", 1),
+      "\x10",
+      "\x20\x21",
+      "\x30\x31",
+      "\x40\x41\x42\x43",
       "\x50\x51\x52\x53\x54\x55\x56\x57",
       "\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f"};
-  const char* roots[] = {
-      "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-      "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-      "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-      "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-      "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-      "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-      "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-      "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
+  const char* roots[] = {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                         "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+                         "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+                         "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                         "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+                         "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+                         "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+                         "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
   EXPECT_EQ(HexEncode(EmptyRoot()),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CompactTree t;
@@ -147,8 +151,8 @@ TEST(MerkleTest, ConsistencyProofsVerifyAndTamperingFails) {
   forked[3] = LeafHash("rewritten");
   auto forked_nodes = AllNodes(forked);
   auto proof = ConsistencyProof(10, 30, LookupIn(forked_nodes));
-  EXPECT_FALSE(VerifyConsistency(10, 30, ReferenceRoot(leaves, 0, 10),
-                                 ReferenceRoot(forked, 0, 30), *proof));
+  EXPECT_FALSE(VerifyConsistency(10, 30, ReferenceRoot(leaves, 0, 10), ReferenceRoot(forked, 0, 30),
+                                 *proof));
 }
 
 TEST(MerkleTest, ProofsNeedFewStoredHashes) {

@@ -86,11 +86,12 @@ Result<SigningKey> SigningKey::LoadOrCreate(const std::string& path, std::string
     out.flush();
     if (!out) return Err(UnavailableError(fmt::format("cannot write signing key {}", tmp)));
   }
-  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
-                                        std::filesystem::perms::owner_write, ec);
+  std::filesystem::permissions(
+      tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return Err(UnavailableError(fmt::format("cannot write signing key {}: {}", path,
-                                                  ec.message())));
+  if (ec)
+    return Err(
+        UnavailableError(fmt::format("cannot write signing key {}: {}", path, ec.message())));
   return key;
 }
 
@@ -115,10 +116,10 @@ Result<std::string> SigningKey::Sign(std::string_view message) const {
   std::string sig(64, '\0');
   size_t len = sig.size();
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = ctx && EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, impl_->pkey) == 1 &&
-            EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
-                           reinterpret_cast<const unsigned char*>(message.data()),
-                           message.size()) == 1;
+  bool ok =
+      ctx && EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, impl_->pkey) == 1 &&
+      EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   EVP_MD_CTX_free(ctx);
   if (!ok || len != 64) return Err(InternalError("Ed25519 signing failed"));
   return sig;
@@ -169,10 +170,10 @@ bool VerifyEd25519(std::string_view public_key, std::string_view message,
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key.data()), 32);
   if (!pkey) return false;
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
-            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()), 64,
-                             reinterpret_cast<const unsigned char*>(message.data()),
-                             message.size()) == 1;
+  bool ok =
+      ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
+      EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()), 64,
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   EVP_MD_CTX_free(ctx);
   EVP_PKEY_free(pkey);
   return ok;
@@ -188,7 +189,8 @@ std::string Base64Encode(std::string_view bytes) {
 }
 
 Result<std::string> Base64Decode(std::string_view text) {
-  if (text.size() % 4 != 0) return Err(InvalidArgumentError("base64 length is not a multiple of 4"));
+  if (text.size() % 4 != 0)
+    return Err(InvalidArgumentError("base64 length is not a multiple of 4"));
   for (char c : text) {
     if (!(isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=')) {
       return Err(InvalidArgumentError("bad base64 character"));

@@ -80,7 +80,10 @@ Status IndexHolder::LoadLocked(const std::string& dir) {
                   {"hash", index->snapshot().hash()},
                   {"entities", std::to_string(index->snapshot().entities().size())},
                   {"ms", fmt::format("{:.0f}", ms)}});
-    Set(std::move(index));
+    auto previous = Get();
+    bool changed = !previous || previous->snapshot().hash() != index->snapshot().hash();
+    Set(index);
+    if (changed && on_loaded_) on_loaded_(*index);
   } else {
     KY_LOG_ERROR("loading lists from {} failed: {}", dir, st.ToString());
   }

@@ -64,13 +64,14 @@ Status ApplyDispositions(const screening::ScreeningIndex& index,
 }
 
 void AddDispositionRoutes(Router& router, const screening::IndexHolder& holder,
-                          storage::DispositionStore& store, const Clock& clock) {
+                          storage::DispositionStore& store, const Clock& clock,
+                          audit::AuditLog* audit) {
   router.Add(
       {.method = Method::kPost,
        .path = "/v1/screening/dispositions",
        .roles = {"admin", "officer"}},
-      [&holder, &store, &clock](const HttpRequest& req,
-                                const RequestContext& ctx) -> Result<HttpResponse> {
+      [&holder, &store, &clock, audit](const HttpRequest& req,
+                                       const RequestContext& ctx) -> Result<HttpResponse> {
         KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
         KY_TRY(CheckKnownFields(
             body, {"subject_id", "query", "list", "entity_id", "decision", "reason"}));
@@ -115,8 +116,21 @@ void AddDispositionRoutes(Router& router, const screening::IndexHolder& holder,
                                        reason,
                                        ctx.principal ? ctx.principal->key_id : "unknown",
                                        clock.Now()};
+        nlohmann::json out = DispositionJson(rec);
+        if (audit) {
+          nlohmann::json data = {{"subject", audit->PiiDigest(rec.subject)},
+                                 {"list", rec.list},
+                                 {"entity_id", rec.entity_id},
+                                 {"entity_fingerprint", rec.entity_fingerprint},
+                                 {"decision", rec.decision},
+                                 {"reason", audit->PiiDigest(rec.reason)},
+                                 {"lists_hash", index->snapshot().hash()}};
+          KY_ASSIGN_OR_RETURN(
+              auto entry, audit->Append({"screening.disposition", rec.decided_by, data.dump()}));
+          out["audit"] = {{"leaf_index", entry.index}, {"leaf_hash", HexEncode(entry.leaf_hash)}};
+        }
         KY_TRY(store.Put(rec));
-        return HttpResponse::Json(201, DumpJson(DispositionJson(rec)));
+        return HttpResponse::Json(201, DumpJson(out));
       });
 }
 

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "kycloud/audit/audit_log.h"
 #include "kycloud/base/clock.h"
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/screening/screener.h"
@@ -23,9 +24,11 @@
 
 namespace kycloud::server {
 
-// `holder`, `store` and `clock` must outlive the router.
+// `holder`, `store`, `clock` and `audit` must outlive the router. With `audit`, each disposition
+// appends a "screening.disposition" entry (subject and reason as digests) before it is stored.
 void AddDispositionRoutes(Router& router, const screening::IndexHolder& holder,
-                          storage::DispositionStore& store, const Clock& clock);
+                          storage::DispositionStore& store, const Clock& clock,
+                          audit::AuditLog* audit = nullptr);
 
 // `results[i]` is the {"query", "hits"} object of `queries[i]`, hits made by HitJson from
 // `index`. Adds "alerts" (hits not suppressed) to each result.

@@ -181,7 +181,9 @@ TEST_F(HttpServerTest, BodyOverLimit413) {
   // The server answers 413 and closes without reading the rest; a client still sending may see
   // the connection reset instead of the response. Either way the body was refused, not parsed
   // (which would give 400) or accepted (201).
-  if (r) EXPECT_EQ(r->status, 413);
+  if (r) {
+    EXPECT_EQ(r->status, 413);
+  }
   EXPECT_EQ(store_.List()->size(), 2u);
 }
 

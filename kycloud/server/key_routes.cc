@@ -22,23 +22,31 @@ nlohmann::json KeyJson(const storage::ApiKeyRecord& k) {
 }  // namespace
 
 void AddKeyRoutes(Router& router, storage::ApiKeyStore& store, ApiKeyAuthenticator& auth,
-                  const Clock& clock) {
+                  const Clock& clock, audit::AuditLog* audit) {
+  auto record = [audit](std::string kind, const std::string& actor,
+                        const storage::ApiKeyRecord& k) -> Status {
+    if (!audit) return OkStatus();
+    nlohmann::json data = {{"key_id", k.id}, {"role", k.role}};
+    auto e = audit->Append({std::move(kind), actor, data.dump()});
+    return e.has_value() ? OkStatus() : e.error();
+  };
   const std::vector<std::string> admin = {"admin"};
-  router.Add(
-      {.method = Method::kPost, .path = "/v1/keys", .roles = admin},
-      [&store, &clock](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
-        KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
-        KY_TRY(CheckKnownFields(body, {"name", "role"}));
-        KY_ASSIGN_OR_RETURN(std::string name, RequiredString(body, "name"));
-        KY_ASSIGN_OR_RETURN(std::string role, RequiredString(body, "role"));
-        KY_ASSIGN_OR_RETURN(NewApiKey key,
-                            CreateApiKey(store, name, role, ctx.principal->key_id, clock));
-        nlohmann::json out = KeyJson(key.record);
-        out["key"] = key.plaintext;
-        HttpResponse res = HttpResponse::Json(201, DumpJson(out));
-        res.headers.emplace_back("Location", "/v1/keys/" + key.record.id);
-        return res;
-      });
+  router.Add({.method = Method::kPost, .path = "/v1/keys", .roles = admin},
+             [&store, &clock, record](const HttpRequest& req,
+                                      const RequestContext& ctx) -> Result<HttpResponse> {
+               KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
+               KY_TRY(CheckKnownFields(body, {"name", "role"}));
+               KY_ASSIGN_OR_RETURN(std::string name, RequiredString(body, "name"));
+               KY_ASSIGN_OR_RETURN(std::string role, RequiredString(body, "role"));
+               KY_ASSIGN_OR_RETURN(NewApiKey key,
+                                   CreateApiKey(store, name, role, ctx.principal->key_id, clock));
+               KY_TRY(record("key.created", ctx.principal->key_id, key.record));
+               nlohmann::json out = KeyJson(key.record);
+               out["key"] = key.plaintext;
+               HttpResponse res = HttpResponse::Json(201, DumpJson(out));
+               res.headers.emplace_back("Location", "/v1/keys/" + key.record.id);
+               return res;
+             });
   router.Add({.method = Method::kGet, .path = "/v1/keys", .roles = admin},
              [&store](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
                KY_ASSIGN_OR_RETURN(auto keys, store.List());
@@ -59,8 +67,8 @@ void AddKeyRoutes(Router& router, storage::ApiKeyStore& store, ApiKeyAuthenticat
              });
   router.Add(
       {.method = Method::kDelete, .path = "/v1/keys/{id}", .roles = admin},
-      [&store, &auth, &clock](const HttpRequest& req,
-                              const RequestContext&) -> Result<HttpResponse> {
+      [&store, &auth, &clock, record](const HttpRequest& req,
+                                      const RequestContext& ctx) -> Result<HttpResponse> {
         const std::string& id = req.path_params.at("id");
         KY_ASSIGN_OR_RETURN(auto keys, store.List());
         auto target =
@@ -80,6 +88,7 @@ void AddKeyRoutes(Router& router, storage::ApiKeyStore& store, ApiKeyAuthenticat
         KY_TRY(store.Revoke(id, clock.Now()));
         auth.Invalidate(id);
         KY_ASSIGN_OR_RETURN(auto revoked, store.Get(id));
+        KY_TRY(record("key.revoked", ctx.principal ? ctx.principal->key_id : "unknown", revoked));
         return HttpResponse::Json(200, DumpJson(KeyJson(revoked)));
       });
 }

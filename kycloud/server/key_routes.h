@@ -5,6 +5,7 @@
 //   DELETE /v1/keys/{id}  -> revokes it; refusing to revoke the last active admin key (409)
 #pragma once
 
+#include "kycloud/audit/audit_log.h"
 #include "kycloud/base/clock.h"
 #include "kycloud/server/api_key_auth.h"
 #include "kycloud/server/router.h"
@@ -13,7 +14,8 @@
 namespace kycloud::server {
 
 // The arguments must outlive the router.
+// With `audit`, creating and revoking a key append "key.created" / "key.revoked" entries.
 void AddKeyRoutes(Router& router, storage::ApiKeyStore& store, ApiKeyAuthenticator& auth,
-                  const Clock& clock);
+                  const Clock& clock, audit::AuditLog* audit = nullptr);
 
 }  // namespace kycloud::server

@@ -7,11 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "kycloud/server/audit_routes.h"
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/key_routes.h"
 #include "kycloud/server/screen_routes.h"
 #include "kycloud/storage/memory_api_key_store.h"
+#include "kycloud/storage/memory_audit_store.h"
 #include "kycloud/storage/memory_disposition_store.h"
 
 namespace kycloud::server {
@@ -37,6 +39,9 @@ Router ServiceRouter() {
   AddScreenRoutes(router, holder, dispositions);
   AddDispositionRoutes(router, holder, dispositions, SystemClock::Default());
   AddListReloadRoute(router, holder, "/nonexistent");
+  static storage::MemoryAuditStore audit_store;
+  static audit::AuditLog audit_log(audit_store, SystemClock::Default(), nullptr);
+  AddAuditRoutes(router, audit_log);
   return router;
 }
 

@@ -24,11 +24,11 @@ Result<std::shared_ptr<const screening::ScreeningIndex>> CurrentIndex(
 }  // namespace
 
 void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
-                     storage::DispositionStore& dispositions) {
+                     storage::DispositionStore& dispositions, audit::AuditLog* audit) {
   router.Add(
       {.method = Method::kPost, .path = "/v1/screen", .roles = {"admin", "officer", "integrator"}},
-      [&holder, &dispositions](const HttpRequest& req,
-                               const RequestContext&) -> Result<HttpResponse> {
+      [&holder, &dispositions, audit](const HttpRequest& req,
+                                      const RequestContext& ctx) -> Result<HttpResponse> {
         KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
         KY_TRY(CheckKnownFields(body, {"queries", "threshold", "limit"}));
         auto queries = body.find("queries");
@@ -75,9 +75,33 @@ void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
           results.push_back({{"query", (*queries)[i]}, {"hits", std::move(hits)}});
         }
         KY_TRY(ApplyDispositions(*index, parsed, dispositions, results));
-        return HttpResponse::Json(200, DumpJson({{"results", std::move(results)},
-                                                 {"lists_hash", index->snapshot().hash()},
-                                                 {"threshold", options.threshold}}));
+        nlohmann::json out = {{"lists_hash", index->snapshot().hash()},
+                              {"threshold", options.threshold}};
+        if (audit) {
+          // The decision is recorded before it is answered; PII only as keyed digests.
+          nlohmann::json qs = nlohmann::json::array();
+          for (size_t i = 0; i < parsed.size(); ++i) {
+            nlohmann::json hits = nlohmann::json::array();
+            for (const auto& h : results[i]["hits"]) {
+              hits.push_back({{"list", h["list"]},
+                              {"entity_id", h["entity_id"]},
+                              {"score", h["score"]},
+                              {"suppressed", h["suppressed"]}});
+            }
+            qs.push_back({{"subject", audit->PiiDigest(screening::SubjectKey(parsed[i]))},
+                          {"hits", std::move(hits)}});
+          }
+          nlohmann::json data = {{"lists_hash", index->snapshot().hash()},
+                                 {"threshold", options.threshold},
+                                 {"queries", std::move(qs)}};
+          KY_ASSIGN_OR_RETURN(
+              auto entry,
+              audit->Append({"screening.result",
+                             ctx.principal ? ctx.principal->key_id : "anonymous", data.dump()}));
+          out["audit"] = {{"leaf_index", entry.index}, {"leaf_hash", HexEncode(entry.leaf_hash)}};
+        }
+        out["results"] = std::move(results);
+        return HttpResponse::Json(200, DumpJson(out));
       });
   router.Add({.method = Method::kGet, .path = "/v1/lists"},
              [&holder](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {

@@ -14,6 +14,7 @@
 //                    Role: admin.
 #pragma once
 
+#include "kycloud/audit/audit_log.h"
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/server/router.h"
 #include "kycloud/storage/disposition_store.h"
@@ -23,8 +24,10 @@ namespace kycloud::server {
 inline constexpr size_t kMaxScreenBatch = 1000;
 
 // `holder` and `dispositions` must outlive the router.
+// With `audit`, every POST /v1/screen appends a "screening.result" entry (subjects as PII
+// digests, hits, lists hash) and answers its position as "audit": {leaf_index, leaf_hash}.
 void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
-                     storage::DispositionStore& dispositions);
+                     storage::DispositionStore& dispositions, audit::AuditLog* audit = nullptr);
 // Adds POST /v1/lists/reload for the lists in `dir`. `holder` must outlive the router.
 void AddListReloadRoute(Router& router, screening::IndexHolder& holder, std::string dir);
 

@@ -58,6 +58,8 @@ class AuditStore {
       std::span<const std::pair<int, std::int64_t>> ids) = 0;
   // Entries with begin <= index < end, by index.
   virtual Result<std::vector<AuditEntryRecord>> Entries(std::int64_t begin, std::int64_t end) = 0;
+  // The index of the entry with this leaf hash, or NotFound.
+  virtual Result<std::int64_t> IndexOfLeaf(const std::string& leaf_hash) = 0;
   // Stored nodes of one level >= 1 with begin <= index < end, by index (for verification).
   virtual Result<std::vector<AuditNodeRecord>> NodesAtLevel(int level, std::int64_t begin,
                                                             std::int64_t end) = 0;

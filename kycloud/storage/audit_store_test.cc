@@ -69,12 +69,15 @@ TEST_P(AuditStoreTest, NodeLookupsMixLeavesAndInnerNodes) {
   std::vector<std::pair<int, std::int64_t>> ids = {{0, 2}, {1, 1}, {2, 0}, {3, 0}, {0, 9}};
   auto got = store_->Nodes(ids);
   ASSERT_TRUE(got.has_value()) << got.error();
-  std::sort(got->begin(), got->end(),
-            [](const auto& a, const auto& b) { return std::tie(a.level, a.index) < std::tie(b.level, b.index); });
+  std::sort(got->begin(), got->end(), [](const auto& a, const auto& b) {
+    return std::tie(a.level, a.index) < std::tie(b.level, b.index);
+  });
   ASSERT_EQ(got->size(), 3u);
   EXPECT_EQ((*got)[0], (AuditNodeRecord{0, 2, E(2).leaf_hash}));
   EXPECT_EQ((*got)[1], (AuditNodeRecord{1, 1, H('q')}));
   EXPECT_EQ((*got)[2], (AuditNodeRecord{2, 0, H('r')}));
+  EXPECT_EQ(*store_->IndexOfLeaf(E(2).leaf_hash), 2);
+  EXPECT_EQ(store_->IndexOfLeaf(H('z')).error().code(), StatusCode::kNotFound);
   auto level1 = store_->NodesAtLevel(1, 0, 10);
   ASSERT_EQ(level1->size(), 2u);
   EXPECT_EQ((*level1)[1].hash, H('q'));
@@ -117,7 +120,8 @@ TEST_P(AuditStoreTest, ConcurrentAppendersAtTheSamePositionOneWins) {
   EXPECT_EQ(*store_->Size(), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, AuditStoreTest, ::testing::Values("memory", "sqlite", "postgresql"),
+INSTANTIATE_TEST_SUITE_P(Stores, AuditStoreTest,
+                         ::testing::Values("memory", "sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -59,6 +59,14 @@ Result<std::vector<AuditEntryRecord>> MemoryAuditStore::Entries(std::int64_t beg
   return out;
 }
 
+Result<std::int64_t> MemoryAuditStore::IndexOfLeaf(const std::string& leaf_hash) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& e : entries_) {
+    if (e.leaf_hash == leaf_hash) return e.index;
+  }
+  return Err(NotFoundError("no audit entry has this leaf hash"));
+}
+
 Result<std::vector<AuditNodeRecord>> MemoryAuditStore::NodesAtLevel(int level, std::int64_t begin,
                                                                     std::int64_t end) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -19,6 +19,7 @@ class MemoryAuditStore final : public AuditStore {
   Result<std::vector<AuditNodeRecord>> Nodes(
       std::span<const std::pair<int, std::int64_t>> ids) override;
   Result<std::vector<AuditEntryRecord>> Entries(std::int64_t begin, std::int64_t end) override;
+  Result<std::int64_t> IndexOfLeaf(const std::string& leaf_hash) override;
   Result<std::vector<AuditNodeRecord>> NodesAtLevel(int level, std::int64_t begin,
                                                     std::int64_t end) override;
   Status AddCheckpoint(const AuditCheckpointRecord& c) override;

@@ -41,9 +41,11 @@ CREATE TABLE audit_entries (
   created_at BIGINT NOT NULL,
   kind TEXT NOT NULL,
   entry TEXT NOT NULL,
-  leaf_hash {blob} NOT NULL
+  leaf_hash {blob} NOT NULL,
+  leaf_key BIGINT NOT NULL
 );
 CREATE INDEX audit_entries_kind ON audit_entries (kind, idx);
+CREATE INDEX audit_entries_leaf ON audit_entries (leaf_key);
 CREATE TABLE audit_nodes (
   level INTEGER NOT NULL,
   idx BIGINT NOT NULL,

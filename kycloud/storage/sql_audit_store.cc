@@ -19,6 +19,15 @@ std::string Marks(size_t rows, std::string_view row) {
   return out;
 }
 
+// The first 8 bytes of a leaf hash as an integer: indexed for lookups by hash, so that the hash
+// itself is stored once (an index copy would be one more place to keep consistent).
+long long LeafKey(std::string_view hash) {
+  std::uint64_t k = 0;
+  for (size_t i = 0; i < 8 && i < hash.size(); ++i)
+    k = (k << 8) | static_cast<unsigned char>(hash[i]);
+  return static_cast<long long>(k);
+}
+
 AuditCheckpointRecord CheckpointFromRow(const Row& r) {
   return {r[0].AsInt(), r[1].AsBlob(), r[2].AsInt(), r[3].AsText()};
 }
@@ -31,16 +40,16 @@ Result<std::int64_t> SqlAuditStore::Size() {
   return rows[0][0].AsInt();
 }
 
-Status SqlAuditStore::Append(std::int64_t expected_size,
-                             std::span<const AuditEntryRecord> entries,
+Status SqlAuditStore::Append(std::int64_t expected_size, std::span<const AuditEntryRecord> entries,
                              std::span<const AuditNodeRecord> nodes) {
   return db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
     // Takes the head row's lock first (PostgreSQL) so that concurrent appenders queue here.
     KY_ASSIGN_OR_RETURN(
         std::int64_t moved,
-        s.Execute("UPDATE audit_head SET size = ? WHERE id = 1 AND size = ?",
-                  {static_cast<long long>(expected_size + static_cast<std::int64_t>(entries.size())),
-                   static_cast<long long>(expected_size)}));
+        s.Execute(
+            "UPDATE audit_head SET size = ? WHERE id = 1 AND size = ?",
+            {static_cast<long long>(expected_size + static_cast<std::int64_t>(entries.size())),
+             static_cast<long long>(expected_size)}));
     if (moved != 1) {
       return FailedPreconditionError("the audit log grew under this writer; reload and retry")
           .WithReason("audit_head_moved");
@@ -48,7 +57,7 @@ Status SqlAuditStore::Append(std::int64_t expected_size,
     for (size_t start = 0; start < entries.size(); start += kRowsPerInsert) {
       size_t n = std::min(kRowsPerInsert, entries.size() - start);
       Params p;
-      p.reserve(n * 5);
+      p.reserve(n * 6);
       for (size_t i = start; i < start + n; ++i) {
         const auto& e = entries[i];
         p.push_back(static_cast<long long>(e.index));
@@ -56,10 +65,11 @@ Status SqlAuditStore::Append(std::int64_t expected_size,
         p.push_back(e.kind);
         p.push_back(e.entry);
         p.push_back(Value::Blob(e.leaf_hash));
+        p.push_back(LeafKey(e.leaf_hash));
       }
       KY_TRY(s.Execute(fmt::format("INSERT INTO audit_entries (idx, created_at, kind, entry, "
-                                   "leaf_hash) VALUES {}",
-                                   Marks(n, "(?,?,?,?,?)")),
+                                   "leaf_hash, leaf_key) VALUES {}",
+                                   Marks(n, "(?,?,?,?,?,?)")),
                        p));
     }
     for (size_t start = 0; start < nodes.size(); start += kRowsPerInsert) {
@@ -105,17 +115,17 @@ Result<std::vector<AuditNodeRecord>> SqlAuditStore::Nodes(
     }
     if (n_inner) {
       // OR of pairs rather than row values: both engines use the primary key for each term.
-      KY_ASSIGN_OR_RETURN(
-          Rows rows, s.Query(fmt::format("SELECT level, idx, hash FROM audit_nodes WHERE {}",
-                                         [&] {
-                                           std::string w;
-                                           for (size_t i = 0; i < n_inner; ++i) {
-                                             w += i ? " OR (level = ? AND idx = ?)"
-                                                    : "(level = ? AND idx = ?)";
-                                           }
-                                           return w;
-                                         }()),
-                             inner));
+      KY_ASSIGN_OR_RETURN(Rows rows,
+                          s.Query(fmt::format("SELECT level, idx, hash FROM audit_nodes WHERE {}",
+                                              [&] {
+                                                std::string w;
+                                                for (size_t i = 0; i < n_inner; ++i) {
+                                                  w += i ? " OR (level = ? AND idx = ?)"
+                                                         : "(level = ? AND idx = ?)";
+                                                }
+                                                return w;
+                                              }()),
+                                  inner));
       for (const Row& r : rows.rows) {
         out.push_back({static_cast<int>(r[0].AsInt()), r[1].AsInt(), r[2].AsBlob()});
       }
@@ -125,29 +135,36 @@ Result<std::vector<AuditNodeRecord>> SqlAuditStore::Nodes(
   return out;
 }
 
-Result<std::vector<AuditEntryRecord>> SqlAuditStore::Entries(std::int64_t begin,
-                                                             std::int64_t end) {
-  KY_ASSIGN_OR_RETURN(
-      Rows rows, QueryOnce(db_,
-                           "SELECT idx, created_at, kind, entry, leaf_hash FROM audit_entries "
-                           "WHERE idx >= ? AND idx < ? ORDER BY idx",
-                           {static_cast<long long>(begin), static_cast<long long>(end)}));
+Result<std::vector<AuditEntryRecord>> SqlAuditStore::Entries(std::int64_t begin, std::int64_t end) {
+  KY_ASSIGN_OR_RETURN(Rows rows,
+                      QueryOnce(db_,
+                                "SELECT idx, created_at, kind, entry, leaf_hash FROM audit_entries "
+                                "WHERE idx >= ? AND idx < ? ORDER BY idx",
+                                {static_cast<long long>(begin), static_cast<long long>(end)}));
   std::vector<AuditEntryRecord> out;
   out.reserve(rows.size());
   for (const Row& r : rows.rows) {
-    out.push_back(
-        {r[0].AsInt(), r[1].AsInt(), r[2].AsText(), r[3].AsText(), r[4].AsBlob()});
+    out.push_back({r[0].AsInt(), r[1].AsInt(), r[2].AsText(), r[3].AsText(), r[4].AsBlob()});
   }
   return out;
 }
 
+Result<std::int64_t> SqlAuditStore::IndexOfLeaf(const std::string& leaf_hash) {
+  KY_ASSIGN_OR_RETURN(Rows rows, QueryOnce(db_,
+                                           "SELECT idx FROM audit_entries WHERE leaf_key = ? AND "
+                                           "leaf_hash = ? ORDER BY idx LIMIT 1",
+                                           {LeafKey(leaf_hash), Value::Blob(leaf_hash)}));
+  if (rows.empty()) return Err(NotFoundError("no audit entry has this leaf hash"));
+  return rows[0][0].AsInt();
+}
+
 Result<std::vector<AuditNodeRecord>> SqlAuditStore::NodesAtLevel(int level, std::int64_t begin,
                                                                  std::int64_t end) {
-  KY_ASSIGN_OR_RETURN(Rows rows,
-                      QueryOnce(db_,
-                                "SELECT level, idx, hash FROM audit_nodes WHERE level = ? AND "
-                                "idx >= ? AND idx < ? ORDER BY idx",
-                                {level, static_cast<long long>(begin), static_cast<long long>(end)}));
+  KY_ASSIGN_OR_RETURN(
+      Rows rows, QueryOnce(db_,
+                           "SELECT level, idx, hash FROM audit_nodes WHERE level = ? AND "
+                           "idx >= ? AND idx < ? ORDER BY idx",
+                           {level, static_cast<long long>(begin), static_cast<long long>(end)}));
   std::vector<AuditNodeRecord> out;
   out.reserve(rows.size());
   for (const Row& r : rows.rows) {

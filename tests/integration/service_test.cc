@@ -1,5 +1,6 @@
 // The kycloud binary end to end: first start, graceful stop, CLI key management, start-up errors,
 // and kill -9 in the middle of a burst of writes on SQLite and PostgreSQL.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "kycloud/base/random.h"
+#include "kycloud/storage/open_database.h"
 #include "kycloud/storage/testing/test_database.h"
 #include "support/service.h"
 #include "support/subprocess.h"
@@ -29,11 +31,14 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
     std::string schema_line;
     if (GetParam() == "sqlite") {
       uri = "sqlite:" + dir_ + "/var/kycloud.db";
+      storage_.uri = uri;
     } else {
       auto pg = storage::testing::TestPostgresUri();
       ASSERT_TRUE(pg.has_value()) << pg.error();
       uri = *pg;
-      schema_line = "postgres_schema = \"it_" + RandomAlphanumeric(10) + "\"\n";
+      storage_.uri = uri;
+      storage_.postgres_schema = "it_" + RandomAlphanumeric(10);
+      schema_line = "postgres_schema = \"" + storage_.postgres_schema + "\"\n";
     }
     // A small list set keeps start-up fast (the bundled lists are exercised by other tests).
     std::filesystem::create_directories(dir_ + "/lists");
@@ -50,6 +55,7 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string dir_, config_;
+  storage::StorageOptions storage_;  // what the config file says
 };
 
 httplib::Headers Bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
@@ -253,6 +259,106 @@ TEST_P(ServiceTest, RunningServicePicksUpUpdatedLists) {
   ASSERT_EQ(reload->status, 200) << reload->body;
   EXPECT_FALSE(json::parse(reload->body)["changed"]);
   EXPECT_EQ(json::parse(reload->body)["lists_hash"], after["hash"]);
+}
+
+// Every decision lands in the audit log; an auditor gets a signed checkpoint and proofs over
+// HTTP, checks them with an independent verifier (Python, hashlib only), and `kycloud audit
+// verify` recomputes the log from the database and catches an edit.
+TEST_P(ServiceTest, AuditLogProofsVerifyIndependentlyAndTamperingIsCaught) {
+  std::string key;
+  json checkpoint;
+  {
+    Service s(dir_, config_);
+    ASSERT_TRUE(s.started());
+    auto c = s.Client();
+    key = s.bootstrap_key();
+    ASSERT_TRUE(s.WaitReady());
+    for (int i = 0; i < 6; ++i) {
+      auto r = c.Post(
+          "/v1/screen", Bearer(key),
+          json{{"queries",
+                {{{"name", "Banco Nacional de Cuba"}, {"subject_id", "c" + std::to_string(i)}}}}}
+              .dump(),
+          "application/json");
+      ASSERT_EQ(r->status, 200) << r->body;
+      auto j = json::parse(r->body);
+      ASSERT_TRUE(j["audit"]["leaf_index"].is_number()) << r->body;
+      EXPECT_EQ(j["results"][0]["query"].dump().find("audit"), std::string::npos);
+    }
+    auto auditor = c.Post("/v1/keys", Bearer(key), R"({"name": "auditor", "role": "auditor"})",
+                          "application/json");
+    ASSERT_EQ(auditor->status, 201);
+    std::string auditor_key = json::parse(auditor->body)["key"];
+    // The auditor may read the log but not screen.
+    EXPECT_EQ(c.Post("/v1/screen", Bearer(auditor_key), R"({"queries":[{"name":"x"}]})",
+                     "application/json")
+                  ->status,
+              403);
+    auto cp = c.Get("/v1/audit/checkpoint", Bearer(auditor_key));
+    ASSERT_EQ(cp->status, 200) << cp->body;
+    checkpoint = json::parse(cp->body);
+    std::int64_t size = checkpoint["checkpoint"]["tree_size"];
+    ASSERT_GE(size, 8);  // list publication, 6 screenings, key creation
+    json doc = {
+        {"checkpoint", checkpoint}, {"inclusion", json::array()}, {"consistency", json::array()}};
+    for (std::int64_t i = 0; i < size; ++i) {
+      auto p = c.Get(("/v1/audit/proof/inclusion?leaf=" + std::to_string(i)).c_str(),
+                     Bearer(auditor_key));
+      ASSERT_EQ(p->status, 200) << p->body;
+      doc["inclusion"].push_back(json::parse(p->body));
+    }
+    // By leaf hash too.
+    auto by_hash = c.Get(
+        ("/v1/audit/proof/inclusion?leaf=" + doc["inclusion"][3]["leaf_hash"].get<std::string>())
+            .c_str(),
+        Bearer(auditor_key));
+    ASSERT_EQ(by_hash->status, 200);
+    EXPECT_EQ(json::parse(by_hash->body)["leaf_index"], 3);
+    for (std::int64_t from = 1; from <= size; ++from) {
+      auto p = c.Get(fmt::format("/v1/audit/proof/consistency?from={}&to={}", from, size).c_str(),
+                     Bearer(auditor_key));
+      ASSERT_EQ(p->status, 200) << p->body;
+      doc["consistency"].push_back(json::parse(p->body));
+    }
+    EXPECT_EQ(c.Get("/v1/audit/proof/inclusion?leaf=abc", Bearer(auditor_key))->status, 422);
+    EXPECT_EQ(c.Get("/v1/audit/proof/consistency?from=0&to=2", Bearer(auditor_key))->status, 422);
+    std::ofstream(dir_ + "/proofs.json") << doc.dump();
+    std::ofstream(dir_ + "/checkpoint.txt") << checkpoint["checkpoint"]["note"].get<std::string>();
+    auto py = RunToCompletion(
+        {"/usr/bin/python3",
+         std::string(std::getenv("KYCLOUD_SOURCE_DIR")) + "/tests/audit/verify_proofs.py",
+         dir_ + "/proofs.json"});
+    EXPECT_EQ(py.code, 0) << py.out << py.err;
+    EXPECT_NE(py.out.find("0 failures"), std::string::npos) << py.out;
+    s.process().Signal(SIGTERM);
+    EXPECT_EQ(s.process().Wait(std::chrono::seconds(30)), 0);
+  }
+  auto verify = RunToCompletion(
+      {KycloudBinary(), "audit", "verify", "--config", config_, "--checkpoint",
+       dir_ + "/checkpoint.txt", "--verifier-key", checkpoint["verifier_key"].get<std::string>()},
+      dir_);
+  EXPECT_EQ(verify.code, 0) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("OK: the audit log verifies"), std::string::npos) << verify.out;
+  EXPECT_NE(verify.out.find("signatures checked"), std::string::npos) << verify.out;
+
+  // An administrator rewrites one decision in the database.
+  auto tamper =
+      RunToCompletion({KycloudBinary(), "audit", "verify", "--config", config_, "--json"}, dir_);
+  ASSERT_EQ(tamper.code, 0) << tamper.out << tamper.err;
+  {
+    auto db = storage::OpenDatabase(storage_);
+    ASSERT_TRUE(db.has_value()) << db.error();
+    ASSERT_TRUE(storage::ExecuteOnce(**db,
+                                     "UPDATE audit_entries SET entry = REPLACE(entry, "
+                                     "'\"suppressed\":false', '\"suppressed\":true') WHERE idx = 4")
+                    .has_value());
+  }
+  auto caught =
+      RunToCompletion({KycloudBinary(), "audit", "verify", "--config", config_, "--json"}, dir_);
+  EXPECT_EQ(caught.code, 2) << caught.out << caught.err;
+  auto report = json::parse(caught.out);
+  EXPECT_FALSE(report["ok"]);
+  EXPECT_EQ(report["first_bad_leaf"], 4) << caught.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceTest, ::testing::Values("sqlite", "postgresql"),
