@@ -70,14 +70,14 @@ void RegisterAuditCommand(CLI::App& app) {
     audit::VerifyOptions options;
     std::string key_source;
     if (!vkey->empty()) {
-      std::string text = vkey->starts_with("@") ? ReadFileOrFail(vkey->substr(1), "verifier key")
-                                                : *vkey;
+      std::string text =
+          vkey->starts_with("@") ? ReadFileOrFail(vkey->substr(1), "verifier key") : *vkey;
       auto k = audit::ParseVerifierKey(text);
       if (!k) Fail(k.error().Annotate("--verifier-key"));
       options.key = *k;
       key_source = "--verifier-key";
-    } else if (auto k = audit::SigningKey::Load(o.config.audit_signing_key_file,
-                                                o.config.audit.origin);
+    } else if (auto k =
+                   audit::SigningKey::Load(o.config.audit_signing_key_file, o.config.audit.origin);
                k.has_value()) {
       options.key = *audit::ParseVerifierKey(k->VerifierKey());
       key_source = o.config.audit_signing_key_file;
@@ -101,12 +101,11 @@ void RegisterAuditCommand(CLI::App& app) {
       if (report->first_bad_leaf) j["first_bad_leaf"] = *report->first_bad_leaf;
       std::cout << j.dump() << std::endl;
     } else {
-      std::cout << fmt::format("entries: {}\nroot: {}\ncheckpoints checked: {}{}\n",
-                               report->entries, HexEncode(report->root),
-                               report->checkpoints_checked,
-                               report->signatures_checked
-                                   ? " (signatures checked with " + key_source + ")"
-                                   : " (signatures NOT checked: no verifier key)");
+      std::cout << fmt::format(
+          "entries: {}\nroot: {}\ncheckpoints checked: {}{}\n", report->entries,
+          HexEncode(report->root), report->checkpoints_checked,
+          report->signatures_checked ? " (signatures checked with " + key_source + ")"
+                                     : " (signatures NOT checked: no verifier key)");
       for (const auto& p : report->problems) std::cout << "problem: " << p << "\n";
       if (report->ok) {
         std::cout << "OK: the audit log verifies" << std::endl;

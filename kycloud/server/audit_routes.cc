@@ -55,29 +55,28 @@ Result<std::string> DecodeHex(std::string_view hex) {
 }  // namespace
 
 void AddAuditRoutes(Router& router, audit::AuditLog& log) {
-  router.Add(
-      {.method = Method::kGet, .path = "/v1/audit/checkpoint", .roles = kReaders},
-      [&log](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
-        KY_ASSIGN_OR_RETURN(auto latest, log.LatestCheckpoint());
-        if (!latest && log.key()) {
-          KY_ASSIGN_OR_RETURN(latest, log.CheckpointIfDue(/*force=*/true));
-        }
-        KY_ASSIGN_OR_RETURN(auto head, log.Head());
-        nlohmann::json out = {{"log_size", head.size}};
-        if (log.key()) out["verifier_key"] = log.key()->VerifierKey();
-        if (!latest) {
-          out["checkpoint"] = nullptr;
-          return HttpResponse::Json(200, DumpJson(out));
-        }
-        auto parsed = audit::ParseCheckpoint(latest->note, nullptr);
-        if (!parsed.has_value()) return Err(parsed.error());
-        out["checkpoint"] = {{"origin", parsed->checkpoint.origin},
-                             {"tree_size", latest->size},
-                             {"root", HexEncode(latest->root)},
-                             {"time", FormatRfc3339(parsed->checkpoint.time)},
-                             {"note", latest->note}};
-        return HttpResponse::Json(200, DumpJson(out));
-      });
+  router.Add({.method = Method::kGet, .path = "/v1/audit/checkpoint", .roles = kReaders},
+             [&log](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
+               KY_ASSIGN_OR_RETURN(auto latest, log.LatestCheckpoint());
+               if (!latest && log.key()) {
+                 KY_ASSIGN_OR_RETURN(latest, log.CheckpointIfDue(/*force=*/true));
+               }
+               KY_ASSIGN_OR_RETURN(auto head, log.Head());
+               nlohmann::json out = {{"log_size", head.size}};
+               if (log.key()) out["verifier_key"] = log.key()->VerifierKey();
+               if (!latest) {
+                 out["checkpoint"] = nullptr;
+                 return HttpResponse::Json(200, DumpJson(out));
+               }
+               auto parsed = audit::ParseCheckpoint(latest->note, nullptr);
+               if (!parsed.has_value()) return Err(parsed.error());
+               out["checkpoint"] = {{"origin", parsed->checkpoint.origin},
+                                    {"tree_size", latest->size},
+                                    {"root", HexEncode(latest->root)},
+                                    {"time", FormatRfc3339(parsed->checkpoint.time)},
+                                    {"note", latest->note}};
+               return HttpResponse::Json(200, DumpJson(out));
+             });
   router.Add(
       {.method = Method::kGet, .path = "/v1/audit/proof/inclusion", .roles = kReaders},
       [&log](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
@@ -114,20 +113,19 @@ void AddAuditRoutes(Router& router, audit::AuditLog& log) {
                                                  {"proof", HexList(proof.proof)},
                                                  {"root", Hex(root)}}));
       });
-  router.Add(
-      {.method = Method::kGet, .path = "/v1/audit/proof/consistency", .roles = kReaders},
-      [&log](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
-        KY_ASSIGN_OR_RETURN(std::int64_t from, IntParam(req, "from", std::nullopt, 1));
-        KY_ASSIGN_OR_RETURN(std::int64_t to, IntParam(req, "to", std::nullopt, 1));
-        KY_ASSIGN_OR_RETURN(auto proof, log.ProveConsistency(from, to));
-        KY_ASSIGN_OR_RETURN(audit::Hash from_root, log.RootAt(from));
-        KY_ASSIGN_OR_RETURN(audit::Hash to_root, log.RootAt(to));
-        return HttpResponse::Json(200, DumpJson({{"from", from},
-                                                 {"to", to},
-                                                 {"from_root", Hex(from_root)},
-                                                 {"to_root", Hex(to_root)},
-                                                 {"proof", HexList(proof)}}));
-      });
+  router.Add({.method = Method::kGet, .path = "/v1/audit/proof/consistency", .roles = kReaders},
+             [&log](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+               KY_ASSIGN_OR_RETURN(std::int64_t from, IntParam(req, "from", std::nullopt, 1));
+               KY_ASSIGN_OR_RETURN(std::int64_t to, IntParam(req, "to", std::nullopt, 1));
+               KY_ASSIGN_OR_RETURN(auto proof, log.ProveConsistency(from, to));
+               KY_ASSIGN_OR_RETURN(audit::Hash from_root, log.RootAt(from));
+               KY_ASSIGN_OR_RETURN(audit::Hash to_root, log.RootAt(to));
+               return HttpResponse::Json(200, DumpJson({{"from", from},
+                                                        {"to", to},
+                                                        {"from_root", Hex(from_root)},
+                                                        {"to_root", Hex(to_root)},
+                                                        {"proof", HexList(proof)}}));
+             });
   router.Add(
       {.method = Method::kGet, .path = "/v1/audit/entries", .roles = kReaders},
       [&log](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
@@ -140,9 +138,8 @@ void AddAuditRoutes(Router& router, audit::AuditLog& log) {
         KY_ASSIGN_OR_RETURN(auto head, log.Head());
         nlohmann::json list = nlohmann::json::array();
         for (const auto& e : entries) {
-          list.push_back({{"index", e.index},
-                          {"entry", e.entry},
-                          {"leaf_hash", HexEncode(e.leaf_hash)}});
+          list.push_back(
+              {{"index", e.index}, {"entry", e.entry}, {"leaf_hash", HexEncode(e.leaf_hash)}});
         }
         return HttpResponse::Json(
             200, DumpJson({{"entries", std::move(list)}, {"log_size", head.size}}));
