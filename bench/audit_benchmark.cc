@@ -43,9 +43,11 @@ std::unique_ptr<storage::Database> Open(const std::string& path) {
 }
 
 audit::AuditEvent Event(std::int64_t i) {
-  return {"screening.result", "kyc_bench",
-          fmt::format(R"({{"lists_hash":"4750c59b62ca79e4","queries":[{{"subject":"hmac-sha256:{:064x}","hits":[]}}],"threshold":0.8}})",
-                      i)};
+  return {
+      "screening.result", "kyc_bench",
+      fmt::format(
+          R"({{"lists_hash":"4750c59b62ca79e4","queries":[{{"subject":"hmac-sha256:{:064x}","hits":[]}}],"threshold":0.8}})",
+          i)};
 }
 
 double Percentile(std::vector<double> v, double p) {
@@ -85,8 +87,9 @@ int main(int argc, char** argv) {
     }
     for (auto& t : ts) t.join();
     t1 = Steady::now();
-    fmt::print("append, {} writers, 1 entry per call (group commit): {:.0f} entries/s ({} failed)\n",
-               threads, threads * each / Seconds(t0, t1), failed.load());
+    fmt::print(
+        "append, {} writers, 1 entry per call (group commit): {:.0f} entries/s ({} failed)\n",
+        threads, threads * each / Seconds(t0, t1), failed.load());
     std::vector<audit::AuditEvent> batch;
     for (int i = 0; i < 1000; ++i) batch.push_back(Event(i));
     t0 = Steady::now();
@@ -116,8 +119,7 @@ int main(int argc, char** argv) {
     }
     auto t1 = Steady::now();
     fmt::print("built a log of {} entries in {:.0f} s ({:.0f} entries/s); database {:.2f} GB\n", n,
-               Seconds(t0, t1), n / Seconds(t0, t1),
-               std::filesystem::file_size(path) / 1e9);
+               Seconds(t0, t1), n / Seconds(t0, t1), std::filesystem::file_size(path) / 1e9);
     auto head = log.Head();
     std::mt19937_64 rng(42);
     std::vector<double> incl, cons;
@@ -126,8 +128,7 @@ int main(int argc, char** argv) {
       auto a = Steady::now();
       auto p = log.ProveInclusion(leaf, n);
       auto b = Steady::now();
-      if (!p || !audit::VerifyInclusion(leaf, n, audit::LeafHash(p->entry), p->proof,
-                                        head->root)) {
+      if (!p || !audit::VerifyInclusion(leaf, n, audit::LeafHash(p->entry), p->proof, head->root)) {
         fmt::print(stderr, "inclusion proof of {} failed\n", leaf);
         return 1;
       }
@@ -139,8 +140,9 @@ int main(int argc, char** argv) {
       if (!c) return 1;
       cons.push_back(Seconds(a, b) * 1e3);
     }
-    fmt::print("inclusion proof at {} entries: p50 {:.3f} ms, p99 {:.3f} ms (2,000 random leaves)\n",
-               n, Percentile(incl, 0.5), Percentile(incl, 0.99));
+    fmt::print(
+        "inclusion proof at {} entries: p50 {:.3f} ms, p99 {:.3f} ms (2,000 random leaves)\n", n,
+        Percentile(incl, 0.5), Percentile(incl, 0.99));
     fmt::print("consistency proof at {} entries: p50 {:.3f} ms, p99 {:.3f} ms\n", n,
                Percentile(cons, 0.5), Percentile(cons, 0.99));
     db.reset();
