@@ -31,6 +31,10 @@ std::string FromHash(const Hash& h) {
 
 constexpr int kMaxRetries = 5;
 
+std::string JsonString(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 AuditLog::AuditLog(storage::AuditStore& store, const Clock& clock, const SigningKey* key,
@@ -56,15 +60,17 @@ Result<AppendedEntry> AuditLog::Append(AuditEvent event) {
 }
 
 Result<std::vector<AppendedEntry>> AuditLog::AppendAll(std::vector<AuditEvent> events) {
-  for (const auto& e : events) {
+  for (auto& e : events) {
     if (e.kind.empty()) return Err(InvalidArgumentError("audit event without a kind"));
-    if (!e.data_json.empty()) {
-      auto parsed = nlohmann::json::parse(e.data_json, nullptr, /*allow_exceptions=*/false);
-      if (!parsed.is_object()) {
-        return Err(
-            InvalidArgumentError(fmt::format("audit event {}: data is not a JSON object", e.kind)));
-      }
+    // Parsed once here and kept in canonical form (sorted keys, no spaces) for WriteGroup.
+    auto parsed = e.data_json.empty()
+                      ? nlohmann::json::object()
+                      : nlohmann::json::parse(e.data_json, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_object()) {
+      return Err(
+          InvalidArgumentError(fmt::format("audit event {}: data is not a JSON object", e.kind)));
     }
+    e.data_json = parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   if (events.empty()) return std::vector<AppendedEntry>{};
   Writer w{&events};
@@ -107,8 +113,7 @@ Result<std::vector<AppendedEntry>> AuditLog::AppendAll(std::vector<AuditEvent> e
 Status AuditLog::LoadTree() {
   KY_ASSIGN_OR_RETURN(std::int64_t size, store_.Size());
   auto ids = CompactTree::FrontierIds(size);
-  std::shared_ptr<std::map<NodeId, Hash>> found;
-  KY_ASSIGN_OR_RETURN(HashLookup lookup, FetchLookup(ids, found));
+  KY_ASSIGN_OR_RETURN(HashLookup lookup, FetchLookup(ids));
   std::vector<Hash> hashes;
   for (const NodeId& id : ids) {
     Hash h;
@@ -135,15 +140,12 @@ Result<std::vector<AppendedEntry>> AuditLog::WriteGroup(std::vector<Writer*>& gr
     std::vector<storage::AuditNodeRecord> nodes;
     for (Writer* p : group) {
       for (const AuditEvent& e : *p->events) {
-        nlohmann::json entry = {{"actor", e.actor},
-                                {"data", e.data_json.empty() ? nlohmann::json::object()
-                                                             : nlohmann::json::parse(e.data_json)},
-                                {"index", tree.size()},
-                                {"kind", e.kind},
-                                {"time", time}};
+        // Keys in sorted order: actor, data, index, kind, time (data is canonical already).
         AppendedEntry a;
         a.index = tree.size();
-        a.entry = entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        a.entry = fmt::format(R"({{"actor":{},"data":{},"index":{},"kind":{},"time":{}}})",
+                              JsonString(e.actor), e.data_json, a.index, JsonString(e.kind),
+                              JsonString(time));
         a.leaf_hash = LeafHash(a.entry);
         for (const auto& [id, h] : tree.Append(a.leaf_hash)) {
           if (id.level > 0) nodes.push_back({id.level, id.index, FromHash(h)});
@@ -162,17 +164,15 @@ Result<std::vector<AppendedEntry>> AuditLog::WriteGroup(std::vector<Writer*>& gr
   }
 }
 
-Result<HashLookup> AuditLog::FetchLookup(const std::vector<NodeId>& ids,
-                                         std::shared_ptr<std::map<NodeId, Hash>>& holder) {
+Result<HashLookup> AuditLog::FetchLookup(const std::vector<NodeId>& ids) {
   std::vector<std::pair<int, std::int64_t>> keys;
   keys.reserve(ids.size());
   for (const NodeId& id : ids) keys.push_back({id.level, id.index});
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   KY_ASSIGN_OR_RETURN(auto rows, store_.Nodes(keys));
-  holder = std::make_shared<std::map<NodeId, Hash>>();
-  for (const auto& r : rows) (*holder)[NodeId{r.level, r.index}] = ToHash(r.hash);
-  auto map = holder;
+  auto map = std::make_shared<std::map<NodeId, Hash>>();
+  for (const auto& r : rows) (*map)[NodeId{r.level, r.index}] = ToHash(r.hash);
   return HashLookup([map](const NodeId& id, Hash* out) {
     auto it = map->find(id);
     if (it == map->end()) return false;
@@ -188,8 +188,7 @@ Result<TreeHead> AuditLog::Head() {
 }
 
 Result<Hash> AuditLog::RootAt(std::int64_t size) {
-  std::shared_ptr<std::map<NodeId, Hash>> holder;
-  KY_ASSIGN_OR_RETURN(HashLookup lookup, FetchLookup(RootNodes(size), holder));
+  KY_ASSIGN_OR_RETURN(HashLookup lookup, FetchLookup(RootNodes(size)));
   return RootFromLookup(size, lookup);
 }
 
@@ -206,9 +205,7 @@ Result<InclusionProofResult> AuditLog::ProveInclusion(std::int64_t index, std::i
                    fmt::format("entry {} is not in a tree of {} entries", index, tree_size))
                    .WithField("leaf"));
   }
-  std::shared_ptr<std::map<NodeId, Hash>> holder;
-  KY_ASSIGN_OR_RETURN(HashLookup lookup,
-                      FetchLookup(InclusionProofNodes(index, tree_size), holder));
+  KY_ASSIGN_OR_RETURN(HashLookup lookup, FetchLookup(InclusionProofNodes(index, tree_size)));
   KY_ASSIGN_OR_RETURN(auto proof, InclusionProof(index, tree_size, lookup));
   KY_ASSIGN_OR_RETURN(auto entries, store_.Entries(index, index + 1));
   if (entries.empty()) return Err(DataLossError(fmt::format("audit entry {} is missing", index)));
@@ -224,8 +221,7 @@ Result<std::vector<Hash>> AuditLog::ProveConsistency(std::int64_t from, std::int
                                size, from, to))
                    .WithField(from < 1 || from > to ? "from" : "to"));
   }
-  std::shared_ptr<std::map<NodeId, Hash>> holder;
-  KY_ASSIGN_OR_RETURN(HashLookup lookup, FetchLookup(ConsistencyProofNodes(from, to), holder));
+  KY_ASSIGN_OR_RETURN(HashLookup lookup, FetchLookup(ConsistencyProofNodes(from, to)));
   return ConsistencyProof(from, to, lookup);
 }
 

@@ -119,8 +119,8 @@ class AuditLog {
   struct Writer;
   Result<std::vector<AppendedEntry>> WriteGroup(std::vector<Writer*>& group);
   Status LoadTree();  // requires being the group leader
-  Result<HashLookup> FetchLookup(const std::vector<NodeId>& ids,
-                                 std::shared_ptr<std::map<NodeId, Hash>>& holder);
+  // Fetches the stored hashes of `ids` in one query.
+  Result<HashLookup> FetchLookup(const std::vector<NodeId>& ids);
 
   storage::AuditStore& store_;
   const Clock& clock_;
