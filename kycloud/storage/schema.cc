@@ -64,6 +64,90 @@ CREATE TABLE audit_checkpoints (
   note TEXT NOT NULL
 );
 )sql"},
+    {4, "alerts, cases and reports", R"sql(
+CREATE TABLE cases (
+  id TEXT PRIMARY KEY,
+  subject TEXT NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  assignee TEXT,
+  opened_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  due_at BIGINT NOT NULL,
+  resolution TEXT,
+  closed_at BIGINT,
+  pending_resolution TEXT,
+  pending_by TEXT,
+  version BIGINT NOT NULL,
+  events BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX cases_open_subject ON cases (subject) WHERE status <> 'closed';
+CREATE INDEX cases_subject ON cases (subject, created_at);
+CREATE INDEX cases_queue ON cases (status, queue, due_at);
+CREATE INDEX cases_due ON cases (due_at, id);
+CREATE TABLE alerts (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  dedup_key TEXT NOT NULL,
+  title TEXT NOT NULL,
+  details TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  resolution TEXT,
+  created_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  closed_at BIGINT,
+  occurrences BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX alerts_open_key ON alerts (dedup_key) WHERE status = 'open';
+CREATE INDEX alerts_key ON alerts (dedup_key, created_at);
+CREATE INDEX alerts_case ON alerts (case_id);
+CREATE INDEX alerts_created ON alerts (created_at, id);
+CREATE TABLE case_events (
+  case_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  data TEXT NOT NULL,
+  audit_index BIGINT,
+  PRIMARY KEY (case_id, seq)
+);
+CREATE INDEX case_events_outbox ON case_events (created_at) WHERE audit_index IS NULL;
+CREATE TABLE evidence_files (
+  sha256 TEXT PRIMARY KEY,
+  media_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  content {blob} NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE reports (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  content TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  due_at BIGINT,
+  completed_by TEXT,
+  completed_at BIGINT,
+  approved_by TEXT,
+  approved_at BIGINT,
+  filed_by TEXT,
+  filed_at BIGINT,
+  frozen TEXT,
+  version BIGINT NOT NULL
+);
+CREATE INDEX reports_created ON reports (created_at, id);
+)sql"},
 };
 
 }  // namespace
