@@ -71,7 +71,7 @@ struct CaseEventRecord {
   std::string type;      // opened, alert_added, assign, note, close, approve, ...
   std::string actor;
   Timestamp created_at;
-  std::string data_json;                   // a JSON object
+  std::string data_json;                    // a JSON object
   std::optional<std::int64_t> audit_index;  // the audit entry, once appended
   friend bool operator==(const CaseEventRecord&, const CaseEventRecord&) = default;
 };

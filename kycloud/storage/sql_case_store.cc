@@ -103,11 +103,21 @@ AlertRecord AlertFromRow(const Row& r) {
 }
 
 Params AlertParams(const AlertRecord& a) {
-  return {a.id,         a.source,       a.kind,
-          a.severity,   a.subject,      a.dedup_key,
-          a.title,      a.details_json, a.case_id,
-          a.status,     a.resolution,   Micros(a.created_at),
-          Micros(a.last_seen_at), OptMicros(a.closed_at), static_cast<long long>(a.occurrences)};
+  return {a.id,
+          a.source,
+          a.kind,
+          a.severity,
+          a.subject,
+          a.dedup_key,
+          a.title,
+          a.details_json,
+          a.case_id,
+          a.status,
+          a.resolution,
+          Micros(a.created_at),
+          Micros(a.last_seen_at),
+          OptMicros(a.closed_at),
+          static_cast<long long>(a.occurrences)};
 }
 
 CaseEventRecord EventFromRow(const Row& r) {
@@ -198,11 +208,13 @@ std::string Where(const std::vector<std::string>& conditions) {
 
 class SqlCaseTx final : public CaseTx {
  public:
-  explicit SqlCaseTx(Session& s) : s_(s) {}
+  explicit SqlCaseTx(Session& s)
+      : s_(s), lock_(s.dialect() == Dialect::kPostgres ? " FOR UPDATE" : "") {}
 
   Result<std::optional<CaseRecord>> GetCase(const std::string& id) override {
     KY_ASSIGN_OR_RETURN(
-        Rows rows, s_.Query(fmt::format("SELECT {} FROM cases WHERE id = ?", kCaseColumns), {id}));
+        Rows rows,
+        s_.Query(fmt::format("SELECT {} FROM cases WHERE id = ?{}", kCaseColumns, lock_), {id}));
     if (rows.empty()) return std::optional<CaseRecord>();
     return std::optional<CaseRecord>(CaseFromRow(rows[0]));
   }
@@ -210,8 +222,8 @@ class SqlCaseTx final : public CaseTx {
   Result<std::optional<CaseRecord>> OpenCaseOf(const std::string& subject) override {
     KY_ASSIGN_OR_RETURN(
         Rows rows,
-        s_.Query(fmt::format("SELECT {} FROM cases WHERE subject = ? AND status <> 'closed'",
-                             kCaseColumns),
+        s_.Query(fmt::format("SELECT {} FROM cases WHERE subject = ? AND status <> 'closed'{}",
+                             kCaseColumns, lock_),
                  {subject}));
     if (rows.empty()) return std::optional<CaseRecord>();
     return std::optional<CaseRecord>(CaseFromRow(rows[0]));
@@ -219,9 +231,9 @@ class SqlCaseTx final : public CaseTx {
 
   Status PutCase(const CaseRecord& c, std::int64_t expected_version) override {
     if (expected_version == 0) {
-      auto n = s_.Execute(fmt::format("INSERT INTO cases ({}) VALUES ({})", kCaseColumns,
-                                      Placeholders(17)),
-                          CaseParams(c));
+      auto n = s_.Execute(
+          fmt::format("INSERT INTO cases ({}) VALUES ({})", kCaseColumns, Placeholders(17)),
+          CaseParams(c));
       if (!n.has_value()) return ConflictToAborted(n.error(), "the subject's open case");
       return OkStatus();
     }
@@ -238,8 +250,8 @@ class SqlCaseTx final : public CaseTx {
   Result<std::optional<AlertRecord>> LatestAlert(const std::string& dedup_key) override {
     KY_ASSIGN_OR_RETURN(Rows rows,
                         s_.Query(fmt::format("SELECT {} FROM alerts WHERE dedup_key = ? ORDER BY "
-                                             "created_at DESC, id DESC LIMIT 1",
-                                             kAlertColumns),
+                                             "created_at DESC, id DESC LIMIT 1{}",
+                                             kAlertColumns, lock_),
                                  {dedup_key}));
     if (rows.empty()) return std::optional<AlertRecord>();
     return std::optional<AlertRecord>(AlertFromRow(rows[0]));
@@ -290,6 +302,9 @@ class SqlCaseTx final : public CaseTx {
 
  private:
   Session& s_;
+  // PostgreSQL: rows read to be changed are locked, so concurrent writers queue rather than
+  // lose updates (SQLite serialises write transactions anyway).
+  std::string lock_;
 };
 
 }  // namespace
@@ -386,11 +401,10 @@ Result<std::vector<AlertRecord>> SqlCaseStore::ListAlerts(const AlertFilter& f) 
 
 Result<std::vector<CaseEventRecord>> SqlCaseStore::EventsOf(const std::string& case_id) {
   KY_ASSIGN_OR_RETURN(
-      Rows rows,
-      QueryOnce(db_,
-                fmt::format("SELECT {} FROM case_events WHERE case_id = ? ORDER BY seq",
-                            kEventColumns),
-                {case_id}));
+      Rows rows, QueryOnce(db_,
+                           fmt::format("SELECT {} FROM case_events WHERE case_id = ? ORDER BY seq",
+                                       kEventColumns),
+                           {case_id}));
   std::vector<CaseEventRecord> out;
   for (const Row& r : rows.rows) out.push_back(EventFromRow(r));
   return out;
@@ -434,8 +448,7 @@ Status SqlCaseStore::SetEventAudit(const std::string& case_id, std::int64_t seq,
 
 Status SqlReportStore::Insert(const ReportRecord& r) {
   KY_TRY(ExecuteOnce(
-      db_,
-      fmt::format("INSERT INTO reports ({}) VALUES ({})", kReportColumns, Placeholders(17)),
+      db_, fmt::format("INSERT INTO reports ({}) VALUES ({})", kReportColumns, Placeholders(17)),
       ReportParams(r)));
   return OkStatus();
 }
@@ -443,11 +456,11 @@ Status SqlReportStore::Insert(const ReportRecord& r) {
 Status SqlReportStore::Update(const ReportRecord& r, std::int64_t expected_version) {
   Params p = IdLast(ReportParams(r));
   p.push_back(static_cast<long long>(expected_version));
-  KY_ASSIGN_OR_RETURN(
-      auto n, ExecuteOnce(db_,
-                          fmt::format("UPDATE reports SET {} WHERE id = ? AND version = ?",
-                                      SetClause(kReportColumns)),
-                          p));
+  KY_ASSIGN_OR_RETURN(auto n,
+                      ExecuteOnce(db_,
+                                  fmt::format("UPDATE reports SET {} WHERE id = ? AND version = ?",
+                                              SetClause(kReportColumns)),
+                                  p));
   if (n == 1) return OkStatus();
   KY_ASSIGN_OR_RETURN(auto current, Get(r.id));
   if (!current) return NotFoundError(fmt::format("no report '{}'", r.id));
