@@ -88,10 +88,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
                                                 e.source().begin.column, e.description())));
   }
   for (const auto& [key, node] : root) {
-    static const std::set<std::string> kTables = {"server", "auth", "storage", "log", "screening"};
+    static const std::set<std::string> kTables = {"server",    "auth",  "storage", "log",
+                                                  "screening", "audit", "cases"};
     if (!kTables.contains(std::string(key.str())) || !node.is_table()) {
       return Err(InvalidArgumentError(fmt::format("{}: unknown section '{}' (expected [server], "
-                                                  "[auth], [storage], [log], [screening])",
+                                                  "[auth], [storage], [log], [screening], "
+                                                  "[audit], [cases])",
                                                   Where(origin, node), key.str()))
                      .WithField(std::string(key.str())));
     }
@@ -150,6 +152,27 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
         InvalidArgumentError("audit.origin must be one non-empty line").WithField("audit.origin"));
   }
   c.audit.checkpoint_every = std::chrono::seconds(every_s);
+
+  KY_TRY(r.Known("cases", {"due_hours_critical", "due_hours_high", "due_hours_medium",
+                           "due_hours_low", "cooldown_hours", "max_evidence_bytes"}));
+  struct HoursKey {
+    const char* key;
+    std::chrono::seconds* value;
+  };
+  for (auto [key, value] : {HoursKey{"due_hours_critical", &c.cases.due_critical},
+                            HoursKey{"due_hours_high", &c.cases.due_high},
+                            HoursKey{"due_hours_medium", &c.cases.due_medium},
+                            HoursKey{"due_hours_low", &c.cases.due_low},
+                            HoursKey{"cooldown_hours", &c.cases.cooldown}}) {
+    std::int64_t hours = value->count() / 3600;
+    KY_TRY(r.Get("cases", key, hours));
+    if (hours < 0 || hours > 24 * 3660) {
+      return Err(InvalidArgumentError(fmt::format("cases.{} must be from 0 to 87840 hours", key))
+                     .WithField(fmt::format("cases.{}", key)));
+    }
+    *value = std::chrono::hours(hours);
+  }
+  KY_TRY(r.Get("cases", "max_evidence_bytes", c.cases.max_evidence_bytes));
 
   KY_TRY(r.Known("log", {"level", "format"}));
   std::string level, format;

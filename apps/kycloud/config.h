@@ -12,6 +12,7 @@
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/log.h"
 #include "kycloud/base/result.h"
+#include "kycloud/cases/case_manager.h"
 #include "kycloud/server/api_key_auth.h"
 #include "kycloud/server/server_options.h"
 #include "kycloud/storage/storage_options.h"
@@ -37,6 +38,9 @@ struct Config {
   std::string audit_signing_key_file = "./var/audit-signing.key";
   // [audit] origin, checkpoint_every_seconds, checkpoint_every_entries: see AuditLogOptions.
   audit::AuditLogOptions audit;
+  // [cases] due_hours_critical|high|medium|low (SLA by severity), cooldown_hours,
+  // max_evidence_bytes: see CaseOptions.
+  cases::CaseOptions cases;
 };
 
 // Parses TOML text (`origin` names it in errors).

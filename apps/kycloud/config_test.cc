@@ -35,6 +35,15 @@ postgres_schema = "kyc"
 [log]
 level = "debug"
 format = "json"
+[screening]
+lists_poll_seconds = 0
+[audit]
+origin = "kyc.example.com/audit"
+checkpoint_every_entries = 50
+[cases]
+due_hours_high = 48
+cooldown_hours = 0
+max_evidence_bytes = 4096
 )",
                        "test.toml");
   ASSERT_TRUE(c.has_value()) << c.error();
@@ -48,6 +57,16 @@ format = "json"
   EXPECT_EQ(c->storage.postgres_schema, "kyc");
   EXPECT_EQ(c->log.level, log::Level::kDebug);
   EXPECT_EQ(c->log.format, log::Format::kJson);
+  EXPECT_EQ(c->lists_poll_seconds, 0);
+  EXPECT_EQ(c->audit.origin, "kyc.example.com/audit");
+  EXPECT_EQ(c->audit.checkpoint_every_entries, 50);
+  EXPECT_EQ(c->cases.due_high, std::chrono::hours(48));
+  EXPECT_EQ(c->cases.due_critical, std::chrono::hours(24));  // default kept
+  EXPECT_EQ(c->cases.cooldown, std::chrono::seconds(0));
+  EXPECT_EQ(c->cases.max_evidence_bytes, 4096u);
+  auto bad = ParseConfig("[cases]\ndue_hours_low = -1\n", "my.toml");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().field(), "cases.due_hours_low");
 }
 
 TEST(ConfigTest, ErrorsNameKeyAndLine) {

@@ -17,6 +17,7 @@
 #include "kycloud/base/log.h"
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/server/audit_routes.h"
+#include "kycloud/server/case_routes.h"
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/http_server.h"
@@ -26,6 +27,7 @@
 #include "kycloud/storage/open_database.h"
 #include "kycloud/storage/sql_api_key_store.h"
 #include "kycloud/storage/sql_audit_store.h"
+#include "kycloud/storage/sql_case_store.h"
 #include "kycloud/storage/sql_disposition_store.h"
 
 namespace kycloud::app {
@@ -111,8 +113,11 @@ Status Serve(Config config) {
       metrics);
   server::AddKeyRoutes(router, keys, auth, clock, &audit_log);
   storage::SqlDispositionStore dispositions(*db);
-  server::AddScreenRoutes(router, lists, dispositions, &audit_log);
+  storage::SqlCaseStore case_store(*db);
+  cases::CaseManager case_manager(case_store, clock, &audit_log, &dispositions, config.cases);
+  server::AddScreenRoutes(router, lists, dispositions, &audit_log, &case_manager);
   server::AddDispositionRoutes(router, lists, dispositions, clock, &audit_log);
+  server::AddCaseRoutes(router, case_manager, clock);
   server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
@@ -128,14 +133,24 @@ Status Serve(Config config) {
                 {"database", db->Describe()},
                 {"version", std::string(Version())}});
 
-  // Signs a checkpoint whenever one is due (audit.checkpoint_every_*), and one last at exit.
+  // Signs a checkpoint whenever one is due (audit.checkpoint_every_*), and one last at exit;
+  // appends case events that missed the audit log (a crash between commit and append) once
+  // they are 30 s old, checking every 10 s.
   std::mutex checkpoint_mu;
   std::condition_variable checkpoint_cv;
   bool stopping = false;
   std::thread checkpointer([&] {
     std::unique_lock<std::mutex> lock(checkpoint_mu);
+    int tick = 0;
     while (!checkpoint_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
       lock.unlock();
+      if (tick++ % 10 == 0) {
+        if (auto n = case_manager.FlushAuditOutbox(std::chrono::seconds(30)); !n.has_value()) {
+          KY_LOG_ERROR("audit: appending pending case events failed: {}", n.error().ToString());
+        } else if (*n > 0) {
+          KY_LOG_WARN("audit: appended {} case events left pending", *n);
+        }
+      }
       if (auto c = audit_log.CheckpointIfDue(); !c.has_value()) {
         KY_LOG_ERROR("audit: signing a checkpoint failed: {}", c.error().ToString());
       }
@@ -164,6 +179,9 @@ Status Serve(Config config) {
   }
   checkpoint_cv.notify_all();
   checkpointer.join();
+  if (auto n = case_manager.FlushAuditOutbox(std::chrono::seconds(0)); !n.has_value()) {
+    KY_LOG_ERROR("audit: appending pending case events failed: {}", n.error().ToString());
+  }
   if (auto c = audit_log.CheckpointIfDue(/*force=*/true); !c.has_value()) {
     KY_LOG_ERROR("audit: signing the final checkpoint failed: {}", c.error().ToString());
   }

@@ -44,15 +44,6 @@ TEST(SigningKeyTest, VerifierKeyRoundTripsAndChecksItsId) {
   EXPECT_FALSE(ParseVerifierKey("nonsense").has_value());
 }
 
-TEST(Base64Test, RoundTrips) {
-  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
-    EXPECT_EQ(*Base64Decode(Base64Encode(s)), s);
-  }
-  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
-  EXPECT_FALSE(Base64Decode("Zm9v!mFy").has_value());
-  EXPECT_FALSE(Base64Decode("Zm9").has_value());
-}
-
 TEST(CheckpointTest, SignedNoteVerifiesAndAnyChangeIsRefused) {
   auto key = SigningKey::Generate("kycloud-test");
   ASSERT_TRUE(key.has_value());

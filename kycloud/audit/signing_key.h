@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "kycloud/base/base64.h"
 #include "kycloud/base/result.h"
 
 namespace kycloud::audit {
@@ -59,9 +60,5 @@ Result<VerifierKey> ParseVerifierKey(std::string_view text);
 std::uint32_t KeyId(std::string_view name, std::string_view public_key);
 bool VerifyEd25519(std::string_view public_key, std::string_view message,
                    std::string_view signature);
-
-std::string Base64Encode(std::string_view bytes);
-// Errors: InvalidArgument on bad characters or padding.
-Result<std::string> Base64Decode(std::string_view text);
 
 }  // namespace kycloud::audit

@@ -19,8 +19,8 @@ using storage::CaseEventRecord;
 using storage::CaseRecord;
 
 // Event fields that may carry personal data or an officer's free text: digested in the audit log.
-constexpr std::string_view kDigestedFields[] = {"subject", "title",     "text",
-                                                "reason",  "filename",  "dedup_key"};
+constexpr std::string_view kDigestedFields[] = {"subject", "title",    "text",
+                                                "reason",  "filename", "dedup_key"};
 
 Result<json> ParseObject(const std::string& text, std::string_view field) {
   if (text.empty()) return json::object();
@@ -64,14 +64,14 @@ CaseManager::CaseManager(storage::CaseStore& store, const Clock& clock, audit::A
 
 Result<RaiseResult> CaseManager::RaiseAlert(const NewAlert& in, const std::string& actor) {
   if (!Contains(kAlertSources, in.source)) {
-    return Err(InvalidArgumentError(fmt::format("'source' is one of: {}",
-                                                fmt::join(kAlertSources, ", ")))
-                   .WithField("/source"));
+    return Err(
+        InvalidArgumentError(fmt::format("'source' is one of: {}", fmt::join(kAlertSources, ", ")))
+            .WithField("/source"));
   }
   if (in.kind.empty()) return Err(InvalidArgumentError("'kind' is required").WithField("/kind"));
   if (SeverityRank(in.severity) < 0) {
-    return Err(InvalidArgumentError("'severity' is low, medium, high or critical")
-                   .WithField("/severity"));
+    return Err(
+        InvalidArgumentError("'severity' is low, medium, high or critical").WithField("/severity"));
   }
   if (in.subject.empty()) {
     return Err(InvalidArgumentError("'subject' is required").WithField("/subject"));
@@ -208,8 +208,8 @@ Result<CaseRecord> CaseManager::OpenCase(const NewCase& in, const std::string& a
   }
   if (in.title.empty()) return Err(InvalidArgumentError("'title' is required").WithField("/title"));
   if (SeverityRank(in.severity) < 0) {
-    return Err(InvalidArgumentError("'severity' is low, medium, high or critical")
-                   .WithField("/severity"));
+    return Err(
+        InvalidArgumentError("'severity' is low, medium, high or critical").WithField("/severity"));
   }
   if (in.queue.empty()) return Err(InvalidArgumentError("'queue' is empty").WithField("/queue"));
   CaseRecord c;
@@ -252,10 +252,10 @@ Result<CaseRecord> CaseManager::OpenCase(const NewCase& in, const std::string& a
 
 Result<CommandResult> CaseManager::Apply(const std::string& case_id, const CaseCommand& cmd) {
   if (cmd.type == "opened" || cmd.type == "alert_added") {
-    return Err(InvalidArgumentError(
-                   fmt::format("'{}' events are the system's; officers send one of: {}", cmd.type,
-                               fmt::join(kCommandTypes, ", ")))
-                   .WithField("/type"));
+    return Err(
+        InvalidArgumentError(fmt::format("'{}' events are the system's; officers send one of: {}",
+                                         cmd.type, fmt::join(kCommandTypes, ", ")))
+            .WithField("/type"));
   }
   if (cmd.content.size() > options_.max_evidence_bytes) {
     return Err(InvalidArgumentError(fmt::format("evidence file of {} bytes; at most {}",
@@ -347,8 +347,8 @@ Result<CommandResult> CaseManager::Apply(const std::string& case_id, const CaseC
     if (Status st = RememberFalsePositive(a, fp_reason, cmd.actor); !st.ok()) {
       KY_LOG_ERROR("case {}: remembering alert {} as a false positive failed: {}", case_id, a.id,
                    st.ToString());
-      out.warnings.push_back(fmt::format("alert {}: the false-positive disposition was not stored: {}",
-                                         a.id, st.message()));
+      out.warnings.push_back(fmt::format(
+          "alert {}: the false-positive disposition was not stored: {}", a.id, st.message()));
     }
   }
   return out;

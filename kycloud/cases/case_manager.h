@@ -55,18 +55,18 @@ struct CaseOptions {
 };
 
 struct NewAlert {
-  std::string source;    // one of kAlertSources
-  std::string kind;      // e.g. "screening.hit"
-  std::string severity;  // low | medium | high | critical
-  std::string subject;   // the customer (or party) id
-  std::string title;     // one line for the queue; "" = the kind
+  std::string source;        // one of kAlertSources
+  std::string kind;          // e.g. "screening.hit"
+  std::string severity;      // low | medium | high | critical
+  std::string subject;       // the customer (or party) id
+  std::string title;         // one line for the queue; "" = the kind
   std::string details_json;  // a JSON object; "" = {}
   std::string dedup_key;     // "" = source|kind|subject
 };
 
 struct RaiseResult {
   storage::AlertRecord alert;
-  std::string outcome;  // "raised", "deduplicated" or "cooldown"
+  std::string outcome;                             // "raised", "deduplicated" or "cooldown"
   std::optional<storage::CaseRecord> case_record;  // the case it joined or opened
   bool case_opened = false;
   std::vector<storage::CaseEventRecord> events;  // written by this call

@@ -24,8 +24,13 @@ NewAlert Hit(std::string subject = "cust-1", std::string entity = "306",
                             {"entity_id", entity},
                             {"entity_fingerprint", "fp-" + entity},
                             {"score", 0.97}};
-  return {"screening", "screening.hit",  severity, subject, "OFAC SDN hit " + entity,
-          details.dump(), "screening|id:" + subject + "|us_ofac_sdn|" + entity};
+  return {"screening",
+          "screening.hit",
+          severity,
+          subject,
+          "OFAC SDN hit " + entity,
+          details.dump(),
+          "screening|id:" + subject + "|us_ofac_sdn|" + entity};
 }
 
 CaseCommand Cmd(std::string type, std::string actor, std::string resolution = "") {

@@ -28,8 +28,9 @@ bool In(std::string_view status, std::initializer_list<std::string_view> allowed
 // Four-eyes: the approver is neither who asked for the closure nor who opened the case.
 Status FourEyes(const storage::CaseRecord& c, const CaseCommand& cmd) {
   if (c.pending_by && *c.pending_by == cmd.actor) {
-    return PermissionDeniedError(fmt::format(
-               "four-eyes: {} asked for this closure and cannot also {} it", cmd.actor, cmd.type))
+    return PermissionDeniedError(
+               fmt::format("four-eyes: {} asked for this closure and cannot also {} it", cmd.actor,
+                           cmd.type))
         .WithReason("four_eyes");
   }
   if (c.opened_by == cmd.actor) {
@@ -100,18 +101,17 @@ Result<storage::CaseRecord> ApplyCommand(const storage::CaseRecord& c, const Cas
     KY_TRY(Required(cmd.alert_id, "alert_id", type));
     KY_TRY(Required(cmd.resolution, "resolution", type));
     if (cmd.resolution != "false_positive" && cmd.resolution != "true_positive") {
-      return Err(
-          InvalidArgumentError("'resolution' of an alert is true_positive or false_positive")
-              .WithField("/resolution"));
+      return Err(InvalidArgumentError("'resolution' of an alert is true_positive or false_positive")
+                     .WithField("/resolution"));
     }
     KY_TRY(Required(cmd.reason, "reason", type));
   } else if (type == "close") {
     if (!In(s, {"in_review", "escalated"})) return Err(NotAllowed(c, type));
     KY_TRY(Required(cmd.resolution, "resolution", type));
     if (!IsResolution(cmd.resolution)) {
-      return Err(InvalidArgumentError(
-                     "'resolution' is true_positive, false_positive or inconclusive")
-                     .WithField("/resolution"));
+      return Err(
+          InvalidArgumentError("'resolution' is true_positive, false_positive or inconclusive")
+              .WithField("/resolution"));
     }
     KY_TRY(Required(cmd.reason, "reason", type));
     if (cmd.resolution == "true_positive") {

@@ -39,8 +39,8 @@ inline constexpr std::string_view kResolutions[] = {"true_positive", "false_posi
 inline constexpr std::string_view kSeverities[] = {"low", "medium", "high", "critical"};
 // Commands an officer may send (POST /v1/cases/{id}/events).
 inline constexpr std::string_view kCommandTypes[] = {
-    "assign", "start_review", "note",    "attach_evidence", "dispose_alert",
-    "escalate", "close",      "approve", "reject",          "reopen"};
+    "assign",   "start_review", "note",    "attach_evidence", "dispose_alert",
+    "escalate", "close",        "approve", "reject",          "reopen"};
 // The queue escalated cases move to.
 inline constexpr std::string_view kEscalationQueue = "escalations";
 
@@ -49,8 +49,8 @@ int SeverityRank(std::string_view severity);
 bool IsResolution(std::string_view resolution);
 
 struct CaseCommand {
-  std::string type;   // one of kCommandTypes, or the system's "opened" / "alert_added"
-  std::string actor;  // API key id of the officer ("system" for the system's events)
+  std::string type;        // one of kCommandTypes, or the system's "opened" / "alert_added"
+  std::string actor;       // API key id of the officer ("system" for the system's events)
   std::string assignee;    // assign: required
   std::string queue;       // assign: optional new queue
   std::string resolution;  // close, dispose_alert: required

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "kycloud/server/audit_routes.h"
+#include "kycloud/server/case_routes.h"
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/key_routes.h"
@@ -15,6 +16,8 @@
 #include "kycloud/storage/memory_api_key_store.h"
 #include "kycloud/storage/memory_audit_store.h"
 #include "kycloud/storage/memory_disposition_store.h"
+#include "kycloud/storage/sql_case_store.h"
+#include "kycloud/storage/testing/test_database.h"
 
 namespace kycloud::server {
 namespace {
@@ -42,6 +45,11 @@ Router ServiceRouter() {
   static storage::MemoryAuditStore audit_store;
   static audit::AuditLog audit_log(audit_store, SystemClock::Default(), nullptr);
   AddAuditRoutes(router, audit_log);
+  static auto db = storage::testing::MakeTestDatabase("sqlite");
+  KY_CHECK(db.has_value()) << db.error();
+  static storage::SqlCaseStore case_store(*(*db)->db);
+  static cases::CaseManager cases(case_store, SystemClock::Default(), nullptr, nullptr);
+  AddCaseRoutes(router, cases, SystemClock::Default());
   return router;
 }
 

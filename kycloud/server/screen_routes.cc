@@ -23,12 +23,60 @@ Result<std::shared_ptr<const screening::ScreeningIndex>> CurrentIndex(
 
 }  // namespace
 
+namespace {
+
+// Raises an alert for each hit of `result` that is not suppressed (the query has a subject_id).
+Status RaiseHitAlerts(cases::CaseManager& cases, const screening::ScreeningIndex& index,
+                      const screening::ScreeningQuery& query, nlohmann::json& result,
+                      const nlohmann::json& audit_ref, const std::string& actor) {
+  nlohmann::json raised = nlohmann::json::array();
+  const std::string subject_key = screening::SubjectKey(query);
+  for (const auto& hit : result["hits"]) {
+    if (hit.value("suppressed", false)) continue;
+    const std::string list = hit["list"].get<std::string>();
+    const std::string entity_id = hit["entity_id"].get<std::string>();
+    const lists::ListEntity* e = index.snapshot().Find(list, entity_id);
+    const double score = hit["score"].get<double>();
+    nlohmann::json details = {
+        {"subject_key", subject_key},
+        {"list", list},
+        {"entity_id", entity_id},
+        {"entity_fingerprint", e ? lists::ListSnapshot::EntityFingerprint(*e) : ""},
+        {"name", hit["name"]},
+        {"matched_name", hit["matched_name"]},
+        {"score", score},
+        {"query_name", query.name},
+        {"lists_hash", index.snapshot().hash()},
+        {"explanation", hit["explanation"]}};
+    if (!audit_ref.is_null()) details["screening_audit"] = audit_ref;
+    cases::NewAlert alert{
+        "screening",
+        "screening.hit",
+        score >= 0.95 ? "high" : "medium",
+        query.subject_id,
+        fmt::format("{} hit: {} ({:.2f})", list, hit["name"].get<std::string>(), score),
+        details.dump(),
+        fmt::format("screening|{}|{}|{}", subject_key, list, entity_id)};
+    KY_ASSIGN_OR_RETURN(auto r, cases.RaiseAlert(alert, actor));
+    raised.push_back({{"alert_id", r.alert.id},
+                      {"outcome", r.outcome},
+                      {"case_id", r.alert.case_id},
+                      {"list", list},
+                      {"entity_id", entity_id}});
+  }
+  result["case_alerts"] = std::move(raised);
+  return OkStatus();
+}
+
+}  // namespace
+
 void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
-                     storage::DispositionStore& dispositions, audit::AuditLog* audit) {
+                     storage::DispositionStore& dispositions, audit::AuditLog* audit,
+                     cases::CaseManager* cases) {
   router.Add(
       {.method = Method::kPost, .path = "/v1/screen", .roles = {"admin", "officer", "integrator"}},
-      [&holder, &dispositions, audit](const HttpRequest& req,
-                                      const RequestContext& ctx) -> Result<HttpResponse> {
+      [&holder, &dispositions, audit, cases](const HttpRequest& req,
+                                             const RequestContext& ctx) -> Result<HttpResponse> {
         KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
         KY_TRY(CheckKnownFields(body, {"queries", "threshold", "limit"}));
         auto queries = body.find("queries");
@@ -99,6 +147,14 @@ void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
               audit->Append({"screening.result",
                              ctx.principal ? ctx.principal->key_id : "anonymous", data.dump()}));
           out["audit"] = {{"leaf_index", entry.index}, {"leaf_hash", HexEncode(entry.leaf_hash)}};
+        }
+        if (cases) {
+          const nlohmann::json audit_ref = out.contains("audit") ? out["audit"] : nlohmann::json();
+          for (size_t i = 0; i < parsed.size(); ++i) {
+            if (parsed[i].subject_id.empty()) continue;
+            KY_TRY(RaiseHitAlerts(*cases, *index, parsed[i], results[i], audit_ref,
+                                  ctx.principal ? ctx.principal->key_id : "anonymous"));
+          }
         }
         out["results"] = std::move(results);
         return HttpResponse::Json(200, DumpJson(out));

@@ -1,0 +1,69 @@
+#include "kycloud/cases/case_json.h"
+
+namespace kycloud::cases {
+
+namespace {
+
+nlohmann::json Opt(const std::optional<std::string>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+nlohmann::json Opt(const std::optional<Timestamp>& v) {
+  return v ? nlohmann::json(FormatRfc3339(*v)) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::json CaseJson(const storage::CaseRecord& c, Timestamp now) {
+  return {{"id", c.id},
+          {"subject", c.subject},
+          {"title", c.title},
+          {"status", c.status},
+          {"severity", c.severity},
+          {"queue", c.queue},
+          {"assignee", Opt(c.assignee)},
+          {"opened_by", c.opened_by},
+          {"created_at", FormatRfc3339(c.created_at)},
+          {"updated_at", FormatRfc3339(c.updated_at)},
+          {"due_at", FormatRfc3339(c.due_at)},
+          {"overdue", c.status != "closed" && c.due_at < now},
+          {"resolution", Opt(c.resolution)},
+          {"closed_at", Opt(c.closed_at)},
+          {"pending_resolution", Opt(c.pending_resolution)},
+          {"pending_by", Opt(c.pending_by)},
+          {"version", c.version},
+          {"events", c.events}};
+}
+
+nlohmann::json AlertJson(const storage::AlertRecord& a) {
+  nlohmann::json details = nlohmann::json::parse(a.details_json, nullptr, false);
+  if (details.is_discarded()) details = nlohmann::json::object();
+  return {{"id", a.id},
+          {"source", a.source},
+          {"kind", a.kind},
+          {"severity", a.severity},
+          {"subject", a.subject},
+          {"dedup_key", a.dedup_key},
+          {"title", a.title},
+          {"details", std::move(details)},
+          {"case_id", a.case_id},
+          {"status", a.status},
+          {"resolution", Opt(a.resolution)},
+          {"created_at", FormatRfc3339(a.created_at)},
+          {"last_seen_at", FormatRfc3339(a.last_seen_at)},
+          {"closed_at", Opt(a.closed_at)},
+          {"occurrences", a.occurrences}};
+}
+
+nlohmann::json EventJson(const storage::CaseEventRecord& e) {
+  nlohmann::json data = nlohmann::json::parse(e.data_json, nullptr, false);
+  if (data.is_discarded()) data = nlohmann::json::object();
+  return {{"case_id", e.case_id},
+          {"seq", e.seq},
+          {"type", e.type},
+          {"actor", e.actor},
+          {"created_at", FormatRfc3339(e.created_at)},
+          {"data", std::move(data)},
+          {"audit_index", e.audit_index ? nlohmann::json(*e.audit_index) : nlohmann::json()}};
+}
+
+}  // namespace kycloud::cases

@@ -1,0 +1,18 @@
+// JSON codecs of alerts, cases and case events: the shapes of the /v1/alerts and /v1/cases API
+// (docs in the OpenAPI document) and of the case evidence pack. Timestamps are RFC 3339 UTC;
+// absent optional fields are null.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "kycloud/storage/case_store.h"
+
+namespace kycloud::cases {
+
+nlohmann::json CaseJson(const storage::CaseRecord& c, Timestamp now);  // adds "overdue"
+nlohmann::json AlertJson(const storage::AlertRecord& a);
+nlohmann::json EventJson(const storage::CaseEventRecord& e);
+
+}  // namespace kycloud::cases
