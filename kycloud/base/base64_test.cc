@@ -14,9 +14,7 @@ TEST(Base64Test, RoundTrips) {
   EXPECT_FALSE(Base64Decode("Zm9").has_value());
 }
 
-TEST(Base64Test, RefusesPaddingInTheMiddle) {
-  EXPECT_FALSE(Base64Decode("Zm=vYmFy").has_value());
-}
+TEST(Base64Test, RefusesPaddingInTheMiddle) { EXPECT_FALSE(Base64Decode("Zm=vYmFy").has_value()); }
 
 }  // namespace
 }  // namespace kycloud

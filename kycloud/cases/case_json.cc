@@ -66,4 +66,31 @@ nlohmann::json EventJson(const storage::CaseEventRecord& e) {
           {"audit_index", e.audit_index ? nlohmann::json(*e.audit_index) : nlohmann::json()}};
 }
 
+nlohmann::json ReportJson(const storage::ReportRecord& r) {
+  nlohmann::json content = nlohmann::json::parse(r.content_json, nullptr, false);
+  if (content.is_discarded()) content = nlohmann::json::object();
+  nlohmann::json frozen = nullptr;
+  if (r.frozen_json) {
+    frozen = nlohmann::json::parse(*r.frozen_json, nullptr, false);
+    if (frozen.is_discarded()) frozen = nullptr;
+  }
+  return {{"id", r.id},
+          {"kind", r.kind},
+          {"subject", r.subject},
+          {"title", r.title},
+          {"status", r.status},
+          {"content", std::move(content)},
+          {"created_by", r.created_by},
+          {"created_at", FormatRfc3339(r.created_at)},
+          {"due_at", Opt(r.due_at)},
+          {"completed_by", Opt(r.completed_by)},
+          {"completed_at", Opt(r.completed_at)},
+          {"approved_by", Opt(r.approved_by)},
+          {"approved_at", Opt(r.approved_at)},
+          {"filed_by", Opt(r.filed_by)},
+          {"filed_at", Opt(r.filed_at)},
+          {"frozen", std::move(frozen)},
+          {"version", r.version}};
+}
+
 }  // namespace kycloud::cases

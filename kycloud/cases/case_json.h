@@ -8,11 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "kycloud/storage/case_store.h"
+#include "kycloud/storage/report_store.h"
 
 namespace kycloud::cases {
 
 nlohmann::json CaseJson(const storage::CaseRecord& c, Timestamp now);  // adds "overdue"
 nlohmann::json AlertJson(const storage::AlertRecord& a);
 nlohmann::json EventJson(const storage::CaseEventRecord& e);
+// With the content and the frozen proof parsed into objects.
+nlohmann::json ReportJson(const storage::ReportRecord& r);
 
 }  // namespace kycloud::cases

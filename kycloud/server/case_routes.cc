@@ -51,23 +51,22 @@ Result<std::string> OptionalText(const json& body, std::string_view key) {
 void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clock) {
   storage::CaseStore& store = manager.store();
 
-  router.Add({.method = Method::kGet, .path = "/v1/alerts", .roles = kReaders},
-             [&store](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
-               storage::AlertFilter f;
-               f.status = TextParam(req, "status");
-               f.source = TextParam(req, "source");
-               f.subject = TextParam(req, "subject");
-               f.case_id = TextParam(req, "case_id");
-               KY_ASSIGN_OR_RETURN(f.limit, SizeParam(req, "limit", 100, 1000));
-               KY_ASSIGN_OR_RETURN(f.offset, SizeParam(req, "offset", 0, 1'000'000'000));
-               KY_ASSIGN_OR_RETURN(auto alerts, store.ListAlerts(f));
-               json out = json::array();
-               for (const auto& a : alerts) out.push_back(cases::AlertJson(a));
-               return HttpResponse::Json(
-                   200, DumpJson({{"alerts", std::move(out)},
-                                  {"limit", f.limit},
-                                  {"offset", f.offset}}));
-             });
+  router.Add(
+      {.method = Method::kGet, .path = "/v1/alerts", .roles = kReaders},
+      [&store](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+        storage::AlertFilter f;
+        f.status = TextParam(req, "status");
+        f.source = TextParam(req, "source");
+        f.subject = TextParam(req, "subject");
+        f.case_id = TextParam(req, "case_id");
+        KY_ASSIGN_OR_RETURN(f.limit, SizeParam(req, "limit", 100, 1000));
+        KY_ASSIGN_OR_RETURN(f.offset, SizeParam(req, "offset", 0, 1'000'000'000));
+        KY_ASSIGN_OR_RETURN(auto alerts, store.ListAlerts(f));
+        json out = json::array();
+        for (const auto& a : alerts) out.push_back(cases::AlertJson(a));
+        return HttpResponse::Json(
+            200, DumpJson({{"alerts", std::move(out)}, {"limit", f.limit}, {"offset", f.offset}}));
+      });
 
   router.Add(
       {.method = Method::kPost, .path = "/v1/alerts", .roles = kRaisers},
@@ -129,22 +128,21 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
             200, DumpJson({{"cases", std::move(out)}, {"limit", f.limit}, {"offset", f.offset}}));
       });
 
-  router.Add(
-      {.method = Method::kPost, .path = "/v1/cases", .roles = kActors},
-      [&manager, &clock](const HttpRequest& req,
-                         const RequestContext& ctx) -> Result<HttpResponse> {
-        KY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
-        KY_TRY(CheckKnownFields(body, {"subject", "title", "severity", "queue"}));
-        cases::NewCase c;
-        KY_ASSIGN_OR_RETURN(c.subject, RequiredString(body, "subject"));
-        KY_ASSIGN_OR_RETURN(c.title, RequiredString(body, "title"));
-        KY_ASSIGN_OR_RETURN(auto severity, OptionalString(body, "severity"));
-        if (severity) c.severity = *severity;
-        KY_ASSIGN_OR_RETURN(auto queue, OptionalString(body, "queue"));
-        if (queue) c.queue = *queue;
-        KY_ASSIGN_OR_RETURN(auto opened, manager.OpenCase(c, Actor(ctx)));
-        return HttpResponse::Json(201, DumpJson(cases::CaseJson(opened, clock.Now())));
-      });
+  router.Add({.method = Method::kPost, .path = "/v1/cases", .roles = kActors},
+             [&manager, &clock](const HttpRequest& req,
+                                const RequestContext& ctx) -> Result<HttpResponse> {
+               KY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
+               KY_TRY(CheckKnownFields(body, {"subject", "title", "severity", "queue"}));
+               cases::NewCase c;
+               KY_ASSIGN_OR_RETURN(c.subject, RequiredString(body, "subject"));
+               KY_ASSIGN_OR_RETURN(c.title, RequiredString(body, "title"));
+               KY_ASSIGN_OR_RETURN(auto severity, OptionalString(body, "severity"));
+               if (severity) c.severity = *severity;
+               KY_ASSIGN_OR_RETURN(auto queue, OptionalString(body, "queue"));
+               if (queue) c.queue = *queue;
+               KY_ASSIGN_OR_RETURN(auto opened, manager.OpenCase(c, Actor(ctx)));
+               return HttpResponse::Json(201, DumpJson(cases::CaseJson(opened, clock.Now())));
+             });
 
   router.Add(
       {.method = Method::kGet, .path = "/v1/cases/{id}", .roles = kReaders},

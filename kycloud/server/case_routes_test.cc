@@ -27,8 +27,7 @@ class CaseRoutesTest : public ::testing::Test {
     ASSERT_TRUE(t.has_value()) << t.error();
     db_ = std::move(*t);
     store_ = std::make_unique<storage::SqlCaseStore>(*db_->db);
-    manager_ =
-        std::make_unique<cases::CaseManager>(*store_, clock_, nullptr, &dispositions_);
+    manager_ = std::make_unique<cases::CaseManager>(*store_, clock_, nullptr, &dispositions_);
     AddScreenRoutes(router_, holder_, dispositions_, nullptr, manager_.get());
     AddCaseRoutes(router_, *manager_, clock_);
     std::vector<lists::ListEntity> es(1);
@@ -120,7 +119,8 @@ TEST_F(CaseRoutesTest, AFalsePositiveHitStaysSuppressedOnReScreening) {
 
 TEST_F(CaseRoutesTest, FourEyesAndTransitionsAnswerTheDocumentedCodes) {
   std::string case_id = Screen()["case_alerts"][0]["case_id"];
-  auto early = Event(case_id, {{"type", "close"}, {"resolution", "true_positive"}, {"reason", "x"}});
+  auto early =
+      Event(case_id, {{"type", "close"}, {"resolution", "true_positive"}, {"reason", "x"}});
   EXPECT_EQ(early.status, 409);
   EXPECT_EQ(json::parse(early.body)["error"]["code"], "invalid_transition") << early.body;
   ASSERT_EQ(Event(case_id, {{"type", "start_review"}}).status, 201);
@@ -169,9 +169,8 @@ TEST_F(CaseRoutesTest, EvidenceIsStoredWithItsHash) {
   std::string other_id = json::parse(other.body)["id"];
   EXPECT_EQ(Call(Method::kGet, "/v1/cases/" + other_id + "/evidence/" + Sha256Hex(bytes)).status,
             404);
-  auto not_b64 = Event(case_id, {{"type", "attach_evidence"},
-                                 {"filename", "x.pdf"},
-                                 {"content_base64", "%%%"}});
+  auto not_b64 = Event(
+      case_id, {{"type", "attach_evidence"}, {"filename", "x.pdf"}, {"content_base64", "%%%"}});
   EXPECT_EQ(json::parse(not_b64.body)["error"]["field"], "/content_base64");
   EXPECT_EQ(Call(Method::kPost, "/v1/cases", R"({"subject": "cust-9", "title": "again"})").status,
             409);
