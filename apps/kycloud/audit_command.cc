@@ -20,32 +20,6 @@
 
 namespace kycloud::app {
 
-namespace {
-
-std::string ReadFileOrFail(const std::string& path, std::string_view what) {
-  std::ifstream in(path);
-  if (!in) Fail(NotFoundError(fmt::format("cannot read {} {}", what, path)));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Opened {
-  Config config;
-  std::unique_ptr<storage::Database> db;
-};
-
-Opened OpenOrFail(const CommonFlags& flags) {
-  auto config = flags.Resolve();
-  if (!config) Fail(config.error());
-  log::Init(config->log);
-  auto db = storage::OpenDatabase(config->storage);
-  if (!db) Fail(db.error());
-  return {std::move(*config), std::move(*db)};
-}
-
-}  // namespace
-
 void RegisterAuditCommand(CLI::App& app) {
   auto* audit = app.add_subcommand("audit", "Verify the tamper-evident audit log");
   audit->require_subcommand(1);

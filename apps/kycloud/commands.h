@@ -4,9 +4,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 
 #include "config.h"
+#include "kycloud/storage/database.h"
 
 namespace kycloud::app {
 
@@ -19,6 +21,16 @@ struct CommonFlags {
   Result<Config> Resolve() const;
 };
 
+// A command's resolved config and its open database.
+struct Opened {
+  Config config;
+  std::unique_ptr<storage::Database> db;
+};
+// Resolves the flags, starts logging and opens the database, or Fail()s.
+Opened OpenOrFail(const CommonFlags& flags);
+// The whole file, or Fail() naming `what` and the path.
+std::string ReadFileOrFail(const std::string& path, std::string_view what);
+
 // Prints "error: <message>" to stderr and throws CLI::RuntimeError(code) to end the command.
 [[noreturn]] void Fail(const Status& status, int code = 1);
 
@@ -30,6 +42,7 @@ void RegisterListsCommand(CLI::App& app);
 void RegisterListsUpdateCommand(CLI::App& lists);
 void RegisterScreeningCommands(CLI::App& app);
 void RegisterAuditCommand(CLI::App& app);
+void RegisterReportCommand(CLI::App& app);
 
 // The bundled lists: $KYCLOUD_DATA_DIR/lists, else <binary>/../share/kycloud/lists, else the
 // source tree's data/lists.

@@ -1,7 +1,10 @@
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
+#include "kycloud/storage/open_database.h"
 
 namespace kycloud::app {
 
@@ -20,6 +23,23 @@ Result<Config> CommonFlags::Resolve() const {
   if (!db_uri.empty()) config.storage.uri = db_uri;
   KY_TRY(ResolveSecrets(config, [](const char* name) -> const char* { return std::getenv(name); }));
   return config;
+}
+
+Opened OpenOrFail(const CommonFlags& flags) {
+  auto config = flags.Resolve();
+  if (!config) Fail(config.error());
+  log::Init(config->log);
+  auto db = storage::OpenDatabase(config->storage);
+  if (!db) Fail(db.error());
+  return {std::move(*config), std::move(*db)};
+}
+
+std::string ReadFileOrFail(const std::string& path, std::string_view what) {
+  std::ifstream in(path);
+  if (!in) Fail(NotFoundError(fmt::format("cannot read {} {}", what, path)));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 void Fail(const Status& status, int code) {

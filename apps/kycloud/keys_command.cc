@@ -1,23 +1,32 @@
 // kycloud keys create|list|revoke: API key management from the command line (works while the
 // service runs; a revocation reaches running instances within auth.cache_ttl_ms).
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands.h"
+#include "kycloud/audit/audit_log.h"
 #include "kycloud/server/api_key_auth.h"
 #include "kycloud/storage/open_database.h"
 #include "kycloud/storage/sql_api_key_store.h"
+#include "kycloud/storage/sql_audit_store.h"
 
 namespace kycloud::app {
 
 namespace {
 
-std::unique_ptr<storage::Database> OpenOrFail(const CommonFlags& flags) {
-  auto config = flags.Resolve();
-  if (!config) Fail(config.error());
-  log::Init(config->log);
-  auto db = storage::OpenDatabase(config->storage);
-  if (!db) Fail(db.error());
-  return std::move(*db);
+// Records a key change in the audit log, as the service does for POST/DELETE /v1/keys. The
+// signing key is only read: without it the entry is appended and the service signs it later.
+void RecordOrFail(const Opened& o, std::string kind, const storage::ApiKeyRecord& k) {
+  std::optional<audit::SigningKey> key;
+  if (auto loaded = audit::SigningKey::Load(o.config.audit_signing_key_file, o.config.audit.origin);
+      loaded.has_value()) {
+    key = std::move(*loaded);
+  }
+  storage::SqlAuditStore store(*o.db);
+  audit::AuditLog log(store, SystemClock::Default(), key ? &*key : nullptr, o.config.audit);
+  nlohmann::json data = {{"key_id", k.id}, {"role", k.role}};
+  if (auto e = log.Append({std::move(kind), "cli", data.dump()}); !e.has_value()) Fail(e.error());
 }
 
 }  // namespace
@@ -34,10 +43,11 @@ void RegisterKeysCommand(CLI::App& app) {
   create->add_option("--name", *name, "what the key is for")->required();
   create->add_option("--role", *role, "admin, officer, auditor, integrator or ingest")->required();
   create->callback([flags, name, role] {
-    auto db = OpenOrFail(*flags);
-    storage::SqlApiKeyStore store(*db);
+    Opened o = OpenOrFail(*flags);
+    storage::SqlApiKeyStore store(*o.db);
     auto key = server::CreateApiKey(store, *name, *role, "cli", SystemClock::Default());
     if (!key) Fail(key.error());
+    RecordOrFail(o, "key.created", key->record);
     std::cout << key->plaintext << std::endl;
     std::cerr << "created " << key->record.id << " (" << key->record.role << ", \""
               << key->record.name << "\"); the secret above is not stored and cannot be shown again"
@@ -50,7 +60,7 @@ void RegisterKeysCommand(CLI::App& app) {
   list_flags->AddTo(*list);
   list->add_flag("--json", *json, "one JSON object per line");
   list->callback([list_flags, json] {
-    auto db = OpenOrFail(*list_flags);
+    auto db = OpenOrFail(*list_flags).db;
     storage::SqlApiKeyStore store(*db);
     auto all = store.List();
     if (!all) Fail(all.error());
@@ -82,10 +92,13 @@ void RegisterKeysCommand(CLI::App& app) {
   revoke_flags->AddTo(*revoke);
   revoke->add_option("id", *id, "key id, e.g. kyc_3fA9b2Qx")->required();
   revoke->callback([revoke_flags, id] {
-    auto db = OpenOrFail(*revoke_flags);
-    storage::SqlApiKeyStore store(*db);
+    Opened o = OpenOrFail(*revoke_flags);
+    storage::SqlApiKeyStore store(*o.db);
     Status st = store.Revoke(*id, SystemClock::Default().Now());
     if (!st.ok()) Fail(st);
+    auto revoked = store.Get(*id);
+    if (!revoked) Fail(revoked.error());
+    RecordOrFail(o, "key.revoked", *revoked);
     std::cerr << "revoked " << *id << std::endl;
   });
 }

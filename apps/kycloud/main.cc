@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterListsCommand(app);
   kycloud::app::RegisterScreeningCommands(app);
   kycloud::app::RegisterAuditCommand(app);
+  kycloud::app::RegisterReportCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -22,6 +22,7 @@
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/http_server.h"
 #include "kycloud/server/key_routes.h"
+#include "kycloud/server/report_routes.h"
 #include "kycloud/server/screen_routes.h"
 #include "kycloud/storage/migrations.h"
 #include "kycloud/storage/open_database.h"
@@ -118,6 +119,9 @@ Status Serve(Config config) {
   server::AddScreenRoutes(router, lists, dispositions, &audit_log, &case_manager);
   server::AddDispositionRoutes(router, lists, dispositions, clock, &audit_log);
   server::AddCaseRoutes(router, case_manager, clock);
+  storage::SqlReportStore report_store(*db);
+  cases::ReportManager report_manager(report_store, case_store, clock, &audit_log);
+  server::AddReportRoutes(router, report_manager, report_store);
   server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);

@@ -124,12 +124,12 @@ std::string RenderReportHtml(const storage::ReportRecord& r) {
       "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>"
       "<style>{}</style></head><body><h1>{}</h1>",
       HtmlEscape(r.title), kStyle, HtmlEscape(r.title));
-  json facts = {{"Report", r.id},
-                {"Kind", r.kind},
-                {"Status", r.status},
-                {"Subject", r.subject},
-                {"Drafted", fmt::format("{} by {}", j["created_at"].get<std::string>(),
-                                        r.created_by)}};
+  json facts = {
+      {"Report", r.id},
+      {"Kind", r.kind},
+      {"Status", r.status},
+      {"Subject", r.subject},
+      {"Drafted", fmt::format("{} by {}", j["created_at"].get<std::string>(), r.created_by)}};
   if (!j["due_at"].is_null()) facts["Due"] = j["due_at"];
   if (r.completed_by) {
     facts["Completed"] =
@@ -168,8 +168,8 @@ std::string RenderReportHtml(const storage::ReportRecord& r) {
     Section(out, "Audit inclusion proofs", proofs);
     const json& cp = content.value("checkpoint", json::object());
     if (cp.contains("checkpoint") && cp["checkpoint"].is_object()) {
-      out += "<h2>Signed checkpoint</h2><pre>" +
-             HtmlEscape(cp["checkpoint"].value("note", "")) + "</pre>";
+      out += "<h2>Signed checkpoint</h2><pre>" + HtmlEscape(cp["checkpoint"].value("note", "")) +
+             "</pre>";
     }
     if (cp.contains("verifier_key")) {
       out += "<p>Verifier key: <code>" + Scalar(cp["verifier_key"]) + "</code></p>";

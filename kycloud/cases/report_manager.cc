@@ -52,9 +52,9 @@ std::string DefaultTitle(std::string_view kind) {
 
 std::vector<std::string> RequiredReportFields(std::string_view kind, std::string_view cip_type) {
   if (kind == "training_run") {
-    return {"/customer/id",         "/customer/name",      "/customer/country",
-            "/customer/foreign",    "/run/first_seen",     "/run/estimated_operations",
-            "/cluster/accelerator", "/cluster/count",      "/knowledge_date",
+    return {"/customer/id",         "/customer/name",  "/customer/country",
+            "/customer/foreign",    "/run/first_seen", "/run/estimated_operations",
+            "/cluster/accelerator", "/cluster/count",  "/knowledge_date",
             "/provider_contact"};
   }
   if (kind == "cip_certification") {
@@ -172,8 +172,8 @@ Result<ReportRecord> ReportManager::Apply(const std::string& id, const ReportCom
   if (t == "update") {
     if (r.status != "draft") return Err(NotAllowed(r, t));
     if (cmd.content_json.empty()) {
-      return Err(InvalidArgumentError("'content' is required for an update event")
-                     .WithField("/content"));
+      return Err(
+          InvalidArgumentError("'content' is required for an update event").WithField("/content"));
     }
     KY_TRY(merge());
   } else if (t == "complete") {
@@ -197,8 +197,8 @@ Result<ReportRecord> ReportManager::Apply(const std::string& id, const ReportCom
   } else if (t == "return") {
     if (r.status != "completed") return Err(NotAllowed(r, t));
     if (cmd.reason.empty()) {
-      return Err(InvalidArgumentError("'reason' is required for a return event")
-                     .WithField("/reason"));
+      return Err(
+          InvalidArgumentError("'reason' is required for a return event").WithField("/reason"));
     }
     next.status = "draft";
     next.completed_by.reset();

@@ -42,8 +42,8 @@ std::vector<std::string> RequiredReportFields(std::string_view kind, std::string
 struct NewReport {
   std::string kind;  // training_run | cip_certification
   std::string subject;
-  std::string title;         // "" = a title from the kind
-  std::string content_json;  // a JSON object; "" = {}
+  std::string title;                // "" = a title from the kind
+  std::string content_json;         // a JSON object; "" = {}
   std::optional<Timestamp> due_at;  // training_run default: created + 15 days
 };
 

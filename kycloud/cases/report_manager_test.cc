@@ -52,8 +52,7 @@ void ExpectBundleVerifies(const json& bundle, std::int64_t expected_entries) {
 json TrainingRunContent() {
   return {{"customer",
            {{"id", "cust-77"}, {"name", "Example AI Ltd"}, {"country", "SG"}, {"foreign", true}}},
-          {"run",
-           {{"first_seen", "2026-10-01T00:00:00Z"}, {"estimated_operations", 1.3e26}}},
+          {"run", {{"first_seen", "2026-10-01T00:00:00Z"}, {"estimated_operations", 1.3e26}}},
           {"cluster", {{"accelerator", "H100 SXM5 80GB"}, {"count", 16384}}},
           {"knowledge_date", "2026-11-20"}};
 }
@@ -93,8 +92,8 @@ class ReportManagerTest : public ::testing::TestWithParam<std::string> {
 TEST_P(ReportManagerTest, TrainingRunReportIsCompletedApprovedByASecondOfficerAndFrozen) {
   json partial = TrainingRunContent();
   partial["run"].erase("estimated_operations");
-  auto r = manager_->Create({"training_run", "cust-77", "", partial.dump(), std::nullopt},
-                            "system");
+  auto r =
+      manager_->Create({"training_run", "cust-77", "", partial.dump(), std::nullopt}, "system");
   ASSERT_TRUE(r.has_value()) << r.error();
   EXPECT_EQ(r->status, "draft");
   EXPECT_EQ(r->due_at, clock_.Now() + std::chrono::days(15));
@@ -180,10 +179,9 @@ TEST_P(ReportManagerTest, AnnualCertificationsNeedTheFailedVerifications) {
   EXPECT_EQ(manager_->Create({"weather", "", "", "", std::nullopt}, "x").error().field(), "/kind");
   EXPECT_EQ(manager_->Create({"training_run", "", "", "", std::nullopt}, "x").error().field(),
             "/subject");
-  EXPECT_EQ(manager_->Create({"cip_certification", "", "", "[]", std::nullopt}, "x")
-                .error()
-                .field(),
-            "/content");
+  EXPECT_EQ(
+      manager_->Create({"cip_certification", "", "", "[]", std::nullopt}, "x").error().field(),
+      "/content");
 }
 
 TEST_P(ReportManagerTest, EvidencePackProvesEveryEventOfTheCase) {

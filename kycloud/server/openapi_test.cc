@@ -12,6 +12,7 @@
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/key_routes.h"
+#include "kycloud/server/report_routes.h"
 #include "kycloud/server/screen_routes.h"
 #include "kycloud/storage/memory_api_key_store.h"
 #include "kycloud/storage/memory_audit_store.h"
@@ -50,6 +51,9 @@ Router ServiceRouter() {
   static storage::SqlCaseStore case_store(*(*db)->db);
   static cases::CaseManager cases(case_store, SystemClock::Default(), nullptr, nullptr);
   AddCaseRoutes(router, cases, SystemClock::Default());
+  static storage::SqlReportStore report_store(*(*db)->db);
+  static cases::ReportManager reports(report_store, case_store, SystemClock::Default(), nullptr);
+  AddReportRoutes(router, reports, report_store);
   return router;
 }
 

@@ -345,20 +345,159 @@ TEST_P(ServiceTest, AuditLogProofsVerifyIndependentlyAndTamperingIsCaught) {
   auto tamper =
       RunToCompletion({KycloudBinary(), "audit", "verify", "--config", config_, "--json"}, dir_);
   ASSERT_EQ(tamper.code, 0) << tamper.out << tamper.err;
+  std::int64_t victim = 0;
   {
     auto db = storage::OpenDatabase(storage_);
     ASSERT_TRUE(db.has_value()) << db.error();
-    ASSERT_TRUE(storage::ExecuteOnce(**db,
-                                     "UPDATE audit_entries SET entry = REPLACE(entry, "
-                                     "'\"suppressed\":false', '\"suppressed\":true') WHERE idx = 4")
-                    .has_value());
+    // The second screening result (entries of cases and alerts lie in between).
+    auto rows = storage::QueryOnce(
+        **db, "SELECT idx FROM audit_entries WHERE kind = 'screening.result' ORDER BY idx");
+    ASSERT_TRUE(rows.has_value() && rows->size() >= 2);
+    victim = (*rows)[1][0].AsInt();
+    auto changed = storage::ExecuteOnce(**db,
+                                        "UPDATE audit_entries SET entry = REPLACE(entry, "
+                                        "'\"suppressed\":false', '\"suppressed\":true') WHERE "
+                                        "idx = ?",
+                                        {static_cast<long long>(victim)});
+    ASSERT_TRUE(changed.has_value());
+    ASSERT_EQ(*changed, 1);
   }
   auto caught =
       RunToCompletion({KycloudBinary(), "audit", "verify", "--config", config_, "--json"}, dir_);
   EXPECT_EQ(caught.code, 2) << caught.out << caught.err;
   auto report = json::parse(caught.out);
   EXPECT_FALSE(report["ok"]);
-  EXPECT_EQ(report["first_bad_leaf"], 4) << caught.out;
+  EXPECT_EQ(report["first_bad_leaf"], victim) << caught.out;
+}
+
+// Officers work a screening hit through its case with two keys (four-eyes), build the case's
+// evidence pack, and an independent script verifies every proof in it; a training-run report is
+// drafted, completed, approved by a second officer and filed; the CLI reads the same reports.
+TEST_P(ServiceTest, CasesFourEyesReportsAndEvidencePacksEndToEnd) {
+  std::string case_id, pack_id, report_id;
+  {
+    Service s(dir_, config_);
+    ASSERT_TRUE(s.started());
+    ASSERT_TRUE(s.WaitReady());
+    std::string admin = s.bootstrap_key();
+    auto c = s.Client();
+    auto make_key = [&](const char* name, const char* role) {
+      auto r = c.Post("/v1/keys", Bearer(admin), json{{"name", name}, {"role", role}}.dump(),
+                      "application/json");
+      EXPECT_EQ(r->status, 201) << r->body;
+      return json::parse(r->body)["key"].get<std::string>();
+    };
+    std::string alice = make_key("alice", "officer"), bob = make_key("bob", "officer");
+    std::string integrator = make_key("onboarding", "integrator");
+    std::string auditor = make_key("auditor", "auditor");
+    auto post = [&](const std::string& key, const std::string& path, const json& body) {
+      auto r = c.Post(path.c_str(), Bearer(key), body.dump(), "application/json");
+      EXPECT_TRUE(r);
+      return std::make_pair(r->status, json::parse(r->body.empty() ? "{}" : r->body));
+    };
+
+    auto [st, screened] =
+        post(integrator, "/v1/screen",
+             {{"queries", {{{"name", "Banco Nacional de Cuba"}, {"subject_id", "cust-42"}}}}});
+    ASSERT_EQ(st, 200) << screened.dump();
+    ASSERT_EQ(screened["results"][0]["case_alerts"].size(), 1u) << screened.dump();
+    case_id = screened["results"][0]["case_alerts"][0]["case_id"];
+    auto queue = json::parse(c.Get("/v1/cases?status=open&queue=screening", Bearer(alice))->body);
+    ASSERT_EQ(queue["cases"].size(), 1u);
+    EXPECT_EQ(queue["cases"][0]["id"], case_id);
+    // The auditor reads but does not act.
+    EXPECT_EQ(post(auditor, "/v1/cases/" + case_id + "/events", {{"type", "start_review"}}).first,
+              403);
+    std::string events = "/v1/cases/" + case_id + "/events";
+    EXPECT_EQ(post(alice, events, {{"type", "start_review"}}).first, 201);
+    EXPECT_EQ(post(alice, events, {{"type", "note"}, {"text", "listed bank, same name"}}).first,
+              201);
+    EXPECT_EQ(post(alice, events,
+                   {{"type", "close"}, {"resolution", "true_positive"}, {"reason", "exact match"}})
+                  .first,
+              201);
+    auto [self_st, self] = post(alice, events, {{"type", "approve"}});
+    EXPECT_EQ(self_st, 403);
+    EXPECT_EQ(self["error"]["code"], "four_eyes");
+    auto [ok_st, approved] = post(bob, events, {{"type", "approve"}});
+    ASSERT_EQ(ok_st, 201) << approved.dump();
+    EXPECT_EQ(approved["case"]["status"], "closed");
+    EXPECT_EQ(approved["case"]["resolution"], "true_positive");
+    EXPECT_TRUE(approved["event"]["audit_index"].is_number());
+
+    auto [pack_st, pack] =
+        post(auditor, "/v1/reports", {{"kind", "case_evidence"}, {"case_id", case_id}});
+    ASSERT_EQ(pack_st, 201) << pack.dump();
+    pack_id = pack["id"];
+    EXPECT_EQ(pack["content"]["events"].size(), 6u);  // opened, alert, review, note, close, ok
+    std::ofstream(dir_ + "/pack.json") << pack["content"].dump();
+    auto py = RunToCompletion(
+        {"/usr/bin/python3",
+         std::string(std::getenv("KYCLOUD_SOURCE_DIR")) + "/tests/audit/verify_proofs.py",
+         dir_ + "/pack.json"});
+    EXPECT_EQ(py.code, 0) << py.out << py.err;
+    EXPECT_NE(py.out.find("verified 6 inclusion"), std::string::npos) << py.out;
+    auto html = c.Get(("/v1/reports/" + pack_id + "?format=html").c_str(), Bearer(auditor));
+    ASSERT_EQ(html->status, 200);
+    EXPECT_NE(html->get_header_value("Content-Type").find("text/html"), std::string::npos);
+    EXPECT_NE(html->body.find("Evidence pack of case " + case_id), std::string::npos);
+
+    json content = {
+        {"customer",
+         {{"id", "cust-42"}, {"name", "Example AI"}, {"country", "SG"}, {"foreign", true}}},
+        {"run", {{"first_seen", "2026-11-01T00:00:00Z"}, {"estimated_operations", 1.2e26}}},
+        {"cluster", {{"accelerator", "H100 SXM5 80GB"}, {"count", 20000}}},
+        {"knowledge_date", "2026-11-20"}};
+    auto [draft_st, draft] =
+        post(alice, "/v1/reports",
+             {{"kind", "training_run"}, {"subject", "cust-42"}, {"content", content}});
+    ASSERT_EQ(draft_st, 201) << draft.dump();
+    report_id = draft["id"];
+    std::string revents = "/v1/reports/" + report_id + "/events";
+    auto [inc_st, inc] = post(alice, revents, {{"type", "complete"}});
+    EXPECT_EQ(inc_st, 422);
+    EXPECT_EQ(inc["error"]["field"], "/content/provider_contact");
+    EXPECT_EQ(post(bob, revents,
+                   {{"type", "complete"}, {"content", {{"provider_contact", "cco@example.com"}}}})
+                  .first,
+              201);
+    EXPECT_EQ(post(alice, revents, {{"type", "approve"}}).first, 403);  // drafted it
+    EXPECT_EQ(post(bob, revents, {{"type", "approve"}}).first, 403);    // completed it
+    auto [fin_st, fin] = post(admin, revents, {{"type", "approve"}});
+    ASSERT_EQ(fin_st, 201) << fin.dump();
+    EXPECT_TRUE(fin["frozen"]["audit"]["inclusion"][0]["proof"].is_array());
+    EXPECT_EQ(post(alice, revents, {{"type", "file"}, {"reference", "BIS-1"}}).first, 201);
+    s.process().Signal(SIGTERM);
+    EXPECT_EQ(s.process().Wait(std::chrono::seconds(30)), 0);
+  }
+  auto listed =
+      RunToCompletion({KycloudBinary(), "report", "list", "--config", config_, "--json"}, dir_);
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  EXPECT_NE(listed.out.find(pack_id), std::string::npos);
+  EXPECT_NE(listed.out.find("\"status\":\"filed\""), std::string::npos) << listed.out;
+  auto shown = RunToCompletion({KycloudBinary(), "report", "show", report_id, "--config", config_,
+                                "--html", "--output", dir_ + "/report.html"},
+                               dir_);
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  std::ifstream html(dir_ + "/report.html");
+  std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("BIS-1"), std::string::npos);
+  auto cli_pack = RunToCompletion(
+      {KycloudBinary(), "report", "evidence-pack", "--case", case_id, "--config", config_}, dir_);
+  ASSERT_EQ(cli_pack.code, 0) << cli_pack.err;
+  std::ofstream(dir_ + "/pack2.json") << json::parse(cli_pack.out)["content"].dump();
+  auto py = RunToCompletion(
+      {"/usr/bin/python3",
+       std::string(std::getenv("KYCLOUD_SOURCE_DIR")) + "/tests/audit/verify_proofs.py",
+       dir_ + "/pack2.json"});
+  EXPECT_EQ(py.code, 0) << py.out << py.err;
+  auto missing = RunToCompletion(
+      {KycloudBinary(), "report", "evidence-pack", "--case", "case_nope", "--config", config_},
+      dir_);
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("no case 'case_nope'"), std::string::npos) << missing.err;
+  auto verify = RunToCompletion({KycloudBinary(), "audit", "verify", "--config", config_}, dir_);
+  EXPECT_EQ(verify.code, 0) << verify.out << verify.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceTest, ::testing::Values("sqlite", "postgresql"),
