@@ -59,8 +59,9 @@ std::unique_ptr<Reports> OpenReportsOrFail(const CommonFlags& flags, bool need_k
   if (key.has_value()) {
     r->key = std::move(*key);
   } else if (need_key) {
-    Fail(key.error().Annotate("evidence packs are proved against a signed checkpoint; the "
-                              "audit signing key (audit.signing_key_file) is needed"));
+    Fail(
+        key.error().Annotate("evidence packs are proved against a signed checkpoint; the "
+                             "audit signing key (audit.signing_key_file) is needed"));
   }
   r->audit_store = std::make_unique<storage::SqlAuditStore>(*r->o.db);
   r->log = std::make_unique<audit::AuditLog>(*r->audit_store, SystemClock::Default(),

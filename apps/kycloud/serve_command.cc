@@ -121,7 +121,7 @@ Status Serve(Config config) {
   server::AddCaseRoutes(router, case_manager, clock);
   storage::SqlReportStore report_store(*db);
   cases::ReportManager report_manager(report_store, case_store, clock, &audit_log);
-  server::AddReportRoutes(router, report_manager, report_store);
+  server::AddReportRoutes(router, report_manager, report_store, &audit_log);
   server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);

@@ -107,6 +107,7 @@ class CaseManager {
   std::string AuditData(const storage::CaseEventRecord& e) const;
 
   storage::CaseStore& store() { return store_; }
+  audit::AuditLog* audit() { return audit_; }
   const CaseOptions& options() const { return options_; }
 
  private:

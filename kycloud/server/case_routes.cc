@@ -7,6 +7,7 @@
 #include "kycloud/base/base64.h"
 #include "kycloud/cases/case_json.h"
 #include "kycloud/server/json_body.h"
+#include "kycloud/server/pii_read.h"
 
 namespace kycloud::server {
 
@@ -50,10 +51,11 @@ Result<std::string> OptionalText(const json& body, std::string_view key) {
 
 void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clock) {
   storage::CaseStore& store = manager.store();
+  audit::AuditLog* audit = manager.audit();
 
   router.Add(
       {.method = Method::kGet, .path = "/v1/alerts", .roles = kReaders},
-      [&store](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+      [&store, audit](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
         storage::AlertFilter f;
         f.status = TextParam(req, "status");
         f.source = TextParam(req, "source");
@@ -63,7 +65,12 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
         KY_ASSIGN_OR_RETURN(f.offset, SizeParam(req, "offset", 0, 1'000'000'000));
         KY_ASSIGN_OR_RETURN(auto alerts, store.ListAlerts(f));
         json out = json::array();
-        for (const auto& a : alerts) out.push_back(cases::AlertJson(a));
+        std::vector<std::string> ids;
+        for (const auto& a : alerts) {
+          out.push_back(cases::AlertJson(a));
+          ids.push_back(a.id);
+        }
+        KY_TRY(RecordPiiRead(audit, ctx, "alert", ids));
         return HttpResponse::Json(
             200, DumpJson({{"alerts", std::move(out)}, {"limit", f.limit}, {"offset", f.offset}}));
       });
@@ -95,13 +102,15 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
         return HttpResponse::Json(r.outcome == "raised" ? 201 : 200, DumpJson(out));
       });
 
-  router.Add({.method = Method::kGet, .path = "/v1/alerts/{id}", .roles = kReaders},
-             [&store](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
-               const std::string& id = req.path_params.at("id");
-               KY_ASSIGN_OR_RETURN(auto a, store.GetAlert(id));
-               if (!a) return Err(NotFoundError(fmt::format("no alert '{}'", id)));
-               return HttpResponse::Json(200, DumpJson(cases::AlertJson(*a)));
-             });
+  router.Add(
+      {.method = Method::kGet, .path = "/v1/alerts/{id}", .roles = kReaders},
+      [&store, audit](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
+        const std::string& id = req.path_params.at("id");
+        KY_ASSIGN_OR_RETURN(auto a, store.GetAlert(id));
+        if (!a) return Err(NotFoundError(fmt::format("no alert '{}'", id)));
+        KY_TRY(RecordPiiRead(audit, ctx, "alert", {id}));
+        return HttpResponse::Json(200, DumpJson(cases::AlertJson(*a)));
+      });
 
   router.Add(
       {.method = Method::kGet, .path = "/v1/cases", .roles = kReaders},
@@ -144,33 +153,34 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
                return HttpResponse::Json(201, DumpJson(cases::CaseJson(opened, clock.Now())));
              });
 
-  router.Add(
-      {.method = Method::kGet, .path = "/v1/cases/{id}", .roles = kReaders},
-      [&store, &clock](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
-        const std::string& id = req.path_params.at("id");
-        KY_ASSIGN_OR_RETURN(auto c, store.GetCase(id));
-        if (!c) return Err(NotFoundError(fmt::format("no case '{}'", id)));
-        KY_ASSIGN_OR_RETURN(auto alerts, store.ListAlerts({.case_id = id, .limit = 1000}));
-        KY_ASSIGN_OR_RETURN(auto events, store.EventsOf(id));
-        json a = json::array(), e = json::array(), evidence = json::array();
-        for (const auto& x : alerts) a.push_back(cases::AlertJson(x));
-        for (const auto& x : events) {
-          json ej = cases::EventJson(x);
-          if (x.type == "attach_evidence") {
-            evidence.push_back({{"sha256", ej["data"].value("sha256", "")},
-                                {"filename", ej["data"].value("filename", "")},
-                                {"media_type", ej["data"].value("media_type", "")},
-                                {"size", ej["data"].value("size", 0)},
-                                {"added_by", x.actor},
-                                {"added_at", FormatRfc3339(x.created_at)}});
-          }
-          e.push_back(std::move(ej));
-        }
-        return HttpResponse::Json(200, DumpJson({{"case", cases::CaseJson(*c, clock.Now())},
-                                                 {"alerts", std::move(a)},
-                                                 {"events", std::move(e)},
-                                                 {"evidence", std::move(evidence)}}));
-      });
+  router.Add({.method = Method::kGet, .path = "/v1/cases/{id}", .roles = kReaders},
+             [&store, &clock, audit](const HttpRequest& req,
+                                     const RequestContext& ctx) -> Result<HttpResponse> {
+               const std::string& id = req.path_params.at("id");
+               KY_ASSIGN_OR_RETURN(auto c, store.GetCase(id));
+               if (!c) return Err(NotFoundError(fmt::format("no case '{}'", id)));
+               KY_TRY(RecordPiiRead(audit, ctx, "case", {id}));
+               KY_ASSIGN_OR_RETURN(auto alerts, store.ListAlerts({.case_id = id, .limit = 1000}));
+               KY_ASSIGN_OR_RETURN(auto events, store.EventsOf(id));
+               json a = json::array(), e = json::array(), evidence = json::array();
+               for (const auto& x : alerts) a.push_back(cases::AlertJson(x));
+               for (const auto& x : events) {
+                 json ej = cases::EventJson(x);
+                 if (x.type == "attach_evidence") {
+                   evidence.push_back({{"sha256", ej["data"].value("sha256", "")},
+                                       {"filename", ej["data"].value("filename", "")},
+                                       {"media_type", ej["data"].value("media_type", "")},
+                                       {"size", ej["data"].value("size", 0)},
+                                       {"added_by", x.actor},
+                                       {"added_at", FormatRfc3339(x.created_at)}});
+                 }
+                 e.push_back(std::move(ej));
+               }
+               return HttpResponse::Json(200, DumpJson({{"case", cases::CaseJson(*c, clock.Now())},
+                                                        {"alerts", std::move(a)},
+                                                        {"events", std::move(e)},
+                                                        {"evidence", std::move(evidence)}}));
+             });
 
   router.Add(
       {.method = Method::kPost, .path = "/v1/cases/{id}/events", .roles = kActors},
@@ -213,7 +223,7 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
 
   router.Add(
       {.method = Method::kGet, .path = "/v1/cases/{id}/evidence/{sha256}", .roles = kReaders},
-      [&store](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+      [&store, audit](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
         const std::string& id = req.path_params.at("id");
         const std::string& sha = req.path_params.at("sha256");
         KY_ASSIGN_OR_RETURN(auto events, store.EventsOf(id));
@@ -228,6 +238,7 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
         }
         KY_ASSIGN_OR_RETURN(auto file, store.GetEvidence(sha));
         if (!file) return Err(NotFoundError(fmt::format("evidence file {} is missing", sha)));
+        KY_TRY(RecordPiiRead(audit, ctx, "evidence_file", {id + "/" + sha}));
         HttpResponse resp = HttpResponse::Text(200, file->content, file->media_type);
         resp.headers.push_back({"X-Content-SHA256", file->sha256});
         resp.headers.push_back({"Content-Disposition", "attachment"});

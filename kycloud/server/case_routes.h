@@ -10,6 +10,7 @@
 //        filename?, media_type?, content_base64?}  -> 201 {"case", "event", "warnings"?}
 //        409 "invalid_transition", 403 "four_eyes", 422 naming the field.
 //   GET  /v1/cases/{id}/evidence/{sha256}  -> the file, with its media type
+// Reads of alerts, a case, or an evidence file are audit entries "pii.read" (who, which ids).
 // Roles: officers and admins act; auditors read; integrators and ingesters raise alerts.
 #pragma once
 

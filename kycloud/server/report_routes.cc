@@ -7,6 +7,7 @@
 #include "kycloud/cases/case_json.h"
 #include "kycloud/cases/report_html.h"
 #include "kycloud/server/json_body.h"
+#include "kycloud/server/pii_read.h"
 
 namespace kycloud::server {
 
@@ -46,33 +47,35 @@ Result<std::string> ContentOf(const json& body) {
 
 }  // namespace
 
-void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::ReportStore& store) {
-  router.Add({.method = Method::kGet, .path = "/v1/reports", .roles = kReaders},
-             [&store](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
-               storage::ReportFilter f;
-               if (auto v = req.Query("kind")) f.kind = std::string(*v);
-               if (auto v = req.Query("status")) f.status = std::string(*v);
-               if (auto v = req.Query("subject")) f.subject = std::string(*v);
-               KY_ASSIGN_OR_RETURN(f.limit, SizeParam(req, "limit", 100, 1000));
-               KY_ASSIGN_OR_RETURN(f.offset, SizeParam(req, "offset", 0, 1'000'000'000));
-               KY_ASSIGN_OR_RETURN(auto reports, store.List(f));
-               json out = json::array();
-               for (const auto& r : reports) {
-                 json j = cases::ReportJson(r);
-                 j.erase("content");
-                 j.erase("frozen");
-                 out.push_back(std::move(j));
-               }
-               return HttpResponse::Json(200, DumpJson({{"reports", std::move(out)},
-                                                        {"limit", f.limit},
-                                                        {"offset", f.offset}}));
-             });
+void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::ReportStore& store,
+                     audit::AuditLog* audit) {
+  router.Add(
+      {.method = Method::kGet, .path = "/v1/reports", .roles = kReaders},
+      [&store](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+        storage::ReportFilter f;
+        if (auto v = req.Query("kind")) f.kind = std::string(*v);
+        if (auto v = req.Query("status")) f.status = std::string(*v);
+        if (auto v = req.Query("subject")) f.subject = std::string(*v);
+        KY_ASSIGN_OR_RETURN(f.limit, SizeParam(req, "limit", 100, 1000));
+        KY_ASSIGN_OR_RETURN(f.offset, SizeParam(req, "offset", 0, 1'000'000'000));
+        KY_ASSIGN_OR_RETURN(auto reports, store.List(f));
+        json out = json::array();
+        for (const auto& r : reports) {
+          json j = cases::ReportJson(r);
+          j.erase("content");
+          j.erase("frozen");
+          out.push_back(std::move(j));
+        }
+        return HttpResponse::Json(
+            200, DumpJson({{"reports", std::move(out)}, {"limit", f.limit}, {"offset", f.offset}}));
+      });
 
   router.Add(
       {.method = Method::kPost, .path = "/v1/reports", .roles = {"admin", "officer", "auditor"}},
       [&manager](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
         KY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
-        KY_TRY(CheckKnownFields(body, {"kind", "subject", "title", "content", "due_at", "case_id"}));
+        KY_TRY(
+            CheckKnownFields(body, {"kind", "subject", "title", "content", "due_at", "case_id"}));
         KY_ASSIGN_OR_RETURN(std::string kind, RequiredString(body, "kind"));
         if (kind == "case_evidence") {
           KY_ASSIGN_OR_RETURN(std::string case_id, RequiredString(body, "case_id"));
@@ -93,8 +96,8 @@ void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::Rep
         if (due) {
           auto t = ParseRfc3339(*due);
           if (!t.has_value()) {
-            return Err(InvalidArgumentError("'due_at' must be an RFC 3339 time")
-                           .WithField("/due_at"));
+            return Err(
+                InvalidArgumentError("'due_at' must be an RFC 3339 time").WithField("/due_at"));
           }
           n.due_at = *t;
         }
@@ -102,39 +105,39 @@ void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::Rep
         return HttpResponse::Json(201, DumpJson(cases::ReportJson(r)));
       });
 
-  router.Add({.method = Method::kGet, .path = "/v1/reports/{id}", .roles = kReaders},
-             [&store](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
-               const std::string& id = req.path_params.at("id");
-               KY_ASSIGN_OR_RETURN(auto r, store.Get(id));
-               if (!r) return Err(NotFoundError(fmt::format("no report '{}'", id)));
-               auto format = req.Query("format");
-               if (format && *format == "html") {
-                 return HttpResponse::Text(200, cases::RenderReportHtml(*r),
-                                           "text/html; charset=utf-8");
-               }
-               if (format && *format != "json") {
-                 return Err(InvalidArgumentError("query parameter 'format' is json or html")
-                                .WithField("format"));
-               }
-               return HttpResponse::Json(200, DumpJson(cases::ReportJson(*r)));
-             });
-
   router.Add(
-      {.method = Method::kPost, .path = "/v1/reports/{id}/events", .roles = kActors},
-      [&manager](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
-        KY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
-        KY_TRY(CheckKnownFields(body, {"type", "content", "reason", "reference"}));
-        cases::ReportCommand cmd;
-        cmd.actor = Actor(ctx);
-        KY_ASSIGN_OR_RETURN(cmd.type, RequiredString(body, "type"));
-        KY_ASSIGN_OR_RETURN(cmd.content_json, ContentOf(body));
-        KY_ASSIGN_OR_RETURN(auto reason, OptionalString(body, "reason"));
-        cmd.reason = reason.value_or("");
-        KY_ASSIGN_OR_RETURN(auto reference, OptionalString(body, "reference"));
-        cmd.reference = reference.value_or("");
-        KY_ASSIGN_OR_RETURN(auto r, manager.Apply(req.path_params.at("id"), cmd));
-        return HttpResponse::Json(201, DumpJson(cases::ReportJson(r)));
+      {.method = Method::kGet, .path = "/v1/reports/{id}", .roles = kReaders},
+      [&store, audit](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
+        const std::string& id = req.path_params.at("id");
+        KY_ASSIGN_OR_RETURN(auto r, store.Get(id));
+        if (!r) return Err(NotFoundError(fmt::format("no report '{}'", id)));
+        KY_TRY(RecordPiiRead(audit, ctx, "report", {id}));
+        auto format = req.Query("format");
+        if (format && *format == "html") {
+          return HttpResponse::Text(200, cases::RenderReportHtml(*r), "text/html; charset=utf-8");
+        }
+        if (format && *format != "json") {
+          return Err(
+              InvalidArgumentError("query parameter 'format' is json or html").WithField("format"));
+        }
+        return HttpResponse::Json(200, DumpJson(cases::ReportJson(*r)));
       });
+
+  router.Add({.method = Method::kPost, .path = "/v1/reports/{id}/events", .roles = kActors},
+             [&manager](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
+               KY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
+               KY_TRY(CheckKnownFields(body, {"type", "content", "reason", "reference"}));
+               cases::ReportCommand cmd;
+               cmd.actor = Actor(ctx);
+               KY_ASSIGN_OR_RETURN(cmd.type, RequiredString(body, "type"));
+               KY_ASSIGN_OR_RETURN(cmd.content_json, ContentOf(body));
+               KY_ASSIGN_OR_RETURN(auto reason, OptionalString(body, "reason"));
+               cmd.reason = reason.value_or("");
+               KY_ASSIGN_OR_RETURN(auto reference, OptionalString(body, "reference"));
+               cmd.reference = reference.value_or("");
+               KY_ASSIGN_OR_RETURN(auto r, manager.Apply(req.path_params.at("id"), cmd));
+               return HttpResponse::Json(201, DumpJson(cases::ReportJson(r)));
+             });
 }
 
 }  // namespace kycloud::server

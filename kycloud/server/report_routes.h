@@ -17,7 +17,9 @@
 
 namespace kycloud::server {
 
-// `manager` and `store` must outlive the router.
-void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::ReportStore& store);
+// `manager`, `store` and `audit` (may be null) must outlive the router. With `audit`, reading a
+// report is a "pii.read" entry (pii_read.h).
+void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::ReportStore& store,
+                     audit::AuditLog* audit = nullptr);
 
 }  // namespace kycloud::server

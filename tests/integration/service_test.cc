@@ -441,6 +441,18 @@ TEST_P(ServiceTest, CasesFourEyesReportsAndEvidencePacksEndToEnd) {
     ASSERT_EQ(html->status, 200);
     EXPECT_NE(html->get_header_value("Content-Type").find("text/html"), std::string::npos);
     EXPECT_NE(html->body.find("Evidence pack of case " + case_id), std::string::npos);
+    // Reading personal data is itself recorded: who read which report.
+    auto entries = json::parse(c.Get("/v1/audit/entries?from=0&limit=1000", Bearer(auditor))->body);
+    bool read_recorded = false;
+    for (const auto& e : entries["entries"]) {
+      auto entry = json::parse(e["entry"].get<std::string>());
+      if (entry["kind"] == "pii.read" && entry["data"]["resource"] == "report" &&
+          entry["data"]["ids"][0] == pack_id) {
+        read_recorded = true;
+      }
+      EXPECT_EQ(e["entry"].get<std::string>().find("cust-42"), std::string::npos) << e;
+    }
+    EXPECT_TRUE(read_recorded);
 
     json content = {
         {"customer",
