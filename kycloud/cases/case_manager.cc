@@ -41,6 +41,16 @@ CaseEventRecord Event(const CaseRecord& c, std::string type, std::string actor, 
   return {c.id, c.events, std::move(type), std::move(actor), now, data.dump(), std::nullopt};
 }
 
+CaseEventRecord OpenedEvent(const CaseRecord& c, std::string actor, Timestamp now) {
+  return Event(c, "opened", std::move(actor), now,
+               {{"subject", c.subject},
+                {"title", c.title},
+                {"severity", c.severity},
+                {"queue", c.queue},
+                {"due_at", FormatRfc3339(c.due_at)},
+                {"status_to", c.status}});
+}
+
 }  // namespace
 
 std::chrono::seconds CaseOptions::DueAfter(std::string_view severity) const {
@@ -151,13 +161,7 @@ Result<RaiseResult> CaseManager::RaiseAlert(const NewAlert& in, const std::strin
       c.created_at = c.updated_at = now;
       c.due_at = now + options_.DueAfter(in.severity);
       KY_ASSIGN_OR_RETURN(c, ApplyCommand(c, {.type = "opened", .actor = "system"}, now));
-      out.events.push_back(Event(c, "opened", "system", now,
-                                 {{"subject", c.subject},
-                                  {"title", c.title},
-                                  {"severity", c.severity},
-                                  {"queue", c.queue},
-                                  {"due_at", FormatRfc3339(c.due_at)},
-                                  {"status_to", c.status}}));
+      out.events.push_back(OpenedEvent(c, "system", now));
       out.case_opened = true;
     }
     AlertRecord a;
@@ -234,13 +238,7 @@ Result<CaseRecord> CaseManager::OpenCase(const NewCase& in, const std::string& a
     c.created_at = c.updated_at = now;
     c.due_at = now + options_.DueAfter(in.severity);
     KY_ASSIGN_OR_RETURN(c, ApplyCommand(c, {.type = "opened", .actor = actor}, now));
-    events.push_back(Event(c, "opened", actor, now,
-                           {{"subject", c.subject},
-                            {"title", c.title},
-                            {"severity", c.severity},
-                            {"queue", c.queue},
-                            {"due_at", FormatRfc3339(c.due_at)},
-                            {"status_to", c.status}}));
+    events.push_back(OpenedEvent(c, actor, now));
     KY_TRY(tx.PutCase(c, 0));
     return tx.AddEvent(events.front());
   }));

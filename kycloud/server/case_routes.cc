@@ -2,12 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-
 #include "kycloud/base/base64.h"
 #include "kycloud/cases/case_json.h"
 #include "kycloud/server/json_body.h"
 #include "kycloud/server/pii_read.h"
+#include "kycloud/server/request_params.h"
 
 namespace kycloud::server {
 
@@ -18,24 +17,6 @@ using nlohmann::json;
 const std::vector<std::string> kReaders = {"admin", "officer", "auditor"};
 const std::vector<std::string> kActors = {"admin", "officer"};
 const std::vector<std::string> kRaisers = {"admin", "officer", "integrator", "ingest"};
-
-std::string Actor(const RequestContext& ctx) {
-  return ctx.principal ? ctx.principal->key_id : "anonymous";
-}
-
-Result<size_t> SizeParam(const HttpRequest& req, std::string_view name, size_t fallback,
-                         size_t max) {
-  auto v = req.Query(name);
-  if (!v) return fallback;
-  size_t out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size() || out > max) {
-    return Err(InvalidArgumentError(
-                   fmt::format("query parameter '{}' must be an integer from 0 to {}", name, max))
-                   .WithField(std::string(name)));
-  }
-  return out;
-}
 
 std::optional<std::string> TextParam(const HttpRequest& req, std::string_view name) {
   auto v = req.Query(name);
@@ -61,8 +42,8 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
         f.source = TextParam(req, "source");
         f.subject = TextParam(req, "subject");
         f.case_id = TextParam(req, "case_id");
-        KY_ASSIGN_OR_RETURN(f.limit, SizeParam(req, "limit", 100, 1000));
-        KY_ASSIGN_OR_RETURN(f.offset, SizeParam(req, "offset", 0, 1'000'000'000));
+        KY_ASSIGN_OR_RETURN(f.limit, SizeQueryParam(req, "limit", 100, 1000));
+        KY_ASSIGN_OR_RETURN(f.offset, SizeQueryParam(req, "offset", 0, 1'000'000'000));
         KY_ASSIGN_OR_RETURN(auto alerts, store.ListAlerts(f));
         json out = json::array();
         std::vector<std::string> ids;
@@ -96,7 +77,7 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
           }
           a.details_json = d->dump();
         }
-        KY_ASSIGN_OR_RETURN(auto r, manager.RaiseAlert(a, Actor(ctx)));
+        KY_ASSIGN_OR_RETURN(auto r, manager.RaiseAlert(a, ActorOf(ctx)));
         json out = {{"outcome", r.outcome}, {"alert", cases::AlertJson(r.alert)}};
         if (r.case_record) out["case"] = cases::CaseJson(*r.case_record, clock.Now());
         return HttpResponse::Json(r.outcome == "raised" ? 201 : 200, DumpJson(out));
@@ -127,8 +108,8 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
           }
           if (*o == "true") f.due_before = clock.Now();
         }
-        KY_ASSIGN_OR_RETURN(f.limit, SizeParam(req, "limit", 100, 1000));
-        KY_ASSIGN_OR_RETURN(f.offset, SizeParam(req, "offset", 0, 1'000'000'000));
+        KY_ASSIGN_OR_RETURN(f.limit, SizeQueryParam(req, "limit", 100, 1000));
+        KY_ASSIGN_OR_RETURN(f.offset, SizeQueryParam(req, "offset", 0, 1'000'000'000));
         KY_ASSIGN_OR_RETURN(auto cases, store.ListCases(f));
         const Timestamp now = clock.Now();
         json out = json::array();
@@ -149,7 +130,7 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
                if (severity) c.severity = *severity;
                KY_ASSIGN_OR_RETURN(auto queue, OptionalString(body, "queue"));
                if (queue) c.queue = *queue;
-               KY_ASSIGN_OR_RETURN(auto opened, manager.OpenCase(c, Actor(ctx)));
+               KY_ASSIGN_OR_RETURN(auto opened, manager.OpenCase(c, ActorOf(ctx)));
                return HttpResponse::Json(201, DumpJson(cases::CaseJson(opened, clock.Now())));
              });
 
@@ -190,7 +171,7 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
         KY_TRY(CheckKnownFields(body, {"type", "assignee", "queue", "resolution", "reason", "text",
                                        "alert_id", "filename", "media_type", "content_base64"}));
         cases::CaseCommand cmd;
-        cmd.actor = Actor(ctx);
+        cmd.actor = ActorOf(ctx);
         KY_ASSIGN_OR_RETURN(cmd.type, RequiredString(body, "type"));
         KY_ASSIGN_OR_RETURN(cmd.assignee, OptionalText(body, "assignee"));
         KY_ASSIGN_OR_RETURN(cmd.queue, OptionalText(body, "queue"));

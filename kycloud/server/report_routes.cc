@@ -2,12 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-
 #include "kycloud/cases/case_json.h"
 #include "kycloud/cases/report_html.h"
 #include "kycloud/server/json_body.h"
 #include "kycloud/server/pii_read.h"
+#include "kycloud/server/request_params.h"
 
 namespace kycloud::server {
 
@@ -17,24 +16,6 @@ using nlohmann::json;
 
 const std::vector<std::string> kReaders = {"admin", "officer", "auditor"};
 const std::vector<std::string> kActors = {"admin", "officer"};
-
-std::string Actor(const RequestContext& ctx) {
-  return ctx.principal ? ctx.principal->key_id : "anonymous";
-}
-
-Result<size_t> SizeParam(const HttpRequest& req, std::string_view name, size_t fallback,
-                         size_t max) {
-  auto v = req.Query(name);
-  if (!v) return fallback;
-  size_t out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size() || out > max) {
-    return Err(InvalidArgumentError(
-                   fmt::format("query parameter '{}' must be an integer from 0 to {}", name, max))
-                   .WithField(std::string(name)));
-  }
-  return out;
-}
 
 Result<std::string> ContentOf(const json& body) {
   auto c = body.find("content");
@@ -56,8 +37,8 @@ void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::Rep
         if (auto v = req.Query("kind")) f.kind = std::string(*v);
         if (auto v = req.Query("status")) f.status = std::string(*v);
         if (auto v = req.Query("subject")) f.subject = std::string(*v);
-        KY_ASSIGN_OR_RETURN(f.limit, SizeParam(req, "limit", 100, 1000));
-        KY_ASSIGN_OR_RETURN(f.offset, SizeParam(req, "offset", 0, 1'000'000'000));
+        KY_ASSIGN_OR_RETURN(f.limit, SizeQueryParam(req, "limit", 100, 1000));
+        KY_ASSIGN_OR_RETURN(f.offset, SizeQueryParam(req, "offset", 0, 1'000'000'000));
         KY_ASSIGN_OR_RETURN(auto reports, store.List(f));
         json out = json::array();
         for (const auto& r : reports) {
@@ -79,7 +60,7 @@ void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::Rep
         KY_ASSIGN_OR_RETURN(std::string kind, RequiredString(body, "kind"));
         if (kind == "case_evidence") {
           KY_ASSIGN_OR_RETURN(std::string case_id, RequiredString(body, "case_id"));
-          KY_ASSIGN_OR_RETURN(auto r, manager.CreateEvidencePack(case_id, Actor(ctx)));
+          KY_ASSIGN_OR_RETURN(auto r, manager.CreateEvidencePack(case_id, ActorOf(ctx)));
           return HttpResponse::Json(201, DumpJson(cases::ReportJson(r)));
         }
         if (ctx.principal && ctx.principal->role == "auditor") {
@@ -101,7 +82,7 @@ void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::Rep
           }
           n.due_at = *t;
         }
-        KY_ASSIGN_OR_RETURN(auto r, manager.Create(n, Actor(ctx)));
+        KY_ASSIGN_OR_RETURN(auto r, manager.Create(n, ActorOf(ctx)));
         return HttpResponse::Json(201, DumpJson(cases::ReportJson(r)));
       });
 
@@ -128,7 +109,7 @@ void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::Rep
                KY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
                KY_TRY(CheckKnownFields(body, {"type", "content", "reason", "reference"}));
                cases::ReportCommand cmd;
-               cmd.actor = Actor(ctx);
+               cmd.actor = ActorOf(ctx);
                KY_ASSIGN_OR_RETURN(cmd.type, RequiredString(body, "type"));
                KY_ASSIGN_OR_RETURN(cmd.content_json, ContentOf(body));
                KY_ASSIGN_OR_RETURN(auto reason, OptionalString(body, "reason"));

@@ -4,6 +4,7 @@
 
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/json_body.h"
+#include "kycloud/server/request_params.h"
 #include "kycloud/server/screening_json.h"
 
 namespace kycloud::server {
@@ -142,18 +143,15 @@ void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
           nlohmann::json data = {{"lists_hash", index->snapshot().hash()},
                                  {"threshold", options.threshold},
                                  {"queries", std::move(qs)}};
-          KY_ASSIGN_OR_RETURN(
-              auto entry,
-              audit->Append({"screening.result",
-                             ctx.principal ? ctx.principal->key_id : "anonymous", data.dump()}));
+          KY_ASSIGN_OR_RETURN(auto entry,
+                              audit->Append({"screening.result", ActorOf(ctx), data.dump()}));
           out["audit"] = {{"leaf_index", entry.index}, {"leaf_hash", HexEncode(entry.leaf_hash)}};
         }
         if (cases) {
           const nlohmann::json audit_ref = out.contains("audit") ? out["audit"] : nlohmann::json();
           for (size_t i = 0; i < parsed.size(); ++i) {
             if (parsed[i].subject_id.empty()) continue;
-            KY_TRY(RaiseHitAlerts(*cases, *index, parsed[i], results[i], audit_ref,
-                                  ctx.principal ? ctx.principal->key_id : "anonymous"));
+            KY_TRY(RaiseHitAlerts(*cases, *index, parsed[i], results[i], audit_ref, ActorOf(ctx)));
           }
         }
         out["results"] = std::move(results);
