@@ -13,6 +13,10 @@ nlohmann::json Opt(const std::optional<Timestamp>& v) {
 
 }  // namespace
 
+std::string Dump(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json CaseJson(const storage::CaseRecord& c, Timestamp now) {
   return {{"id", c.id},
           {"subject", c.subject},

@@ -12,6 +12,10 @@
 
 namespace kycloud::cases {
 
+// Serialises compactly without throwing: invalid UTF-8 (from list data or other outside text)
+// becomes U+FFFD.
+std::string Dump(const nlohmann::json& value);
+
 nlohmann::json CaseJson(const storage::CaseRecord& c, Timestamp now);  // adds "overdue"
 nlohmann::json AlertJson(const storage::AlertRecord& a);
 nlohmann::json EventJson(const storage::CaseEventRecord& e);

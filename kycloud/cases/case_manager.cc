@@ -8,6 +8,7 @@
 #include "kycloud/base/log.h"
 #include "kycloud/base/random.h"
 #include "kycloud/base/sha256.h"
+#include "kycloud/cases/case_json.h"
 
 namespace kycloud::cases {
 
@@ -38,7 +39,7 @@ bool Contains(std::span<const std::string_view> set, std::string_view v) {
 
 CaseEventRecord Event(const CaseRecord& c, std::string type, std::string actor, Timestamp now,
                       const json& data) {
-  return {c.id, c.events, std::move(type), std::move(actor), now, data.dump(), std::nullopt};
+  return {c.id, c.events, std::move(type), std::move(actor), now, Dump(data), std::nullopt};
 }
 
 CaseEventRecord OpenedEvent(const CaseRecord& c, std::string actor, Timestamp now) {
@@ -172,7 +173,7 @@ Result<RaiseResult> CaseManager::RaiseAlert(const NewAlert& in, const std::strin
     a.subject = in.subject;
     a.dedup_key = key;
     a.title = in.title.empty() ? in.kind : in.title;
-    a.details_json = details.dump();
+    a.details_json = Dump(details);
     a.case_id = c.id;
     a.status = "open";
     a.created_at = a.last_seen_at = now;
@@ -379,7 +380,7 @@ Status CaseManager::RememberFalsePositive(const AlertRecord& a, const std::strin
                  {"reason", audit_->PiiDigest(rec.reason)},
                  {"alert_id", a.id},
                  {"case_id", a.case_id}};
-    KY_TRY(audit_->Append({"screening.disposition", actor, data.dump()}));
+    KY_TRY(audit_->Append({"screening.disposition", actor, Dump(data)}));
   }
   return dispositions_->Put(rec);
 }
@@ -396,7 +397,7 @@ std::string CaseManager::AuditData(const CaseEventRecord& e) const {
   data["case_id"] = e.case_id;
   data["seq"] = e.seq;
   data["event_time"] = FormatRfc3339(e.created_at);
-  return data.dump();
+  return Dump(data);
 }
 
 Status CaseManager::AppendToAudit(std::vector<CaseEventRecord>& events) {

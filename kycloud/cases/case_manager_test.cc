@@ -265,6 +265,19 @@ TEST_P(CaseManagerTest, BadAlertsAreRefusedNamingTheField) {
   EXPECT_TRUE(store_->ListAlerts({})->empty());
 }
 
+TEST_P(CaseManagerTest, InvalidUtf8FromOutsideTextIsAnErrorOrReplacedNeverAThrow) {
+  NewAlert a = Hit();
+  a.title = "BANCO \xff\xfe NACIONAL";  // e.g. a list name in a broken encoding
+  EXPECT_NO_THROW({
+    auto r = manager_->RaiseAlert(a, "system");
+    if (r.has_value()) {
+      EXPECT_EQ(log_->Head()->size, 2);  // its events are in the audit log, text replaced
+    } else {
+      EXPECT_NE(r.error().code(), StatusCode::kOk);  // PostgreSQL refuses the bytes: a value
+    }
+  });
+}
+
 TEST_P(CaseManagerTest, TheOutboxCatchesEventsTheAuditLogMissed) {
   // A manager without the audit log stands for a process that died before appending.
   CaseManager offline(*store_, clock_, nullptr, nullptr);

@@ -23,7 +23,7 @@ constexpr std::string_view kStyle =
 std::string Scalar(const json& v) {
   if (v.is_null()) return "<em>none</em>";
   if (v.is_string()) return HtmlEscape(v.get<std::string>());
-  return HtmlEscape(v.dump());
+  return HtmlEscape(Dump(v));
 }
 
 // Objects as two-column tables, arrays of objects as tables with a column per key.

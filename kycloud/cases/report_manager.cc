@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kycloud/base/sha256.h"
+#include "kycloud/cases/case_json.h"
 #include "kycloud/cases/case_manager.h"
 #include "kycloud/cases/evidence_pack.h"
 
@@ -89,7 +90,7 @@ Result<std::int64_t> ReportManager::Audit(const std::string& kind, const std::st
                {"status_from", status_from},
                {"status_to", r.status},
                {"content_sha256", Sha256Hex(r.content_json)}};
-  KY_ASSIGN_OR_RETURN(auto e, audit_->Append({kind, actor, data.dump()}));
+  KY_ASSIGN_OR_RETURN(auto e, audit_->Append({kind, actor, Dump(data)}));
   return e.index;
 }
 
@@ -112,7 +113,7 @@ Result<ReportRecord> ReportManager::Create(const NewReport& in, const std::strin
   r.subject = in.subject;
   r.title = in.title.empty() ? DefaultTitle(in.kind) : in.title;
   r.status = "draft";
-  r.content_json = content.dump();
+  r.content_json = Dump(content);
   r.created_by = actor;
   r.created_at = now;
   r.due_at = in.due_at;
@@ -137,7 +138,7 @@ Result<ReportRecord> ReportManager::CreateEvidencePack(const std::string& case_i
   r.subject = case_id;
   r.title = fmt::format("Evidence pack of case {}", case_id);
   r.status = "approved";
-  r.content_json = pack.dump();
+  r.content_json = Dump(pack);
   r.created_by = actor;
   r.created_at = now;
   r.approved_by = actor;
@@ -145,8 +146,7 @@ Result<ReportRecord> ReportManager::CreateEvidencePack(const std::string& case_i
   r.version = 1;
   std::lock_guard<std::mutex> lock(mu_);
   KY_ASSIGN_OR_RETURN(auto index, Audit("report.created", actor, r, ""));
-  r.frozen_json =
-      json{{"content_sha256", Sha256Hex(r.content_json)}, {"audit_index", index}}.dump();
+  r.frozen_json = Dump(json{{"content_sha256", Sha256Hex(r.content_json)}, {"audit_index", index}});
   KY_TRY(reports_.Insert(r));
   return r;
 }
@@ -166,7 +166,7 @@ Result<ReportRecord> ReportManager::Apply(const std::string& id, const ReportCom
     KY_ASSIGN_OR_RETURN(json patch, ParseContent(cmd.content_json));
     KY_ASSIGN_OR_RETURN(json content, ParseContent(r.content_json));
     content.merge_patch(patch);
-    next.content_json = content.dump();
+    next.content_json = Dump(content);
     return OkStatus();
   };
   if (t == "update") {
@@ -227,7 +227,7 @@ Result<ReportRecord> ReportManager::Apply(const std::string& id, const ReportCom
     json frozen = next.frozen_json ? json::parse(*next.frozen_json, nullptr, false) : json();
     if (!frozen.is_object()) frozen = json::object();
     frozen["filing_reference"] = cmd.reference;
-    next.frozen_json = frozen.dump();
+    next.frozen_json = Dump(frozen);
   } else {
     return Err(InvalidArgumentError(fmt::format("unknown event type '{}'; one of: update, "
                                                 "complete, return, approve, file",
@@ -242,7 +242,7 @@ Result<ReportRecord> ReportManager::Apply(const std::string& id, const ReportCom
       KY_ASSIGN_OR_RETURN(json bundle, ProofBundle(*audit_, {index}));
       frozen["audit"] = std::move(bundle);
     }
-    next.frozen_json = frozen.dump();
+    next.frozen_json = Dump(frozen);
   }
   KY_TRY(reports_.Update(next, r.version));
   return next;

@@ -56,7 +56,7 @@ Status RaiseHitAlerts(cases::CaseManager& cases, const screening::ScreeningIndex
         score >= 0.95 ? "high" : "medium",
         query.subject_id,
         fmt::format("{} hit: {} ({:.2f})", list, hit["name"].get<std::string>(), score),
-        details.dump(),
+        DumpJson(details),
         fmt::format("screening|{}|{}|{}", subject_key, list, entity_id)};
     KY_ASSIGN_OR_RETURN(auto r, cases.RaiseAlert(alert, actor));
     raised.push_back({{"alert_id", r.alert.id},
@@ -144,7 +144,7 @@ void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
                                  {"threshold", options.threshold},
                                  {"queries", std::move(qs)}};
           KY_ASSIGN_OR_RETURN(auto entry,
-                              audit->Append({"screening.result", ActorOf(ctx), data.dump()}));
+                              audit->Append({"screening.result", ActorOf(ctx), DumpJson(data)}));
           out["audit"] = {{"leaf_index", entry.index}, {"leaf_hash", HexEncode(entry.leaf_hash)}};
         }
         if (cases) {
