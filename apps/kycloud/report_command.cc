@@ -6,7 +6,8 @@
 //   draft          --kind training_run|cip_certification [--subject S] --content FILE.json:
 //                  stores a draft (actor "cli") and prints it; officers complete and approve it
 //   evidence-pack  --case ID: builds, freezes and stores the case's evidence pack (signing a
-//                  checkpoint when the latest does not cover the case) and prints it
+//                  checkpoint when the latest does not cover the case) and prints the pack
+//                  (the input of tests/audit/verify_proofs.py), or --html the report page
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -28,8 +29,16 @@ struct ReportOutput {
   std::string output;  // "" = stdout
 };
 
-void Emit(const storage::ReportRecord& r, const ReportOutput& out) {
-  std::string text = out.html ? cases::RenderReportHtml(r) : cases::ReportJson(r).dump(2) + "\n";
+// Writes the report (or, with `pack_only`, an evidence pack's content: the file an auditor
+// checks with tests/audit/verify_proofs.py) as JSON, or the report as HTML.
+void Emit(const storage::ReportRecord& r, const ReportOutput& out, bool pack_only = false) {
+  std::string text;
+  if (out.html) {
+    text = cases::RenderReportHtml(r);
+  } else {
+    nlohmann::json j = cases::ReportJson(r);
+    text = cases::Dump(pack_only ? j["content"] : j, 2) + "\n";
+  }
   if (out.output.empty()) {
     std::cout << text;
     return;
@@ -41,7 +50,7 @@ void Emit(const storage::ReportRecord& r, const ReportOutput& out) {
 }
 
 // The report manager over the database, with the audit log (and its signing key when the file
-// exists, or Fail() when `need_key`).
+// exists, or Fail() when `need_key`: entries about customers hold digests keyed by it).
 struct Reports {
   Opened o;
   std::optional<audit::SigningKey> key;
@@ -59,9 +68,9 @@ std::unique_ptr<Reports> OpenReportsOrFail(const CommonFlags& flags, bool need_k
   if (key.has_value()) {
     r->key = std::move(*key);
   } else if (need_key) {
-    Fail(
-        key.error().Annotate("evidence packs are proved against a signed checkpoint; the "
-                             "audit signing key (audit.signing_key_file) is needed"));
+    Fail(key.error().Annotate(
+        "the audit signing key (audit.signing_key_file, created by `kycloud serve`) "
+        "signs checkpoints and keys the digests of customer ids in audit entries"));
   }
   r->audit_store = std::make_unique<storage::SqlAuditStore>(*r->o.db);
   r->log = std::make_unique<audit::AuditLog>(*r->audit_store, SystemClock::Default(),
@@ -111,7 +120,7 @@ void RegisterReportCommand(CLI::App& app) {
         auto j = cases::ReportJson(r);
         j.erase("content");
         j.erase("frozen");
-        std::cout << j.dump() << "\n";
+        std::cout << cases::Dump(j) << "\n";
       } else {
         std::cout << fmt::format("{:<24} {:<18} {:<10} {:<22} {}\n", r.id, r.kind, r.status,
                                  FormatRfc3339(r.created_at), r.title);
@@ -147,7 +156,7 @@ void RegisterReportCommand(CLI::App& app) {
   draft->add_option("--title", *title, "title (default from the kind)");
   draft->add_option("--content", *content_file, "JSON object with the report's fields");
   draft->callback([draft_flags, draft_kind, subject, title, content_file] {
-    auto r = OpenReportsOrFail(*draft_flags, /*need_key=*/false);
+    auto r = OpenReportsOrFail(*draft_flags, /*need_key=*/true);
     cases::NewReport n;
     n.kind = *draft_kind;
     n.subject = *subject;
@@ -170,7 +179,8 @@ void RegisterReportCommand(CLI::App& app) {
     auto r = OpenReportsOrFail(*pack_flags, /*need_key=*/true);
     auto created = r->manager->CreateEvidencePack(*case_id, "cli");
     if (!created) Fail(created.error());
-    Emit(*created, *pack_out);
+    std::cerr << "stored evidence pack " << created->id << std::endl;
+    Emit(*created, *pack_out, /*pack_only=*/true);
   });
 }
 

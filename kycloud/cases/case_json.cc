@@ -13,8 +13,8 @@ nlohmann::json Opt(const std::optional<Timestamp>& v) {
 
 }  // namespace
 
-std::string Dump(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string Dump(const nlohmann::json& value, int indent) {
+  return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 nlohmann::json CaseJson(const storage::CaseRecord& c, Timestamp now) {
@@ -34,6 +34,7 @@ nlohmann::json CaseJson(const storage::CaseRecord& c, Timestamp now) {
           {"closed_at", Opt(c.closed_at)},
           {"pending_resolution", Opt(c.pending_resolution)},
           {"pending_by", Opt(c.pending_by)},
+          {"approval_required", c.approval_required},
           {"version", c.version},
           {"events", c.events}};
 }
@@ -78,6 +79,8 @@ nlohmann::json ReportJson(const storage::ReportRecord& r) {
     frozen = nlohmann::json::parse(*r.frozen_json, nullptr, false);
     if (frozen.is_discarded()) frozen = nullptr;
   }
+  nlohmann::json notes = nlohmann::json::parse(r.notes_json, nullptr, false);
+  if (!notes.is_array()) notes = nlohmann::json::array();
   return {{"id", r.id},
           {"kind", r.kind},
           {"subject", r.subject},
@@ -94,6 +97,7 @@ nlohmann::json ReportJson(const storage::ReportRecord& r) {
           {"filed_by", Opt(r.filed_by)},
           {"filed_at", Opt(r.filed_at)},
           {"frozen", std::move(frozen)},
+          {"notes", std::move(notes)},
           {"version", r.version}};
 }
 

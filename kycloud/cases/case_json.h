@@ -12,9 +12,9 @@
 
 namespace kycloud::cases {
 
-// Serialises compactly without throwing: invalid UTF-8 (from list data or other outside text)
-// becomes U+FFFD.
-std::string Dump(const nlohmann::json& value);
+// Serialises (compactly, or indented by `indent` spaces) without throwing: invalid UTF-8 (from
+// list data or other outside text) becomes U+FFFD.
+std::string Dump(const nlohmann::json& value, int indent = -1);
 
 nlohmann::json CaseJson(const storage::CaseRecord& c, Timestamp now);  // adds "overdue"
 nlohmann::json AlertJson(const storage::AlertRecord& a);

@@ -88,8 +88,11 @@ Result<RaiseResult> CaseManager::RaiseAlert(const NewAlert& in, const std::strin
     return Err(InvalidArgumentError("'subject' is required").WithField("/subject"));
   }
   KY_ASSIGN_OR_RETURN(json details, ParseObject(in.details_json, "/details"));
-  const std::string key =
-      in.dedup_key.empty() ? fmt::format("{}|{}|{}", in.source, in.kind, in.subject) : in.dedup_key;
+  // A caller's key is scoped to its source and subject: it can never reach another subject's
+  // alert (or case).
+  const std::string key = in.dedup_key.empty()
+                              ? fmt::format("{}|{}|{}", in.source, in.kind, in.subject)
+                              : fmt::format("{}|{}|{}", in.source, in.subject, in.dedup_key);
 
   RaiseResult out;
   KY_TRY(store_.Transact([&](storage::CaseTx& tx) -> Status {
@@ -158,11 +161,11 @@ Result<RaiseResult> CaseManager::RaiseAlert(const NewAlert& in, const std::strin
       c.status = "open";
       c.severity = in.severity;
       c.queue = in.source;
-      c.opened_by = "system";
+      c.opened_by = actor;  // four-eyes: whoever raised it cannot approve its closure
       c.created_at = c.updated_at = now;
       c.due_at = now + options_.DueAfter(in.severity);
-      KY_ASSIGN_OR_RETURN(c, ApplyCommand(c, {.type = "opened", .actor = "system"}, now));
-      out.events.push_back(OpenedEvent(c, "system", now));
+      KY_ASSIGN_OR_RETURN(c, ApplyCommand(c, {.type = "opened", .actor = actor}, now));
+      out.events.push_back(OpenedEvent(c, actor, now));
       out.case_opened = true;
     }
     AlertRecord a;
@@ -271,6 +274,14 @@ Result<CommandResult> CaseManager::Apply(const std::string& case_id, const CaseC
     KY_ASSIGN_OR_RETURN(auto c, tx.GetCase(case_id));
     if (!c) return NotFoundError(fmt::format("no case '{}'", case_id));
     KY_ASSIGN_OR_RETURN(CaseRecord next, ApplyCommand(*c, cmd, now));
+    if (cmd.type == "reopen") {
+      KY_ASSIGN_OR_RETURN(auto open, tx.OpenCaseOf(c->subject));
+      if (open) {
+        return FailedPreconditionError(
+                   fmt::format("the subject has another open case, {}; work that one", open->id))
+            .WithReason("case_open");
+      }
+    }
     json data = {{"status_from", c->status}, {"status_to", next.status}};
     const std::string& t = cmd.type;
     if (t == "assign") {

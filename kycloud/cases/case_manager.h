@@ -8,7 +8,8 @@
 //     the case's severity).
 //   - cooldown: a repeat within `cooldown` of the previous alert's closing, at no higher
 //     severity, is folded into that closed alert rather than raised anew.
-//   - otherwise a new alert joins the subject's open case, or opens one (queue = the alert's
+//   - otherwise a new alert joins the subject's open case, or opens one (opened by the alert's
+//     actor, who then cannot approve its closure; queue = the alert's
 //     source, due = now + the SLA of its severity; a more severe alert brings the due date
 //     forward).
 // Cases change only through commands; each change is one transaction that also writes a case
@@ -61,7 +62,7 @@ struct NewAlert {
   std::string subject;       // the customer (or party) id
   std::string title;         // one line for the queue; "" = the kind
   std::string details_json;  // a JSON object; "" = {}
-  std::string dedup_key;     // "" = source|kind|subject
+  std::string dedup_key;     // "" = source|kind|subject; a caller's key becomes source|subject|key
 };
 
 struct RaiseResult {

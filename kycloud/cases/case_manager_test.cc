@@ -74,8 +74,8 @@ TEST_P(CaseManagerTest, AlertOpensACaseAndRepeatsAreDeduplicated) {
   const storage::CaseRecord& c = *first->case_record;
   EXPECT_EQ(c.status, "open");
   EXPECT_EQ(c.queue, "screening");
-  EXPECT_EQ(c.opened_by, "system");
-  EXPECT_EQ(c.due_at, clock_.Now() + 72h);  // high: 3 days
+  EXPECT_EQ(c.opened_by, "key_integrator");  // who raised it cannot approve its closure
+  EXPECT_EQ(c.due_at, clock_.Now() + 72h);   // high: 3 days
   EXPECT_EQ(c.events, 2);
   EXPECT_EQ(GetCase(c.id), c);
 
@@ -247,6 +247,32 @@ TEST_P(CaseManagerTest, ManualCasesAndFourEyes) {
   auto forged = manager_->Apply(c->id, Cmd("alert_added", "officer_c"));
   ASSERT_FALSE(forged.has_value());
   EXPECT_EQ(forged.error().field(), "/type");
+}
+
+TEST_P(CaseManagerTest, ACallersDedupKeyNeverReachesAnotherSubject) {
+  NewAlert mine{"compute", "compute.threshold", "high", "cust-1", "", "{}", "tier-50"};
+  NewAlert theirs = mine;
+  theirs.subject = "cust-2";
+  auto a = manager_->RaiseAlert(mine, "integration");
+  auto b = manager_->RaiseAlert(theirs, "integration");
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  EXPECT_EQ(b->outcome, "raised");
+  EXPECT_NE(a->alert.id, b->alert.id);
+  EXPECT_NE(a->case_record->id, b->case_record->id);
+  EXPECT_EQ(manager_->RaiseAlert(mine, "integration")->outcome, "deduplicated");
+}
+
+TEST_P(CaseManagerTest, ReopeningWhileAnotherCaseIsOpenNamesThatCase) {
+  auto first = manager_->RaiseAlert(Hit(), "system");
+  std::string id = first->case_record->id;
+  ASSERT_TRUE(manager_->Apply(id, Cmd("start_review", "officer_a")));
+  ASSERT_TRUE(manager_->Apply(id, Cmd("close", "officer_a", "inconclusive")));
+  auto second = manager_->OpenCase({"cust-1", "new lead", "low", "manual"}, "officer_b");
+  ASSERT_TRUE(second.has_value()) << second.error();
+  auto reopen = manager_->Apply(id, Cmd("reopen", "officer_a"));
+  ASSERT_FALSE(reopen.has_value());
+  EXPECT_EQ(reopen.error().reason(), "case_open");
+  EXPECT_NE(reopen.error().message().find(second->id), std::string::npos);
 }
 
 TEST_P(CaseManagerTest, BadAlertsAreRefusedNamingTheField) {

@@ -105,6 +105,13 @@ Result<storage::CaseRecord> ApplyCommand(const storage::CaseRecord& c, const Cas
                      .WithField("/resolution"));
     }
     KY_TRY(Required(cmd.reason, "reason", type));
+    if (c.approval_required && cmd.resolution == "false_positive") {
+      return Err(PermissionDeniedError(
+                     fmt::format("four-eyes: case {} was approved as a true positive; close it "
+                                 "for a second officer's approval instead",
+                                 c.id))
+                     .WithReason("four_eyes"));
+    }
   } else if (type == "close") {
     if (!In(s, {"in_review", "escalated"})) return Err(NotAllowed(c, type));
     KY_TRY(Required(cmd.resolution, "resolution", type));
@@ -114,7 +121,7 @@ Result<storage::CaseRecord> ApplyCommand(const storage::CaseRecord& c, const Cas
               .WithField("/resolution"));
     }
     KY_TRY(Required(cmd.reason, "reason", type));
-    if (cmd.resolution == "true_positive") {
+    if (cmd.resolution == "true_positive" || c.approval_required) {
       next.status = "awaiting_approval";
       next.pending_resolution = cmd.resolution;
       next.pending_by = cmd.actor;
@@ -142,6 +149,8 @@ Result<storage::CaseRecord> ApplyCommand(const storage::CaseRecord& c, const Cas
     if (s != "closed") return Err(NotAllowed(c, type));
     KY_TRY(Required(cmd.reason, "reason", type));
     next.status = "in_review";
+    // A true positive was decided by two officers: undoing it needs two as well.
+    if (c.resolution == "true_positive") next.approval_required = true;
     next.resolution.reset();
     next.closed_at.reset();
   } else {

@@ -18,6 +18,8 @@
 //
 // Four-eyes: approve and reject need an officer other than the one who asked for the closure and
 // other than the one who opened the case; refusals are PermissionDenied with reason "four_eyes".
+// A reopened true-positive case keeps needing approval for any closing (approval_required), and
+// its alerts cannot be disposed of as false positives one by one.
 // A command not allowed in the case's status is FailedPrecondition with reason
 // "invalid_transition"; a missing or bad field is InvalidArgument naming the field.
 //

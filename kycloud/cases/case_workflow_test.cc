@@ -166,6 +166,28 @@ TEST(CaseWorkflowTest, TheOfficerWhoOpenedACaseCannotApproveItsClosure) {
   EXPECT_TRUE(ApplyCommand(c, cmd, kNow).has_value());
 }
 
+TEST(CaseWorkflowTest, AReopenedTruePositiveNeedsTwoOfficersToCloseAgain) {
+  storage::CaseRecord c = CaseIn("closed");
+  c.resolution = "true_positive";
+  auto reopened = ApplyCommand(c, Full("reopen"), kNow);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error();
+  EXPECT_TRUE(reopened->approval_required);
+  // One officer cannot undo it: not by closing as a false positive...
+  auto closing = ApplyCommand(*reopened, Full("close", "false_positive"), kNow);
+  ASSERT_TRUE(closing.has_value());
+  EXPECT_EQ(closing->status, "awaiting_approval");
+  EXPECT_EQ(closing->pending_resolution, "false_positive");
+  // ...nor by disposing of its alerts one by one.
+  auto dispose = ApplyCommand(*reopened, Full("dispose_alert", "false_positive"), kNow);
+  ASSERT_FALSE(dispose.has_value());
+  EXPECT_EQ(dispose.error().reason(), "four_eyes");
+  CaseCommand other = Full("approve");
+  other.actor = "officer_c";
+  auto approved = ApplyCommand(*closing, other, kNow);
+  ASSERT_TRUE(approved.has_value()) << approved.error();
+  EXPECT_EQ(approved->resolution, "false_positive");
+}
+
 TEST(CaseWorkflowTest, OtherResolutionsCloseAtOnce) {
   for (std::string res : {"false_positive", "inconclusive"}) {
     auto r = ApplyCommand(CaseIn("escalated"), Full("close", res), kNow);

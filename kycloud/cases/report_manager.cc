@@ -82,7 +82,8 @@ ReportManager::ReportManager(storage::ReportStore& reports, storage::CaseStore& 
     : reports_(reports), cases_(cases), clock_(clock), audit_(audit) {}
 
 Result<std::int64_t> ReportManager::Audit(const std::string& kind, const std::string& actor,
-                                          const ReportRecord& r, const std::string& status_from) {
+                                          const ReportRecord& r, const std::string& status_from,
+                                          const std::string& reason) {
   if (!audit_) return std::int64_t{-1};
   json data = {{"report_id", r.id},
                {"report_kind", r.kind},
@@ -90,6 +91,7 @@ Result<std::int64_t> ReportManager::Audit(const std::string& kind, const std::st
                {"status_from", status_from},
                {"status_to", r.status},
                {"content_sha256", Sha256Hex(r.content_json)}};
+  if (!reason.empty()) data["reason"] = audit_->PiiDigest(reason);
   KY_ASSIGN_OR_RETURN(auto e, audit_->Append({kind, actor, Dump(data)}));
   return e.index;
 }
@@ -203,6 +205,13 @@ Result<ReportRecord> ReportManager::Apply(const std::string& id, const ReportCom
     next.status = "draft";
     next.completed_by.reset();
     next.completed_at.reset();
+    json notes = json::parse(r.notes_json, nullptr, false);
+    if (!notes.is_array()) notes = json::array();
+    notes.push_back({{"type", "return"},
+                     {"actor", cmd.actor},
+                     {"time", FormatRfc3339(now)},
+                     {"reason", cmd.reason}});
+    next.notes_json = Dump(notes);
   } else if (t == "approve") {
     if (r.status != "completed") return Err(NotAllowed(r, t));
     if ((r.completed_by && *r.completed_by == cmd.actor) || r.created_by == cmd.actor) {
@@ -234,17 +243,34 @@ Result<ReportRecord> ReportManager::Apply(const std::string& id, const ReportCom
                                                 t))
                    .WithField("/type"));
   }
-  KY_ASSIGN_OR_RETURN(std::int64_t index, Audit("report." + t, cmd.actor, next, r.status));
   if (t == "approve") {
-    json frozen = {{"content_sha256", Sha256Hex(next.content_json)}};
-    if (audit_) {
-      frozen["audit_index"] = index;
-      KY_ASSIGN_OR_RETURN(json bundle, ProofBundle(*audit_, {index}));
-      frozen["audit"] = std::move(bundle);
-    }
-    next.frozen_json = Dump(frozen);
+    next.frozen_json = Dump(json{{"content_sha256", Sha256Hex(next.content_json)}});
   }
+  // The change is stored first (a lost race with another process ends here, before the log
+  // records anything), then recorded; should recording fail, the change is undone.
   KY_TRY(reports_.Update(next, r.version));
+  auto index = Audit("report." + t, cmd.actor, next, r.status, cmd.reason);
+  if (!index.has_value()) {
+    ReportRecord undo = r;
+    undo.version = next.version + 1;
+    Status undone = reports_.Update(undo, next.version);
+    return Err(index.error().Annotate(
+        undone.ok() ? "the change was not recorded in the audit log and was undone"
+                    : "the change was not recorded in the audit log and could not be undone: " +
+                          std::string(undone.message())));
+  }
+  if (t == "approve" && audit_) {
+    // Frozen with the proof of its approval entry against a signed checkpoint.
+    json frozen = json::parse(*next.frozen_json);
+    frozen["audit_index"] = *index;
+    KY_ASSIGN_OR_RETURN(json bundle, ProofBundle(*audit_, {*index}));
+    frozen["audit"] = std::move(bundle);
+    ReportRecord proved = next;
+    proved.frozen_json = Dump(frozen);
+    proved.version = next.version + 1;
+    KY_TRY(reports_.Update(proved, next.version));
+    next = std::move(proved);
+  }
   return next;
 }
 

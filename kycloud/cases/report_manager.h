@@ -7,7 +7,8 @@
 // Authored reports move draft -> completed -> approved -> filed:
 //   update   {content}   draft: merges the fields into the content (JSON merge patch)
 //   complete {content?}  draft -> completed: every required field of the kind must be present
-//   return   {reason}    completed -> draft (the reviewer sends it back)
+//   return   {reason}    completed -> draft (the reviewer sends it back; the reason is kept in
+//                        the report's notes)
 //   approve              completed -> approved, by an officer other than the one who completed
 //                        it and the one who drafted it (four-eyes, reason "four_eyes"); the
 //                        content is frozen: its SHA-256 goes into a "report.approved" audit
@@ -15,7 +16,9 @@
 //   file     {reference} approved -> filed (submitted to the regulator; the reference noted)
 // A command not allowed in the status is FailedPrecondition ("invalid_transition"); a missing
 // required field is InvalidArgument naming it as a JSON pointer into the content. Every command
-// is an audit entry ("report.<type>", subject digested).
+// is an audit entry ("report.<type>", subject and reason digested), written after the change is
+// stored (a change the log does not take is undone); a new report's "report.created" entry is
+// written before it is stored.
 //
 // Thread-safety: safe from many threads (commands on one manager are serialised).
 #pragma once
@@ -73,7 +76,8 @@ class ReportManager {
 
  private:
   Result<std::int64_t> Audit(const std::string& kind, const std::string& actor,
-                             const storage::ReportRecord& r, const std::string& status_from);
+                             const storage::ReportRecord& r, const std::string& status_from,
+                             const std::string& reason = "");
 
   storage::ReportStore& reports_;
   storage::CaseStore& cases_;

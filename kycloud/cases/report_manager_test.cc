@@ -154,6 +154,10 @@ TEST_P(ReportManagerTest, AReviewerSendsAReportBack) {
   ASSERT_TRUE(back.has_value()) << back.error();
   EXPECT_EQ(back->status, "draft");
   EXPECT_FALSE(back->completed_by.has_value());
+  auto notes = json::parse(back->notes_json);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0]["reason"], "please add the cluster's fabric");
+  EXPECT_EQ(notes[0]["actor"], "officer_c");
   EXPECT_TRUE(manager_->Apply(r->id, Cmd("update", "officer_b", {{"note", "fabric 400G"}})));
   EXPECT_EQ(manager_->Apply(r->id, Cmd("ship", "officer_b")).error().field(), "/type");
 }

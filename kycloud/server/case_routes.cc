@@ -79,7 +79,13 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
         }
         KY_ASSIGN_OR_RETURN(auto r, manager.RaiseAlert(a, ActorOf(ctx)));
         json out = {{"outcome", r.outcome}, {"alert", cases::AlertJson(r.alert)}};
-        if (r.case_record) out["case"] = cases::CaseJson(*r.case_record, clock.Now());
+        if (r.case_record) {
+          // Integrations learn which case their alert is in, not what the case holds.
+          bool officer =
+              ctx.principal && (ctx.principal->role == "officer" || ctx.principal->role == "admin");
+          out["case"] = officer ? cases::CaseJson(*r.case_record, clock.Now())
+                                : json{{"id", r.case_record->id}};
+        }
         return HttpResponse::Json(r.outcome == "raised" ? 201 : 200, DumpJson(out));
       });
 
@@ -93,30 +99,36 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
         return HttpResponse::Json(200, DumpJson(cases::AlertJson(*a)));
       });
 
-  router.Add(
-      {.method = Method::kGet, .path = "/v1/cases", .roles = kReaders},
-      [&store, &clock](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
-        storage::CaseFilter f;
-        f.status = TextParam(req, "status");
-        f.queue = TextParam(req, "queue");
-        f.assignee = TextParam(req, "assignee");
-        f.subject = TextParam(req, "subject");
-        if (auto o = req.Query("overdue")) {
-          if (*o != "true" && *o != "false") {
-            return Err(InvalidArgumentError("query parameter 'overdue' is true or false")
-                           .WithField("overdue"));
-          }
-          if (*o == "true") f.due_before = clock.Now();
-        }
-        KY_ASSIGN_OR_RETURN(f.limit, SizeQueryParam(req, "limit", 100, 1000));
-        KY_ASSIGN_OR_RETURN(f.offset, SizeQueryParam(req, "offset", 0, 1'000'000'000));
-        KY_ASSIGN_OR_RETURN(auto cases, store.ListCases(f));
-        const Timestamp now = clock.Now();
-        json out = json::array();
-        for (const auto& c : cases) out.push_back(cases::CaseJson(c, now));
-        return HttpResponse::Json(
-            200, DumpJson({{"cases", std::move(out)}, {"limit", f.limit}, {"offset", f.offset}}));
-      });
+  router.Add({.method = Method::kGet, .path = "/v1/cases", .roles = kReaders},
+             [&store, &clock, audit](const HttpRequest& req,
+                                     const RequestContext& ctx) -> Result<HttpResponse> {
+               storage::CaseFilter f;
+               f.status = TextParam(req, "status");
+               f.queue = TextParam(req, "queue");
+               f.assignee = TextParam(req, "assignee");
+               f.subject = TextParam(req, "subject");
+               if (auto o = req.Query("overdue")) {
+                 if (*o != "true" && *o != "false") {
+                   return Err(InvalidArgumentError("query parameter 'overdue' is true or false")
+                                  .WithField("overdue"));
+                 }
+                 if (*o == "true") f.due_before = clock.Now();
+               }
+               KY_ASSIGN_OR_RETURN(f.limit, SizeQueryParam(req, "limit", 100, 1000));
+               KY_ASSIGN_OR_RETURN(f.offset, SizeQueryParam(req, "offset", 0, 1'000'000'000));
+               KY_ASSIGN_OR_RETURN(auto cases, store.ListCases(f));
+               const Timestamp now = clock.Now();
+               json out = json::array();
+               std::vector<std::string> ids;
+               for (const auto& c : cases) {
+                 out.push_back(cases::CaseJson(c, now));
+                 ids.push_back(c.id);
+               }
+               KY_TRY(RecordPiiRead(audit, ctx, "case", ids));
+               return HttpResponse::Json(
+                   200,
+                   DumpJson({{"cases", std::move(out)}, {"limit", f.limit}, {"offset", f.offset}}));
+             });
 
   router.Add({.method = Method::kPost, .path = "/v1/cases", .roles = kActors},
              [&manager, &clock](const HttpRequest& req,

@@ -32,7 +32,7 @@ void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::Rep
                      audit::AuditLog* audit) {
   router.Add(
       {.method = Method::kGet, .path = "/v1/reports", .roles = kReaders},
-      [&store](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+      [&store, audit](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
         storage::ReportFilter f;
         if (auto v = req.Query("kind")) f.kind = std::string(*v);
         if (auto v = req.Query("status")) f.status = std::string(*v);
@@ -41,6 +41,9 @@ void AddReportRoutes(Router& router, cases::ReportManager& manager, storage::Rep
         KY_ASSIGN_OR_RETURN(f.offset, SizeQueryParam(req, "offset", 0, 1'000'000'000));
         KY_ASSIGN_OR_RETURN(auto reports, store.List(f));
         json out = json::array();
+        std::vector<std::string> ids;
+        for (const auto& r : reports) ids.push_back(r.id);
+        KY_TRY(RecordPiiRead(audit, ctx, "report", ids));
         for (const auto& r : reports) {
           json j = cases::ReportJson(r);
           j.erase("content");

@@ -41,6 +41,8 @@ struct CaseRecord {
   // awaiting_approval: the resolution asked for and who asked (four-eyes).
   std::optional<std::string> pending_resolution;
   std::optional<std::string> pending_by;
+  // Every closing needs a second officer's approval (set when a true-positive case is reopened).
+  bool approval_required = false;
   std::int64_t version = 0;  // 1 on insert, +1 on every change
   std::int64_t events = 0;   // number of events; the next event's seq is events + 1
   friend bool operator==(const CaseRecord&, const CaseRecord&) = default;

@@ -34,6 +34,9 @@ struct ReportRecord {
   std::optional<Timestamp> filed_at;
   // Set at approval: the content's hash, its audit entry, the inclusion proof and checkpoint.
   std::optional<std::string> frozen_json;
+  // Reviewers' notes, a JSON array of {"type", "actor", "time", "reason"} (e.g. why it was
+  // returned to draft).
+  std::string notes_json = "[]";
   std::int64_t version = 0;  // 1 on insert, +1 on every change
   friend bool operator==(const ReportRecord&, const ReportRecord&) = default;
 };

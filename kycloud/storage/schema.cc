@@ -81,6 +81,7 @@ CREATE TABLE cases (
   closed_at BIGINT,
   pending_resolution TEXT,
   pending_by TEXT,
+  approval_required INTEGER NOT NULL,
   version BIGINT NOT NULL,
   events BIGINT NOT NULL
 );
@@ -144,6 +145,7 @@ CREATE TABLE reports (
   filed_by TEXT,
   filed_at BIGINT,
   frozen TEXT,
+  notes TEXT NOT NULL,
   version BIGINT NOT NULL
 );
 CREATE INDEX reports_created ON reports (created_at, id);

@@ -8,7 +8,8 @@ namespace {
 
 constexpr std::string_view kCaseColumns =
     "id, subject, title, status, severity, queue, assignee, opened_by, created_at, updated_at, "
-    "due_at, resolution, closed_at, pending_resolution, pending_by, version, events";
+    "due_at, resolution, closed_at, pending_resolution, pending_by, approval_required, version, "
+    "events";
 constexpr std::string_view kAlertColumns =
     "id, source, kind, severity, subject, dedup_key, title, details, case_id, status, "
     "resolution, created_at, last_seen_at, closed_at, occurrences";
@@ -16,7 +17,7 @@ constexpr std::string_view kEventColumns =
     "case_id, seq, type, actor, created_at, data, audit_index";
 constexpr std::string_view kReportColumns =
     "id, kind, subject, title, status, content, created_by, created_at, due_at, completed_by, "
-    "completed_at, approved_by, approved_at, filed_by, filed_at, frozen, version";
+    "completed_at, approved_by, approved_at, filed_by, filed_at, frozen, notes, version";
 
 long long Micros(Timestamp t) { return static_cast<long long>(ToUnixMicros(t)); }
 Value OptMicros(const std::optional<Timestamp>& t) {
@@ -57,8 +58,9 @@ CaseRecord CaseFromRow(const Row& r) {
   c.closed_at = OptTime(r[12]);
   c.pending_resolution = r[13].AsOptionalText();
   c.pending_by = r[14].AsOptionalText();
-  c.version = r[15].AsInt();
-  c.events = r[16].AsInt();
+  c.approval_required = r[15].AsInt() != 0;
+  c.version = r[16].AsInt();
+  c.events = r[17].AsInt();
   return c;
 }
 
@@ -78,6 +80,7 @@ Params CaseParams(const CaseRecord& c) {
           OptMicros(c.closed_at),
           c.pending_resolution,
           c.pending_by,
+          c.approval_required ? 1 : 0,
           static_cast<long long>(c.version),
           static_cast<long long>(c.events)};
 }
@@ -148,7 +151,8 @@ ReportRecord ReportFromRow(const Row& r) {
   p.filed_by = r[13].AsOptionalText();
   p.filed_at = OptTime(r[14]);
   p.frozen_json = r[15].AsOptionalText();
-  p.version = r[16].AsInt();
+  p.notes_json = r[16].AsText();
+  p.version = r[17].AsInt();
   return p;
 }
 
@@ -169,6 +173,7 @@ Params ReportParams(const ReportRecord& p) {
           p.filed_by,
           OptMicros(p.filed_at),
           p.frozen_json,
+          p.notes_json,
           static_cast<long long>(p.version)};
 }
 
@@ -232,7 +237,7 @@ class SqlCaseTx final : public CaseTx {
   Status PutCase(const CaseRecord& c, std::int64_t expected_version) override {
     if (expected_version == 0) {
       auto n = s_.Execute(
-          fmt::format("INSERT INTO cases ({}) VALUES ({})", kCaseColumns, Placeholders(17)),
+          fmt::format("INSERT INTO cases ({}) VALUES ({})", kCaseColumns, Placeholders(18)),
           CaseParams(c));
       if (!n.has_value()) return ConflictToAborted(n.error(), "the subject's open case");
       return OkStatus();
@@ -272,8 +277,8 @@ class SqlCaseTx final : public CaseTx {
   Result<std::vector<AlertRecord>> AlertsOf(const std::string& case_id) override {
     KY_ASSIGN_OR_RETURN(
         Rows rows,
-        s_.Query(fmt::format("SELECT {} FROM alerts WHERE case_id = ? ORDER BY created_at, id",
-                             kAlertColumns),
+        s_.Query(fmt::format("SELECT {} FROM alerts WHERE case_id = ? ORDER BY created_at, id{}",
+                             kAlertColumns, lock_),
                  {case_id}));
     std::vector<AlertRecord> out;
     for (const Row& r : rows.rows) out.push_back(AlertFromRow(r));
@@ -292,11 +297,13 @@ class SqlCaseTx final : public CaseTx {
     KY_ASSIGN_OR_RETURN(Rows rows,
                         s_.Query("SELECT 1 FROM evidence_files WHERE sha256 = ?", {f.sha256}));
     if (!rows.empty()) return OkStatus();
-    KY_TRY(s_.Execute(
+    auto n = s_.Execute(
         "INSERT INTO evidence_files (sha256, media_type, size, content, created_at) VALUES "
         "(?,?,?,?,?)",
         {f.sha256, f.media_type, static_cast<long long>(f.content.size()), Value::Blob(f.content),
-         Micros(f.created_at)}));
+         Micros(f.created_at)});
+    // The same bytes attached at the same moment elsewhere: run again, find them stored.
+    if (!n.has_value()) return ConflictToAborted(n.error(), "the evidence file");
     return OkStatus();
   }
 
@@ -448,7 +455,7 @@ Status SqlCaseStore::SetEventAudit(const std::string& case_id, std::int64_t seq,
 
 Status SqlReportStore::Insert(const ReportRecord& r) {
   KY_TRY(ExecuteOnce(
-      db_, fmt::format("INSERT INTO reports ({}) VALUES ({})", kReportColumns, Placeholders(17)),
+      db_, fmt::format("INSERT INTO reports ({}) VALUES ({})", kReportColumns, Placeholders(18)),
       ReportParams(r)));
   return OkStatus();
 }

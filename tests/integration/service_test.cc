@@ -497,7 +497,8 @@ TEST_P(ServiceTest, CasesFourEyesReportsAndEvidencePacksEndToEnd) {
   auto cli_pack = RunToCompletion(
       {KycloudBinary(), "report", "evidence-pack", "--case", case_id, "--config", config_}, dir_);
   ASSERT_EQ(cli_pack.code, 0) << cli_pack.err;
-  std::ofstream(dir_ + "/pack2.json") << json::parse(cli_pack.out)["content"].dump();
+  std::ofstream(dir_ + "/pack2.json") << cli_pack.out;
+  EXPECT_EQ(json::parse(cli_pack.out)["case"]["id"], case_id);
   auto py = RunToCompletion(
       {"/usr/bin/python3",
        std::string(std::getenv("KYCLOUD_SOURCE_DIR")) + "/tests/audit/verify_proofs.py",
