@@ -21,7 +21,7 @@
 #include <thread>
 
 #include "bench/translit_pairs.h"
-#include "kycloud/lists/csv_reader.h"
+#include "kycloud/base/csv_reader.h"
 #include "kycloud/lists/list_loader.h"
 #include "kycloud/lists/source_file.h"
 #include "kycloud/screening/ofac_scorer.h"
@@ -39,7 +39,7 @@ std::vector<std::map<std::string, std::string>> ReadCsv(const std::string& path)
     std::exit(1);
   }
   std::string text = lists::ToCleanUtf8(std::move(*data));
-  lists::CsvReader r(text, path);
+  CsvReader r(text, path);
   std::vector<std::string> header, f;
   (void)r.Next(header);
   std::vector<std::map<std::string, std::string>> rows;

@@ -14,7 +14,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "kycloud/lists/csv_reader.h"
+#include "kycloud/base/csv_reader.h"
 #include "kycloud/lists/list_loader.h"
 #include "kycloud/lists/source_file.h"
 #include "kycloud/screening/screener.h"
@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
 
   auto data = lists::ReadListFile(root + "/testdata/eval/yente/negatives_us.csv.gz");
   std::string text = lists::ToCleanUtf8(std::move(*data));
-  lists::CsvReader reader(text, "negatives");
+  CsvReader reader(text, "negatives");
   std::vector<std::string> f;
   (void)reader.Next(f);
   std::vector<screening::ScreeningQuery> queries;

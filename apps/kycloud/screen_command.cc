@@ -20,8 +20,8 @@
 #include <thread>
 
 #include "commands.h"
+#include "kycloud/base/csv_reader.h"
 #include "kycloud/base/progress.h"
-#include "kycloud/lists/csv_reader.h"
 #include "kycloud/lists/list_loader.h"
 #include "kycloud/lists/source_file.h"
 #include "kycloud/screening/screener.h"
@@ -118,7 +118,7 @@ void AddBatchOptions(CLI::App& cmd, BatchFlags& f) {
 
 void RunMatchNames(const BatchFlags& f) {
   std::string text = ReadInputOrFail(f.input);
-  lists::CsvReader reader(text, f.input);
+  CsvReader reader(text, f.input);
   std::vector<std::string> header;
   auto first = reader.Next(header);
   if (!first) Fail(first.error());
@@ -239,7 +239,7 @@ std::vector<Query> ReadQueries(const BatchFlags& f) {
     }
     return out;
   }
-  lists::CsvReader reader(text, f.input);
+  CsvReader reader(text, f.input);
   std::vector<std::string> header, fields;
   auto first = reader.Next(header);
   if (!first) Fail(first.error());

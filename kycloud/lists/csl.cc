@@ -4,7 +4,7 @@
 
 #include <cctype>
 
-#include "kycloud/lists/csv_reader.h"
+#include "kycloud/base/csv_reader.h"
 #include "kycloud/lists/source_file.h"
 
 namespace kycloud::lists {

@@ -4,8 +4,8 @@
 
 #include <map>
 
+#include "kycloud/base/csv_reader.h"
 #include "kycloud/base/sha256.h"
-#include "kycloud/lists/csv_reader.h"
 #include "kycloud/lists/source_file.h"
 
 namespace kycloud::lists {

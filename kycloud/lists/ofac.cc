@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kycloud/lists/csv_reader.h"
+#include "kycloud/base/csv_reader.h"
 #include "kycloud/lists/ofac_remarks.h"
 #include "kycloud/lists/source_file.h"
 

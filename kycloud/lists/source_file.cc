@@ -1,5 +1,7 @@
 #include "kycloud/lists/source_file.h"
 
+#include "kycloud/base/csv_reader.h"
+
 #include <fmt/format.h>
 #include <zlib.h>
 
@@ -134,28 +136,6 @@ std::string ToCleanUtf8(std::string text) {
   return out;
 }
 
-std::string_view Trim(std::string_view s) {
-  auto is_space = [](std::string_view v, size_t i) {
-    unsigned char c = static_cast<unsigned char>(v[i]);
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-  };
-  while (!s.empty()) {
-    if (is_space(s, 0))
-      s.remove_prefix(1);
-    else if (s.size() >= 2 && s.substr(0, 2) == "\xc2\xa0")
-      s.remove_prefix(2);
-    else
-      break;
-  }
-  while (!s.empty()) {
-    if (is_space(s, s.size() - 1))
-      s.remove_suffix(1);
-    else if (s.size() >= 2 && s.substr(s.size() - 2) == "\xc2\xa0")
-      s.remove_suffix(2);
-    else
-      break;
-  }
-  return s;
-}
+std::string_view Trim(std::string_view s) { return TrimSpace(s); }
 
 }  // namespace kycloud::lists

@@ -6,7 +6,7 @@
 #include <map>
 #include <pugixml.hpp>
 
-#include "kycloud/lists/csv_reader.h"
+#include "kycloud/base/csv_reader.h"
 #include "kycloud/lists/source_file.h"
 
 namespace kycloud::lists {

@@ -1,7 +1,7 @@
-// CsvReader: RFC 4180 records with the quirks of government list files: any delimiter (',' or
-// TAB), quoted fields with doubled quotes and embedded line breaks, CRLF or LF, and the line number
-// where each record starts (for error messages). A quote left open at the end of the input is an
-// error naming the line where the field began.
+// CsvReader: RFC 4180 records with the quirks of government list files and provider exports: any
+// delimiter (',' or TAB), quoted fields with doubled quotes and embedded line breaks, CRLF or LF,
+// and the line number where each record starts (for error messages). A quote left open at the end
+// of the input is an error naming the line where the field began.
 //
 // Thread-safety: one reader per thread.
 #pragma once
@@ -12,7 +12,7 @@
 
 #include "kycloud/base/result.h"
 
-namespace kycloud::lists {
+namespace kycloud {
 
 class CsvReader {
  public:
@@ -35,9 +35,8 @@ class CsvReader {
   int record_line_ = 0;
 };
 
-}  // namespace kycloud::lists
-
-namespace kycloud::lists {
+// Trims ASCII whitespace (and NBSP) at both ends.
+std::string_view TrimSpace(std::string_view s);
 
 // TableReader: a CsvReader over a file with a header row, giving fields by column name. The
 // header must name every `required` column ("origin:1: not a <format> header (no 'x')"); every
@@ -59,4 +58,4 @@ class TableReader {
   std::vector<std::string> header_, fields_;
 };
 
-}  // namespace kycloud::lists
+}  // namespace kycloud

@@ -1,10 +1,8 @@
-#include "kycloud/lists/csv_reader.h"
+#include "kycloud/base/csv_reader.h"
 
 #include <gtest/gtest.h>
 
-#include "kycloud/lists/source_file.h"
-
-namespace kycloud::lists {
+namespace kycloud {
 namespace {
 
 std::vector<std::vector<std::string>> ReadAll(std::string_view text, char delim = ',') {
@@ -49,22 +47,10 @@ TEST(CsvReaderTest, Tabs) {
   EXPECT_EQ(rows[1], (std::vector<std::string>{"A B", "X"}));
 }
 
-TEST(SourceFileTest, CleansEncodingBomAndEndMarker) {
-  EXPECT_EQ(ToCleanUtf8("\xef\xbb\xbf"
-                        "abc"),
-            "abc");
-  EXPECT_EQ(ToCleanUtf8("a\r\n\x1a"), "a\r\n");
-  EXPECT_EQ(ToCleanUtf8("CAF\xc9"), "CAF\xc3\x89");                  // Windows-1252 É
-  EXPECT_EQ(ToCleanUtf8("\x93q\x94"), "\xe2\x80\x9cq\xe2\x80\x9d");  // curly quotes
-  EXPECT_EQ(ToCleanUtf8("Привет"), "Привет");                        // valid UTF-8 untouched
-  EXPECT_EQ(Trim("  \xc2\xa0x y\t"), "x y");
-}
-
-TEST(SourceFileTest, GunzipErrors) {
-  auto r = Gunzip(std::string("\x1f\x8b\x08\x00garbage", 12), "x.gz");
-  ASSERT_FALSE(r.has_value());
-  EXPECT_NE(r.error().message().find("x.gz"), std::string_view::npos);
+TEST(CsvReaderTest, TrimSpaceTakesNbspToo) {
+  EXPECT_EQ(TrimSpace("  \xc2\xa0x y\t"), "x y");
+  EXPECT_EQ(TrimSpace(""), "");
 }
 
 }  // namespace
-}  // namespace kycloud::lists
+}  // namespace kycloud

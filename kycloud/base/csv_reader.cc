@@ -1,10 +1,10 @@
-#include "kycloud/lists/csv_reader.h"
+#include "kycloud/base/csv_reader.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace kycloud::lists {
+namespace kycloud {
 
 CsvReader::CsvReader(std::string_view text, std::string_view origin, char delimiter)
     : text_(text), origin_(origin), delim_(delimiter) {}
@@ -66,11 +66,9 @@ Result<bool> CsvReader::Next(std::vector<std::string>& fields) {
   }
 }
 
-}  // namespace kycloud::lists
+}  // namespace kycloud
 
-#include "kycloud/lists/source_file.h"
-
-namespace kycloud::lists {
+namespace kycloud {
 
 Result<TableReader> TableReader::Open(std::string_view text, std::string_view origin,
                                       char delimiter, std::string_view format,
@@ -78,7 +76,7 @@ Result<TableReader> TableReader::Open(std::string_view text, std::string_view or
   TableReader t{CsvReader(text, origin, delimiter)};
   KY_ASSIGN_OR_RETURN(bool any, t.reader_.Next(t.header_));
   if (!any) return Err(DataLossError(fmt::format("{}: empty file", origin)));
-  for (auto& h : t.header_) h = std::string(Trim(h));
+  for (auto& h : t.header_) h = std::string(TrimSpace(h));
   for (std::string_view column : required) {
     if (std::find(t.header_.begin(), t.header_.end(), column) == t.header_.end()) {
       return Err(
@@ -100,9 +98,33 @@ Result<bool> TableReader::Next() {
 
 std::string TableReader::Get(std::string_view column) const {
   for (size_t i = 0; i < header_.size(); ++i) {
-    if (header_[i] == column) return std::string(Trim(fields_[i]));
+    if (header_[i] == column) return std::string(TrimSpace(fields_[i]));
   }
   return "";
 }
 
-}  // namespace kycloud::lists
+std::string_view TrimSpace(std::string_view s) {
+  auto is_space = [](std::string_view v, size_t i) {
+    unsigned char c = static_cast<unsigned char>(v[i]);
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+  };
+  while (!s.empty()) {
+    if (is_space(s, 0))
+      s.remove_prefix(1);
+    else if (s.size() >= 2 && s.substr(0, 2) == "\xc2\xa0")
+      s.remove_prefix(2);
+    else
+      break;
+  }
+  while (!s.empty()) {
+    if (is_space(s, s.size() - 1))
+      s.remove_suffix(1);
+    else if (s.size() >= 2 && s.substr(s.size() - 2) == "\xc2\xa0")
+      s.remove_suffix(2);
+    else
+      break;
+  }
+  return s;
+}
+
+}  // namespace kycloud
