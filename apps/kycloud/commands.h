@@ -43,6 +43,7 @@ void RegisterListsUpdateCommand(CLI::App& lists);
 void RegisterScreeningCommands(CLI::App& app);
 void RegisterAuditCommand(CLI::App& app);
 void RegisterReportCommand(CLI::App& app);
+void RegisterComputeCommand(CLI::App& app);
 
 // The bundled lists: $KYCLOUD_DATA_DIR/lists, else <binary>/../share/kycloud/lists, else the
 // source tree's data/lists.

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterScreeningCommands(app);
   kycloud::app::RegisterAuditCommand(app);
   kycloud::app::RegisterReportCommand(app);
+  kycloud::app::RegisterComputeCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
