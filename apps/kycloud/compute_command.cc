@@ -48,8 +48,8 @@ void RegisterComputeCommand(CLI::App& app) {
   auto* compute = app.add_subcommand("compute", "Accelerators, instance types, compute estimates");
   compute->require_subcommand(1);
   auto json_out = std::make_shared<bool>(false);
-  auto* catalog = compute->add_subcommand(
-      "catalog", "List the accelerator catalog and the cloud instance map");
+  auto* catalog =
+      compute->add_subcommand("catalog", "List the accelerator catalog and the cloud instance map");
   catalog->add_flag("--json", *json_out, "one JSON document instead of text tables");
   catalog->callback([json_out] {
     const auto& cat = compute::AcceleratorCatalog::Bundled();

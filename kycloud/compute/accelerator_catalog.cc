@@ -14,10 +14,12 @@ namespace kycloud::compute {
 
 namespace {
 
-constexpr std::string_view kEpochColumns[] = {
-    "FP64 (double precision) performance (FLOP/s)", "FP32 (single precision) performance (FLOP/s)",
-    "TF32 (TensorFloat-32) performance (FLOP/s)",   "Tensor-FP16/BF16 performance (FLOP/s)",
-    "FP8 performance (FLOP/s)",                     "INT8 performance (OP/s)"};
+constexpr std::string_view kEpochColumns[] = {"FP64 (double precision) performance (FLOP/s)",
+                                              "FP32 (single precision) performance (FLOP/s)",
+                                              "TF32 (TensorFloat-32) performance (FLOP/s)",
+                                              "Tensor-FP16/BF16 performance (FLOP/s)",
+                                              "FP8 performance (FLOP/s)",
+                                              "INT8 performance (OP/s)"};
 
 Result<std::optional<double>> Number(std::string_view text, std::string_view where) {
   text = TrimSpace(text);
@@ -25,8 +27,8 @@ Result<std::optional<double>> Number(std::string_view text, std::string_view whe
   double v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v) || v < 0) {
-    return Err(InvalidArgumentError(fmt::format("{}: '{}' is not a non-negative number", where,
-                                                text)));
+    return Err(
+        InvalidArgumentError(fmt::format("{}: '{}' is not a non-negative number", where, text)));
   }
   return std::optional<double>(v);
 }
@@ -52,11 +54,11 @@ Status SetField(Accelerator& a, std::string_view field, std::string_view value,
     std::string_view name;
     std::optional<double> Accelerator::*member;
   };
-  for (const auto& f : {NumberField{"memory_bytes", &Accelerator::memory_bytes},
-                        NumberField{"memory_bandwidth", &Accelerator::memory_bandwidth},
-                        NumberField{"die_area_mm2", &Accelerator::die_area_mm2},
-                        NumberField{"tdp_w", &Accelerator::tdp_w},
-                        NumberField{"tpp", &Accelerator::tpp}}) {
+  for (const auto& f :
+       {NumberField{"memory_bytes", &Accelerator::memory_bytes},
+        NumberField{"memory_bandwidth", &Accelerator::memory_bandwidth},
+        NumberField{"die_area_mm2", &Accelerator::die_area_mm2},
+        NumberField{"tdp_w", &Accelerator::tdp_w}, NumberField{"tpp", &Accelerator::tpp}}) {
     if (field == f.name) {
       KY_ASSIGN_OR_RETURN(a.*f.member, Number(value, where));
       return OkStatus();
@@ -69,10 +71,11 @@ Status SetField(Accelerator& a, std::string_view field, std::string_view value,
   } else if (field == "release_date") {
     a.release_date = std::string(value);
   } else {
-    return InvalidArgumentError(fmt::format(
-               "{}: unknown field '{}' (fp64, fp32, tf32, bf16, fp8, int8, memory_bytes, "
-               "memory_bandwidth, die_area_mm2, tdp_w, tpp, manufacturer, type, release_date)",
-               where, field))
+    return InvalidArgumentError(
+               fmt::format(
+                   "{}: unknown field '{}' (fp64, fp32, tf32, bf16, fp8, int8, memory_bytes, "
+                   "memory_bandwidth, die_area_mm2, tdp_w, tpp, manufacturer, type, release_date)",
+                   where, field))
         .WithField("field");
   }
   return OkStatus();
@@ -180,10 +183,9 @@ Result<AcceleratorCatalog> AcceleratorCatalog::Parse(std::string_view epoch_csv,
   }
 
   // Overrides: corrections and additions, each with its source.
-  KY_ASSIGN_OR_RETURN(auto over,
-                      TableReader::Open(overrides_csv, "accelerator_overrides.csv", ',',
-                                        "accelerator override",
-                                        {"hardware_name", "field", "value", "source"}));
+  KY_ASSIGN_OR_RETURN(auto over, TableReader::Open(overrides_csv, "accelerator_overrides.csv", ',',
+                                                   "accelerator override",
+                                                   {"hardware_name", "field", "value", "source"}));
   std::vector<bool> tpp_overridden(cat.items_.size(), false);
   while (true) {
     KY_ASSIGN_OR_RETURN(bool more, over.Next());
@@ -224,9 +226,9 @@ Result<AcceleratorCatalog> AcceleratorCatalog::Parse(std::string_view epoch_csv,
     a.numeric_class = Classify3A090(a.tpp, a.performance_density);
   }
 
-  KY_ASSIGN_OR_RETURN(auto aliases, TableReader::Open(aliases_csv, "accelerator_aliases.csv", ',',
-                                                      "accelerator alias",
-                                                      {"alias", "hardware_name"}));
+  KY_ASSIGN_OR_RETURN(auto aliases,
+                      TableReader::Open(aliases_csv, "accelerator_aliases.csv", ',',
+                                        "accelerator alias", {"alias", "hardware_name"}));
   while (true) {
     KY_ASSIGN_OR_RETURN(bool more, aliases.Next());
     if (!more) break;
@@ -234,9 +236,10 @@ Result<AcceleratorCatalog> AcceleratorCatalog::Parse(std::string_view epoch_csv,
     const std::string target = aliases.Get("hardware_name");
     auto it = cat.by_key_.find(CatalogKey(target));
     if (it == cat.by_key_.end()) {
-      return Err(InvalidArgumentError(fmt::format("accelerator_aliases.csv:{}: '{}' names no "
-                                                  "accelerator in the catalog",
-                                                  aliases.line(), target)));
+      return Err(
+          InvalidArgumentError(fmt::format("accelerator_aliases.csv:{}: '{}' names no "
+                                           "accelerator in the catalog",
+                                           aliases.line(), target)));
     }
     std::string key = CatalogKey(alias);
     auto [existing, inserted] = cat.by_key_.emplace(key, it->second);

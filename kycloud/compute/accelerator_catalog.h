@@ -62,7 +62,8 @@ class AcceleratorCatalog {
   // Builds the catalog from Epoch's CSV, the override table (`hardware_name,field,value,source`)
   // and the alias table (`alias,hardware_name`). Errors: InvalidArgument naming file:line and
   // the field (an unknown field, a value that is not a number, an alias to an unknown name).
-  static Result<AcceleratorCatalog> Parse(std::string_view epoch_csv, std::string_view overrides_csv,
+  static Result<AcceleratorCatalog> Parse(std::string_view epoch_csv,
+                                          std::string_view overrides_csv,
                                           std::string_view aliases_csv);
   // The catalog built from the data compiled into kycloud.
   static const AcceleratorCatalog& Bundled();

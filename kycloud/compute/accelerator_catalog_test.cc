@@ -101,9 +101,8 @@ TEST(AcceleratorCatalogTest, ErrorsNameFileLineAndField) {
   auto no_source = AcceleratorCatalog::Parse(
       kEpoch, "hardware_name,field,value,source\nChip A,bf16,1e15,\n", "alias,hardware_name\n");
   EXPECT_FALSE(no_source.has_value());
-  auto bad_alias =
-      AcceleratorCatalog::Parse(kEpoch, "hardware_name,field,value,source\n",
-                                "alias,hardware_name\nb,Chip B\n");
+  auto bad_alias = AcceleratorCatalog::Parse(kEpoch, "hardware_name,field,value,source\n",
+                                             "alias,hardware_name\nb,Chip B\n");
   ASSERT_FALSE(bad_alias.has_value());
   EXPECT_NE(bad_alias.error().message().find("accelerator_aliases.csv:2"), std::string::npos);
   auto bad_epoch = AcceleratorCatalog::Parse("Name\nx\n", "hardware_name,field,value,source\n",

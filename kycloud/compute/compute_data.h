@@ -5,7 +5,7 @@
 
 namespace kycloud::compute {
 
-std::string_view MlHardwareCsv();           // Epoch AI's ml_hardware.csv (CC-BY 4.0)
+std::string_view MlHardwareCsv();            // Epoch AI's ml_hardware.csv (CC-BY 4.0)
 std::string_view AcceleratorOverridesCsv();  // reviewed corrections with sources
 std::string_view AcceleratorAliasesCsv();
 std::string_view InstanceTypesCsv();

@@ -18,7 +18,7 @@ TEST(ExportClassTest, NumericTestOf3A090AtItsBoundaries) {
       {1599.9, 100, ExportClass::kNone},  // below 1600 nothing applies
       {2400, 1.6, ExportClass::k3A090b},
       {4799, 5.91, ExportClass::k3A090b},
-      {2399, 1.6, ExportClass::kNone},  // first .b leg needs TPP 2400
+      {2399, 1.6, ExportClass::kNone},    // first .b leg needs TPP 2400
       {2399, 3.2, ExportClass::k3A090b},  // second .b leg
       {1600, 3.19, ExportClass::kNone},
       {2368, 2.91, ExportClass::kNone},  // H20: designed below the line

@@ -57,10 +57,10 @@ Result<InstanceMap> InstanceMap::Parse(const AcceleratorCatalog& catalog,
                                        std::string_view instances_csv, std::string_view tpu_csv) {
   InstanceMap map;
   map.catalog_ = &catalog;
-  KY_ASSIGN_OR_RETURN(auto rows, TableReader::Open(instances_csv, "instance_types.csv", ',',
-                                                   "instance type",
-                                                   {"provider", "instance_type", "accelerator",
-                                                    "count", "internode_gbps", "source"}));
+  KY_ASSIGN_OR_RETURN(auto rows,
+                      TableReader::Open(instances_csv, "instance_types.csv", ',', "instance type",
+                                        {"provider", "instance_type", "accelerator", "count",
+                                         "internode_gbps", "source"}));
   while (true) {
     KY_ASSIGN_OR_RETURN(bool more, rows.Next());
     if (!more) break;
@@ -120,8 +120,12 @@ std::optional<InstanceType> InstanceMap::Resolve(std::string_view name) const {
     auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), units);
     if (ec != std::errc() || p != n.data() + n.size() || units < 1) continue;
     if (units % r.units_per_chip != 0) return std::nullopt;  // not a real slice size
-    return InstanceType{"gcp",   std::string(TrimSpace(name)), r.accelerator,
-                        units / r.units_per_chip, r.internode_gbps, r.source};
+    return InstanceType{"gcp",
+                        std::string(TrimSpace(name)),
+                        r.accelerator,
+                        units / r.units_per_chip,
+                        r.internode_gbps,
+                        r.source};
   }
   if (const Accelerator* a = catalog_->Find(name)) {
     return InstanceType{"", std::string(TrimSpace(name)), a, 1, std::nullopt, ""};

@@ -22,7 +22,7 @@ struct InstanceType {
   std::string provider;  // aws, azure, gcp, oci, lambda
   std::string name;      // as the provider writes it, e.g. "p5.48xlarge"
   const Accelerator* accelerator = nullptr;
-  int count = 0;                          // accelerators (chips) per instance
+  int count = 0;                         // accelerators (chips) per instance
   std::optional<double> internode_gbps;  // network between instances; nullopt = none or unknown
   std::string source;
 };
@@ -30,8 +30,8 @@ struct InstanceType {
 struct TpuSliceRule {
   std::string prefix;  // "v5p-"
   const Accelerator* accelerator = nullptr;
-  std::string unit;        // "tensorcore" or "chip": what the slice number counts
-  int units_per_chip = 1;  // 2 TensorCores per chip for v2, v3, v4, v5p
+  std::string unit;                      // "tensorcore" or "chip": what the slice number counts
+  int units_per_chip = 1;                // 2 TensorCores per chip for v2, v3, v4, v5p
   std::optional<double> internode_gbps;  // inter-chip interconnect per chip
   std::string source;
 };
