@@ -71,6 +71,19 @@ nlohmann::json EventJson(const storage::CaseEventRecord& e) {
           {"audit_index", e.audit_index ? nlohmann::json(*e.audit_index) : nlohmann::json()}};
 }
 
+nlohmann::json EvidenceJson(const storage::CaseEventRecord& e) {
+  if (e.type != "attach_evidence") return nullptr;
+  nlohmann::json data = nlohmann::json::parse(e.data_json, nullptr, false);
+  if (!data.is_object()) data = nlohmann::json::object();
+  return {{"sha256", data.value("sha256", "")},
+          {"filename", data.value("filename", "")},
+          {"media_type", data.value("media_type", "")},
+          {"size", data.value("size", 0)},
+          {"added_by", e.actor},
+          {"added_at", FormatRfc3339(e.created_at)},
+          {"event_seq", e.seq}};
+}
+
 nlohmann::json ReportJson(const storage::ReportRecord& r) {
   nlohmann::json content = nlohmann::json::parse(r.content_json, nullptr, false);
   if (content.is_discarded()) content = nlohmann::json::object();

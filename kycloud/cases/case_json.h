@@ -19,6 +19,9 @@ std::string Dump(const nlohmann::json& value, int indent = -1);
 nlohmann::json CaseJson(const storage::CaseRecord& c, Timestamp now);  // adds "overdue"
 nlohmann::json AlertJson(const storage::AlertRecord& a);
 nlohmann::json EventJson(const storage::CaseEventRecord& e);
+// The evidence file an "attach_evidence" event added: {sha256, filename, media_type, size,
+// added_by, added_at, event_seq}; null for any other event.
+nlohmann::json EvidenceJson(const storage::CaseEventRecord& e);
 // With the content and the frozen proof parsed into objects.
 nlohmann::json ReportJson(const storage::ReportRecord& r);
 

@@ -79,15 +79,8 @@ Result<json> BuildEvidencePack(storage::CaseStore& store, audit::AuditLog& log,
                      .WithReason("audit_pending"));
     }
     indices.push_back(*e.audit_index);
-    json ej = EventJson(e);
-    if (e.type == "attach_evidence") {
-      evidence.push_back({{"sha256", ej["data"].value("sha256", "")},
-                          {"filename", ej["data"].value("filename", "")},
-                          {"media_type", ej["data"].value("media_type", "")},
-                          {"size", ej["data"].value("size", 0)},
-                          {"event_seq", e.seq}});
-    }
-    timeline.push_back(std::move(ej));
+    if (json f = EvidenceJson(e); !f.is_null()) evidence.push_back(std::move(f));
+    timeline.push_back(EventJson(e));
   }
   for (const auto& a : alerts) alert_list.push_back(AlertJson(a));
   KY_ASSIGN_OR_RETURN(json bundle, ProofBundle(log, indices));

@@ -158,16 +158,9 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
                json a = json::array(), e = json::array(), evidence = json::array();
                for (const auto& x : alerts) a.push_back(cases::AlertJson(x));
                for (const auto& x : events) {
-                 json ej = cases::EventJson(x);
-                 if (x.type == "attach_evidence") {
-                   evidence.push_back({{"sha256", ej["data"].value("sha256", "")},
-                                       {"filename", ej["data"].value("filename", "")},
-                                       {"media_type", ej["data"].value("media_type", "")},
-                                       {"size", ej["data"].value("size", 0)},
-                                       {"added_by", x.actor},
-                                       {"added_at", FormatRfc3339(x.created_at)}});
-                 }
-                 e.push_back(std::move(ej));
+                 if (json f = cases::EvidenceJson(x); !f.is_null())
+                   evidence.push_back(std::move(f));
+                 e.push_back(cases::EventJson(x));
                }
                return HttpResponse::Json(200, DumpJson({{"case", cases::CaseJson(*c, clock.Now())},
                                                         {"alerts", std::move(a)},
@@ -222,9 +215,8 @@ void AddCaseRoutes(Router& router, cases::CaseManager& manager, const Clock& clo
         KY_ASSIGN_OR_RETURN(auto events, store.EventsOf(id));
         bool attached = false;
         for (const auto& e : events) {
-          if (e.type != "attach_evidence") continue;
-          json data = json::parse(e.data_json, nullptr, false);
-          if (data.is_object() && data.value("sha256", "") == sha) attached = true;
+          json f = cases::EvidenceJson(e);
+          if (!f.is_null() && f["sha256"] == sha) attached = true;
         }
         if (!attached) {
           return Err(NotFoundError(fmt::format("case '{}' has no evidence file {}", id, sha)));

@@ -201,15 +201,29 @@ Params IdLast(Params p) {
   return p;
 }
 
-std::string Where(const std::vector<std::string>& conditions) {
-  if (conditions.empty()) return "";
-  std::string out = " WHERE ";
-  for (size_t i = 0; i < conditions.size(); ++i) {
-    if (i) out += " AND ";
-    out += conditions[i];
+// The WHERE clause of a list query and its parameters, built from optional filters.
+struct Filters {
+  std::vector<std::string> conditions;
+  Params params;
+  // Adds "column = ?" when `value` is set.
+  void Eq(std::string_view column, const std::optional<std::string>& value) {
+    if (!value) return;
+    conditions.push_back(fmt::format("{} = ?", column));
+    params.push_back(*value);
   }
-  return out;
-}
+  std::string Where() const {
+    std::string out;
+    for (size_t i = 0; i < conditions.size(); ++i) out += (i ? " AND " : " WHERE ") + conditions[i];
+    return out;
+  }
+  // The parameters followed by LIMIT and OFFSET.
+  Params Paged(size_t limit, size_t offset) const {
+    Params p = params;
+    p.push_back(static_cast<long long>(limit));
+    p.push_back(static_cast<long long>(offset));
+    return p;
+  }
+};
 
 class SqlCaseTx final : public CaseTx {
  public:
@@ -332,36 +346,21 @@ Result<std::optional<CaseRecord>> SqlCaseStore::GetCase(const std::string& id) {
 }
 
 Result<std::vector<CaseRecord>> SqlCaseStore::ListCases(const CaseFilter& f) {
-  std::vector<std::string> where;
-  Params p;
-  if (f.status) {
-    where.push_back("status = ?");
-    p.push_back(*f.status);
-  }
-  if (f.queue) {
-    where.push_back("queue = ?");
-    p.push_back(*f.queue);
-  }
-  if (f.assignee) {
-    where.push_back("assignee = ?");
-    p.push_back(*f.assignee);
-  }
-  if (f.subject) {
-    where.push_back("subject = ?");
-    p.push_back(*f.subject);
-  }
+  Filters w;
+  w.Eq("status", f.status);
+  w.Eq("queue", f.queue);
+  w.Eq("assignee", f.assignee);
+  w.Eq("subject", f.subject);
   if (f.due_before) {
-    where.push_back("due_at < ? AND status <> 'closed'");
-    p.push_back(Micros(*f.due_before));
+    w.conditions.push_back("due_at < ? AND status <> 'closed'");
+    w.params.push_back(Micros(*f.due_before));
   }
-  p.push_back(static_cast<long long>(f.limit));
-  p.push_back(static_cast<long long>(f.offset));
-  KY_ASSIGN_OR_RETURN(Rows rows,
-                      QueryOnce(db_,
-                                fmt::format("SELECT {} FROM cases{} ORDER BY due_at, id LIMIT ? "
-                                            "OFFSET ?",
-                                            kCaseColumns, Where(where)),
-                                p));
+  KY_ASSIGN_OR_RETURN(
+      Rows rows,
+      QueryOnce(db_,
+                fmt::format("SELECT {} FROM cases{} ORDER BY due_at, id LIMIT ? OFFSET ?",
+                            kCaseColumns, w.Where()),
+                w.Paged(f.limit, f.offset)));
   std::vector<CaseRecord> out;
   for (const Row& r : rows.rows) out.push_back(CaseFromRow(r));
   return out;
@@ -376,31 +375,16 @@ Result<std::optional<AlertRecord>> SqlCaseStore::GetAlert(const std::string& id)
 }
 
 Result<std::vector<AlertRecord>> SqlCaseStore::ListAlerts(const AlertFilter& f) {
-  std::vector<std::string> where;
-  Params p;
-  if (f.status) {
-    where.push_back("status = ?");
-    p.push_back(*f.status);
-  }
-  if (f.source) {
-    where.push_back("source = ?");
-    p.push_back(*f.source);
-  }
-  if (f.subject) {
-    where.push_back("subject = ?");
-    p.push_back(*f.subject);
-  }
-  if (f.case_id) {
-    where.push_back("case_id = ?");
-    p.push_back(*f.case_id);
-  }
-  p.push_back(static_cast<long long>(f.limit));
-  p.push_back(static_cast<long long>(f.offset));
+  Filters w;
+  w.Eq("status", f.status);
+  w.Eq("source", f.source);
+  w.Eq("subject", f.subject);
+  w.Eq("case_id", f.case_id);
   KY_ASSIGN_OR_RETURN(Rows rows, QueryOnce(db_,
                                            fmt::format("SELECT {} FROM alerts{} ORDER BY "
                                                        "created_at DESC, id DESC LIMIT ? OFFSET ?",
-                                                       kAlertColumns, Where(where)),
-                                           p));
+                                                       kAlertColumns, w.Where()),
+                                           w.Paged(f.limit, f.offset)));
   std::vector<AlertRecord> out;
   for (const Row& r : rows.rows) out.push_back(AlertFromRow(r));
   return out;
@@ -483,27 +467,15 @@ Result<std::optional<ReportRecord>> SqlReportStore::Get(const std::string& id) {
 }
 
 Result<std::vector<ReportRecord>> SqlReportStore::List(const ReportFilter& f) {
-  std::vector<std::string> where;
-  Params p;
-  if (f.kind) {
-    where.push_back("kind = ?");
-    p.push_back(*f.kind);
-  }
-  if (f.status) {
-    where.push_back("status = ?");
-    p.push_back(*f.status);
-  }
-  if (f.subject) {
-    where.push_back("subject = ?");
-    p.push_back(*f.subject);
-  }
-  p.push_back(static_cast<long long>(f.limit));
-  p.push_back(static_cast<long long>(f.offset));
+  Filters w;
+  w.Eq("kind", f.kind);
+  w.Eq("status", f.status);
+  w.Eq("subject", f.subject);
   KY_ASSIGN_OR_RETURN(Rows rows, QueryOnce(db_,
                                            fmt::format("SELECT {} FROM reports{} ORDER BY "
                                                        "created_at DESC, id DESC LIMIT ? OFFSET ?",
-                                                       kReportColumns, Where(where)),
-                                           p));
+                                                       kReportColumns, w.Where()),
+                                           w.Paged(f.limit, f.offset)));
   std::vector<ReportRecord> out;
   for (const Row& r : rows.rows) out.push_back(ReportFromRow(r));
   return out;
