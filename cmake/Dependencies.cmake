@@ -15,6 +15,8 @@ pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml)          # libpugixm
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)            # libzip-dev
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)     # libicu-dev
 find_package(ZLIB REQUIRED)                                          # zlib1g-dev
+find_package(simdjson REQUIRED)                                      # libsimdjson-dev
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)          # librdkafka-dev
 if(KYCLOUD_BUILD_TESTS)
   find_package(GTest REQUIRED)              # libgtest-dev, libgmock-dev
 endif()

@@ -44,6 +44,8 @@ void RegisterScreeningCommands(CLI::App& app);
 void RegisterAuditCommand(CLI::App& app);
 void RegisterReportCommand(CLI::App& app);
 void RegisterComputeCommand(CLI::App& app);
+// `compute estimate`, registered by RegisterComputeCommand on its `compute` subcommand.
+void RegisterComputeEstimateCommand(CLI::App& compute);
 
 // The bundled lists: $KYCLOUD_DATA_DIR/lists, else <binary>/../share/kycloud/lists, else the
 // source tree's data/lists.

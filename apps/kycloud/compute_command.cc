@@ -47,6 +47,7 @@ std::string Tera(const std::optional<double>& v) {
 void RegisterComputeCommand(CLI::App& app) {
   auto* compute = app.add_subcommand("compute", "Accelerators, instance types, compute estimates");
   compute->require_subcommand(1);
+  RegisterComputeEstimateCommand(*compute);
   auto json_out = std::make_shared<bool>(false);
   auto* catalog =
       compute->add_subcommand("catalog", "List the accelerator catalog and the cloud instance map");

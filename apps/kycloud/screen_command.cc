@@ -73,16 +73,6 @@ void ParallelFor(size_t n, unsigned threads, std::string_view label, Fn fn) {
   progress.Finish();
 }
 
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::optional<lists::Schema> SchemaOf(std::string_view text, int line, const std::string& origin,
                                       std::string& error) {
   if (text.empty()) return std::nullopt;
@@ -178,7 +168,7 @@ void RunMatchNames(const BatchFlags& f) {
     if (!file) Fail(UnavailableError("cannot write " + f.output));
   }
   std::ostream& out = f.output.empty() ? std::cout : file;
-  for (size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << CsvField(header[i]);
+  for (size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << CsvQuote(header[i]);
   out << ",score,match\n";
   size_t bad = 0;
   for (const Row& r : rows) {
@@ -186,7 +176,7 @@ void RunMatchNames(const BatchFlags& f) {
       ++bad;
       continue;
     }
-    for (size_t i = 0; i < r.fields.size(); ++i) out << (i ? "," : "") << CsvField(r.fields[i]);
+    for (size_t i = 0; i < r.fields.size(); ++i) out << (i ? "," : "") << CsvQuote(r.fields[i]);
     out << fmt::format(",{:.4f},{}\n", r.score, r.score >= f.threshold ? "true" : "false");
   }
   out.flush();

@@ -35,6 +35,10 @@ class CsvReader {
   int record_line_ = 0;
 };
 
+// One field as CSV writes it: quoted (with doubled quotes) when it holds a comma, quote or line
+// break; as is otherwise.
+std::string CsvQuote(std::string_view field);
+
 // Trims ASCII whitespace (and NBSP) at both ends.
 std::string_view TrimSpace(std::string_view s);
 

@@ -169,6 +169,14 @@ Result<AcceleratorCatalog> AcceleratorCatalog::Parse(std::string_view epoch_csv,
       KY_ASSIGN_OR_RETURN(a.peak[static_cast<size_t>(kPrecisions[i])],
                           Number(epoch.Get(kEpochColumns[i]), where));
     }
+    // Some NPUs (Huawei Ascend) give their matrix-engine 16-bit peak only as "FP16": take it as
+    // the 16-bit tensor peak when it is at least 4x FP32 (a matrix engine, not packed half
+    // precision on vector units) or FP32 is unknown.
+    KY_ASSIGN_OR_RETURN(auto fp16,
+                        Number(epoch.Get("FP16 (half precision) performance (FLOP/s)"), where));
+    auto& p16 = a.peak[static_cast<size_t>(Precision::kBf16)];
+    const auto& fp32 = a.peak[static_cast<size_t>(Precision::kFp32)];
+    if (!p16 && fp16 && *fp16 > 0 && (!fp32 || *fp16 >= 4 * *fp32)) p16 = fp16;
     KY_ASSIGN_OR_RETURN(a.memory_bytes, Number(epoch.Get("Memory (bytes)"), where));
     KY_ASSIGN_OR_RETURN(a.memory_bandwidth, Number(epoch.Get("Memory bandwidth (byte/s)"), where));
     KY_ASSIGN_OR_RETURN(a.die_area_mm2, Number(epoch.Get("Die Size (mm^2)"), where));

@@ -10,5 +10,6 @@ std::string_view AcceleratorOverridesCsv();  // reviewed corrections with source
 std::string_view AcceleratorAliasesCsv();
 std::string_view InstanceTypesCsv();
 std::string_view TpuSlicesCsv();
+std::string_view UtilizationPriorCsv();  // fitted by scripts/fit-utilization-prior
 
 }  // namespace kycloud::compute

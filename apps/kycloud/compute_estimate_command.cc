@@ -1,0 +1,189 @@
+// kycloud compute estimate --input RUNS.csv [--output OUT.csv] [--explain]
+//
+// The stable contract (ARCHITECTURE.md): a CSV with columns accelerator,count,hours and optional
+// precision (fp32, tf32, bf16, fp16, fp8, int8; empty, "unknown" or "mixed" = not known) and
+// utilization (0..1]; accelerator is an Epoch `Hardware name`, a short name (h100, a100-80gb,
+// tpu-v5p …), a cloud instance type (count = instances) or TPU slice, or several accelerator
+// names separated by commas (the chips split evenly). Every input column is passed through and
+// flop_low,flop_central,flop_high,flop_upper_bound,error are added (P5, P50, P95, and dense
+// max-precision peak x time). A row that cannot be estimated (unknown accelerator, bad number)
+// gets its reason in `error` and empty estimates; the command goes on and exits 0. --explain
+// adds accelerator_name,chips,precision_used,family,peak_flop_per_s,method.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+
+#include "commands.h"
+#include "kycloud/base/csv_reader.h"
+#include "kycloud/compute/estimator.h"
+
+namespace kycloud::app {
+
+namespace {
+
+struct EstimateFlags {
+  std::string input, output;
+  bool explain = false;
+};
+
+Result<double> NumberField(std::string_view text, std::string_view column) {
+  text = TrimSpace(text);
+  std::string s(text);
+  char* end = nullptr;
+  double v = s.empty() ? 0 : std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v)) {
+    return Err(InvalidArgumentError(fmt::format("{}: '{}' is not a number", column, text))
+                   .WithField(std::string(column)));
+  }
+  return v;
+}
+
+Result<std::optional<compute::Precision>> PrecisionField(std::string_view text) {
+  text = TrimSpace(text);
+  std::string lower;
+  for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.empty() || lower == "unknown" || lower == "mixed") {
+    return std::optional<compute::Precision>();
+  }
+  auto p = compute::ParsePrecision(lower);
+  if (!p) return Err(p.error().Annotate("precision").WithField("precision"));
+  return std::optional<compute::Precision>(*p);
+}
+
+std::string Flop(double v) { return fmt::format("{:.6g}", v); }
+
+// One row's estimate, or the reason there is none.
+Result<compute::Estimate> EstimateRow(const std::vector<std::string>& row, int c_acc, int c_count,
+                                      int c_hours, int c_prec, int c_util,
+                                      compute::ResolvedHardware& hw) {
+  const auto& estimator = compute::Estimator::Bundled();
+  KY_ASSIGN_OR_RETURN(double count, NumberField(row[c_count], "count"));
+  KY_ASSIGN_OR_RETURN(double hours, NumberField(row[c_hours], "hours"));
+  if (hours < 0) return Err(InvalidArgumentError("hours: must be >= 0").WithField("hours"));
+  compute::EstimateInputs in;
+  in.seconds = hours * 3600;
+  if (c_prec >= 0) {
+    KY_ASSIGN_OR_RETURN(in.precision, PrecisionField(row[c_prec]));
+  }
+  if (c_util >= 0 && !TrimSpace(row[c_util]).empty()) {
+    KY_ASSIGN_OR_RETURN(double u, NumberField(row[c_util], "utilization"));
+    in.utilization = u;
+  }
+  auto resolved = estimator.Resolve(TrimSpace(row[c_acc]), count);
+  if (!resolved) {
+    return Err(resolved.error().field().empty() || resolved.error().field() == "count"
+                   ? Status(resolved.error()).Annotate(std::string(resolved.error().field()))
+                   : Status(resolved.error()).Annotate("accelerator"));
+  }
+  hw = std::move(*resolved);
+  return estimator.Compute(hw, in);
+}
+
+void RunEstimate(const EstimateFlags& f) {
+  std::string text;
+  if (f.input == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    text = ReadFileOrFail(f.input, "usage runs");
+  }
+  CsvReader reader(text, f.input);
+  std::vector<std::string> header;
+  auto first = reader.Next(header);
+  if (!first) Fail(first.error());
+  if (!*first) Fail(InvalidArgumentError(f.input + ": empty file"));
+  auto col = [&](std::string_view name) -> int {
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (TrimSpace(header[i]) == name) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  const int c_acc = col("accelerator"), c_count = col("count"), c_hours = col("hours");
+  const int c_prec = col("precision"), c_util = col("utilization");
+  if (c_acc < 0 || c_count < 0 || c_hours < 0) {
+    Fail(InvalidArgumentError(f.input + ":1: needs columns accelerator, count and hours"));
+  }
+
+  std::ofstream file;
+  if (!f.output.empty()) {
+    file.open(f.output);
+    if (!file) Fail(UnavailableError("cannot write " + f.output));
+  }
+  std::ostream& out = f.output.empty() ? std::cout : file;
+  for (size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << CsvQuote(header[i]);
+  out << ",flop_low,flop_central,flop_high,flop_upper_bound,error";
+  if (f.explain) out << ",accelerator_name,chips,precision_used,family,peak_flop_per_s,method";
+  out << "\n";
+
+  size_t rows = 0, bad = 0;
+  std::vector<std::string> row;
+  while (true) {
+    auto more = reader.Next(row);
+    if (!more) {  // an unterminated quote: the rest of the input is one broken field
+      std::cerr << "error: " << more.error().message() << std::endl;
+      ++bad;
+      break;
+    }
+    if (!*more) break;
+    if (row.size() == 1 && TrimSpace(row[0]).empty()) continue;  // a blank line
+    ++rows;
+    const int line = reader.line();
+    std::string error;
+    compute::ResolvedHardware hw;
+    std::optional<compute::Estimate> e;
+    if (row.size() != header.size()) {
+      error = fmt::format("expected {} fields, got {}", header.size(), row.size());
+      row.resize(header.size());
+    } else {
+      auto r = EstimateRow(row, c_acc, c_count, c_hours, c_prec, c_util, hw);
+      if (r) {
+        e = *r;
+      } else {
+        error = std::string(r.error().message());
+      }
+    }
+    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << CsvQuote(row[i]);
+    if (e) {
+      out << ',' << Flop(e->low) << ',' << Flop(e->central) << ',' << Flop(e->high) << ','
+          << Flop(e->upper_bound) << ',';
+    } else {
+      ++bad;
+      std::cerr << fmt::format("{}:{}: {}\n", f.input, line, error);
+      out << ",,,,," << CsvQuote(error);
+    }
+    if (f.explain) {
+      std::string names;
+      for (const auto* a : hw.accelerators) names += (names.empty() ? "" : ";") + a->name;
+      if (e) {
+        out << ',' << CsvQuote(names) << ',' << fmt::format("{:g}", hw.chips) << ','
+            << compute::PrecisionName(e->precision_used) << ',' << e->family << ','
+            << Flop(e->peak_ops_per_s) << ',' << e->method;
+      } else {
+        out << ",,,,,,";
+      }
+    }
+    out << '\n';
+  }
+  out.flush();
+  if (!out) Fail(UnavailableError("cannot write the output"));
+  std::cerr << fmt::format("estimated {} of {} rows ({} with errors)\n", rows - std::min(bad, rows),
+                           rows, bad);
+}
+
+}  // namespace
+
+void RegisterComputeEstimateCommand(CLI::App& compute) {
+  auto f = std::make_shared<EstimateFlags>();
+  auto* cmd = compute.add_subcommand(
+      "estimate", "Estimate training operations (P5/P50/P95 and upper bound) for runs in a CSV");
+  cmd->add_option("--input", f->input, "CSV with accelerator,count,hours[,precision,utilization]")
+      ->required();
+  cmd->add_option("--output", f->output, "output CSV (default: stdout)");
+  cmd->add_flag("--explain", f->explain,
+                "add the accelerator, chips, precision, family, peak and method used");
+  cmd->callback([f] { RunEstimate(*f); });
+}
+
+}  // namespace kycloud::app
