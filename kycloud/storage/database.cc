@@ -38,4 +38,11 @@ Result<Rows> QueryOnce(Database& db, std::string_view sql, const Params& params)
   return rows;
 }
 
+std::string Placeholders(size_t n) {
+  std::string out;
+  out.reserve(n * 2);
+  for (size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
+  return out;
+}
+
 }  // namespace kycloud::storage

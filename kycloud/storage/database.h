@@ -62,6 +62,9 @@ class Database {
   virtual Status TransactOnce(TxMode mode, const std::function<Status(Session&)>& body) = 0;
 };
 
+// "?,?,?" with n marks, for IN lists and VALUES rows.
+std::string Placeholders(size_t n);
+
 // Convenience: a single statement in its own transaction.
 Result<std::int64_t> ExecuteOnce(Database& db, std::string_view sql, const Params& params = {});
 Result<Rows> QueryOnce(Database& db, std::string_view sql, const Params& params = {});

@@ -150,6 +150,57 @@ CREATE TABLE reports (
 );
 CREATE INDEX reports_created ON reports (created_at, id);
 )sql"},
+    {5, "compute usage and threshold crossings", R"sql(
+CREATE TABLE usage_records (
+  record_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  payer_id TEXT NOT NULL,
+  organization_id TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  instance_type TEXT NOT NULL,
+  accelerator TEXT NOT NULL,
+  chips {double} NOT NULL,
+  start_at BIGINT NOT NULL,
+  end_at BIGINT NOT NULL,
+  region TEXT NOT NULL,
+  cluster_name TEXT NOT NULL,
+  precision_used TEXT NOT NULL,
+  method TEXT NOT NULL,
+  flop_low {double} NOT NULL,
+  flop_central {double} NOT NULL,
+  flop_high {double} NOT NULL,
+  flop_upper {double} NOT NULL,
+  peak_bf16 {double} NOT NULL,
+  peak_max_dense {double} NOT NULL,
+  peak_sparse {double} NOT NULL,
+  internode_gbps {double},
+  source TEXT NOT NULL,
+  ingested_at BIGINT NOT NULL
+);
+CREATE INDEX usage_records_account ON usage_records (account_id, end_at);
+CREATE TABLE usage_account_links (
+  account_id TEXT NOT NULL,
+  payer_id TEXT NOT NULL,
+  organization_id TEXT NOT NULL,
+  PRIMARY KEY (account_id, payer_id, organization_id)
+);
+CREATE TABLE compute_account_flags (
+  account_id TEXT PRIMARY KEY,
+  bio BIGINT NOT NULL
+);
+CREATE TABLE compute_tier_crossings (
+  subject TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  threshold_ops {double} NOT NULL,
+  measure {double} NOT NULL,
+  estimate TEXT NOT NULL,
+  policy_version TEXT NOT NULL,
+  crossed_at BIGINT NOT NULL,
+  alert_id TEXT NOT NULL,
+  report_id TEXT NOT NULL,
+  PRIMARY KEY (subject, tier)
+);
+)sql"},
 };
 
 }  // namespace

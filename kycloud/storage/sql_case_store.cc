@@ -27,12 +27,6 @@ std::optional<Timestamp> OptTime(const Value& v) {
   return v.is_null() ? std::nullopt : std::optional<Timestamp>(FromUnixMicros(v.AsInt()));
 }
 
-std::string Placeholders(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
-  return out;
-}
-
 // A uniqueness conflict inside a case transaction is a lost race: the caller's body runs again.
 Status ConflictToAborted(Status st, std::string_view what) {
   if (st.code() == StatusCode::kAlreadyExists) {
