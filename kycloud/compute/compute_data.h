@@ -10,6 +10,8 @@ std::string_view AcceleratorOverridesCsv();  // reviewed corrections with source
 std::string_view AcceleratorAliasesCsv();
 std::string_view InstanceTypesCsv();
 std::string_view TpuSlicesCsv();
-std::string_view UtilizationPriorCsv();  // fitted by scripts/fit-utilization-prior
+std::string_view UtilizationPriorCsv();
+std::string_view ComputeThresholdsToml();  // policy/compute-thresholds.toml  // fitted by
+                                           // scripts/fit-utilization-prior
 
 }  // namespace kycloud::compute
