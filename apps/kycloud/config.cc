@@ -89,11 +89,11 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   }
   for (const auto& [key, node] : root) {
     static const std::set<std::string> kTables = {"server",    "auth",  "storage", "log",
-                                                  "screening", "audit", "cases"};
+                                                  "screening", "audit", "cases",   "compute"};
     if (!kTables.contains(std::string(key.str())) || !node.is_table()) {
       return Err(InvalidArgumentError(fmt::format("{}: unknown section '{}' (expected [server], "
                                                   "[auth], [storage], [log], [screening], "
-                                                  "[audit], [cases])",
+                                                  "[audit], [cases], [compute])",
                                                   Where(origin, node), key.str()))
                      .WithField(std::string(key.str())));
     }
@@ -173,6 +173,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
     *value = std::chrono::hours(hours);
   }
   KY_TRY(r.Get("cases", "max_evidence_bytes", c.cases.max_evidence_bytes));
+
+  KY_TRY(r.Known("compute", {"thresholds_file"}));
+  KY_TRY(r.Get("compute", "thresholds_file", c.compute_thresholds_file));
 
   KY_TRY(r.Known("log", {"level", "format"}));
   std::string level, format;

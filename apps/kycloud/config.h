@@ -41,6 +41,9 @@ struct Config {
   // [cases] due_hours_critical|high|medium|low (SLA by severity), cooldown_hours,
   // max_evidence_bytes: see CaseOptions.
   cases::CaseOptions cases;
+  // [compute] thresholds_file: a thresholds policy file in the format of
+  // policy/compute-thresholds.toml, used instead of the bundled one. Default: "" (bundled).
+  std::string compute_thresholds_file;
 };
 
 // Parses TOML text (`origin` names it in errors).

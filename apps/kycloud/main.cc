@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterAuditCommand(app);
   kycloud::app::RegisterReportCommand(app);
   kycloud::app::RegisterComputeCommand(app);
+  kycloud::app::RegisterIngestCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/server/audit_routes.h"
 #include "kycloud/server/case_routes.h"
+#include "kycloud/server/compute_routes.h"
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/http_server.h"
@@ -30,6 +31,8 @@
 #include "kycloud/storage/sql_audit_store.h"
 #include "kycloud/storage/sql_case_store.h"
 #include "kycloud/storage/sql_disposition_store.h"
+#include "kycloud/storage/sql_usage_store.h"
+#include "metering_stack.h"
 
 namespace kycloud::app {
 
@@ -122,6 +125,11 @@ Status Serve(Config config) {
   storage::SqlReportStore report_store(*db);
   cases::ReportManager report_manager(report_store, case_store, clock, &audit_log);
   server::AddReportRoutes(router, report_manager, report_store, &audit_log);
+  storage::SqlUsageStore usage_store(*db);
+  KY_ASSIGN_OR_RETURN(compute::ComputePolicy compute_policy, LoadComputePolicy(config));
+  metering::UsageLedger ledger(usage_store, &case_manager, &report_manager,
+                               compute::Estimator::Bundled(), compute_policy, clock);
+  server::AddComputeRoutes(router, ledger);
   server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);

@@ -9,6 +9,7 @@
 
 #include "kycloud/server/audit_routes.h"
 #include "kycloud/server/case_routes.h"
+#include "kycloud/server/compute_routes.h"
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/key_routes.h"
@@ -18,6 +19,7 @@
 #include "kycloud/storage/memory_audit_store.h"
 #include "kycloud/storage/memory_disposition_store.h"
 #include "kycloud/storage/sql_case_store.h"
+#include "kycloud/storage/sql_usage_store.h"
 #include "kycloud/storage/testing/test_database.h"
 
 namespace kycloud::server {
@@ -54,6 +56,10 @@ Router ServiceRouter() {
   static storage::SqlReportStore report_store(*(*db)->db);
   static cases::ReportManager reports(report_store, case_store, SystemClock::Default(), nullptr);
   AddReportRoutes(router, reports, report_store);
+  static storage::SqlUsageStore usage_store(*(*db)->db);
+  static metering::UsageLedger ledger(usage_store, &cases, &reports, compute::Estimator::Bundled(),
+                                      compute::ComputePolicy::Bundled(), SystemClock::Default());
+  AddComputeRoutes(router, ledger);
   return router;
 }
 
