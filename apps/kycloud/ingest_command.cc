@@ -4,10 +4,11 @@
 // Reads usage in one of the formats of compute/usage_parsers.h and hands it to the usage ledger
 // in batches: each batch is metered, stored (idempotent by record id, so running the same file
 // twice counts it once) and checked against the thresholds, raising compute alerts and drafting
-// training-run reports. JSON lines are streamed in chunks, so memory does not grow with the
-// file. A bad line is reported on stderr ("FILE:LINE: field: reason") and skipped; everything
-// else is stored. Progress goes to stderr; a JSON summary to stdout. Exit 0, or 1 with --strict
-// when any line or record was rejected (after storing the good ones).
+// training-run reports. DCGM text is stored as telemetry: usage of the same resource metered
+// afterwards is estimated from its measured tensor activity. JSON lines are streamed in chunks, so
+// memory does not grow with the file. A bad line is reported on stderr ("FILE:LINE: field: reason")
+// and skipped; everything else is stored. Progress goes to stderr; a JSON summary to stdout. Exit
+// 0, or 1 with --strict when any line or record was rejected (after storing the good ones).
 //
 // `ingest kafka` joins consumer group G on topic T and applies the messages (usage records as
 // JSON lines) batch by batch, committing each batch's offsets only after the ledger has stored
@@ -152,7 +153,11 @@ void RunIngest(const IngestFlags& f) {
     options.default_accelerator = f.accelerator;
     compute::ParsedUsage parsed = compute::ParseUsage(*format, text, origin, options);
     ReportParseErrors(origin, parsed, tally);
-    tally.samples = parsed.samples.size();
+    if (!parsed.samples.empty()) {
+      auto stored = stack->ledger->ApplyTelemetry(parsed.samples);
+      if (!stored) Fail(stored.error().Annotate("storing telemetry"));
+      tally.samples = *stored;
+    }
     for (size_t at = 0; at < parsed.records.size(); at += f.batch) {
       std::vector<compute::UsageRecord> batch(
           parsed.records.begin() + static_cast<long>(at),

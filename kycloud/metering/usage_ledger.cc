@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,20 @@ json RunJson(const compute::TrainingRun& r) {
              r.cluster.internode_gbps ? json(*r.cluster.internode_gbps) : json(nullptr)},
             {"result", r.cluster.result},
             {"reason", r.cluster.reason}}}};
+}
+
+storage::UsageFigure Figure(compute::EstimateKind k) {
+  switch (k) {
+    case compute::EstimateKind::kLow:
+      return storage::UsageFigure::kLow;
+    case compute::EstimateKind::kCentral:
+      return storage::UsageFigure::kCentral;
+    case compute::EstimateKind::kHigh:
+      return storage::UsageFigure::kHigh;
+    case compute::EstimateKind::kUpperBound:
+      return storage::UsageFigure::kUpperBound;
+  }
+  return storage::UsageFigure::kHigh;
 }
 
 const compute::TrainingRun* LargestRun(const std::vector<compute::TrainingRun>& runs,
@@ -134,8 +149,9 @@ Result<ApplyResult> UsageLedger::Apply(const std::vector<compute::UsageRecord>& 
   std::vector<storage::UsageRow> rows;
   rows.reserve(records.size());
   std::map<std::string, Timestamp> earliest;  // account -> earliest start in the batch
-  for (size_t i = 0; i < records.size(); ++i) {
-    auto m = compute::Meter(records[i], estimator_);
+  KY_ASSIGN_OR_RETURN(const std::vector<compute::UsageRecord> refined, WithTelemetry(records));
+  for (size_t i = 0; i < refined.size(); ++i) {
+    auto m = compute::Meter(refined[i], estimator_);
     if (!m) {
       res.errors.push_back({i, records[i].record_id, m.error()});
       continue;
@@ -164,10 +180,71 @@ Result<ApplyResult> UsageLedger::Apply(const std::vector<compute::UsageRecord>& 
     const std::string g = groups.GroupOf(account);
     if (!g.empty()) add("group:" + g, groups.Members(g), start - back);
   }
+  // A cheap bound first: a subject's all-time total (kept per account by the store) is at least
+  // any window or run the check could find; most subjects stay below every tier.
+  std::vector<std::string> all;
   for (const auto& [subject, what] : subjects) {
-    KY_TRY(CheckSubject(subject, what.first, what.second, groups, actor, res.crossings));
+    all.insert(all.end(), what.first.begin(), what.first.end());
+  }
+  KY_ASSIGN_OR_RETURN(auto sums, store_.Totals(all, Figure(policy_.estimate)));
+  KY_ASSIGN_OR_RETURN(auto bio, store_.BioAmong(all));
+  for (const auto& [subject, what] : subjects) {
+    double bound = 0;
+    bool any_bio = false;
+    for (const auto& a : what.first) {
+      if (auto it = sums.find(a); it != sums.end()) bound += it->second;
+      any_bio = any_bio || bio.contains(a);
+    }
+    if (compute::ReachedTiers(bound, policy_, any_bio).empty()) continue;
+    KY_TRY(CheckSubject(subject, what.first, what.second, bound, groups, actor, res.crossings));
   }
   return res;
+}
+
+Result<std::vector<compute::UsageRecord>> UsageLedger::WithTelemetry(
+    const std::vector<compute::UsageRecord>& records) {
+  std::vector<compute::UsageRecord> out = records;
+  std::vector<std::string> resources;
+  Timestamp from = Timestamp::max(), to = Timestamp::min();
+  for (const auto& r : out) {
+    if (r.resource_id.empty() || r.tensor_active || r.utilization) continue;
+    resources.push_back(r.resource_id);
+    from = std::min(from, r.start);
+    to = std::max(to, r.end);
+  }
+  if (resources.empty()) return out;
+  KY_ASSIGN_OR_RETURN(auto samples, store_.Telemetry(resources, from, to));
+  if (samples.empty()) return out;
+  std::map<std::string, std::vector<const storage::TelemetryRow*>> by_resource;
+  for (const auto& s : samples) {
+    if (s.tensor_active) by_resource[s.resource_id].push_back(&s);
+  }
+  for (auto& r : out) {
+    if (r.resource_id.empty() || r.tensor_active || r.utilization) continue;
+    auto it = by_resource.find(r.resource_id);
+    if (it == by_resource.end()) continue;
+    double sum = 0;
+    size_t n = 0;
+    for (const auto* s : it->second) {
+      if (s->at < r.start || s->at > r.end) continue;
+      sum += *s->tensor_active;
+      ++n;
+    }
+    if (n > 0) r.tensor_active = std::clamp(sum / static_cast<double>(n), 0.0, 1.0);
+  }
+  return out;
+}
+
+Result<size_t> UsageLedger::ApplyTelemetry(const std::vector<compute::TelemetrySample>& samples) {
+  const Timestamp now = clock_.Now();
+  std::vector<storage::TelemetryRow> rows;
+  rows.reserve(samples.size());
+  for (const auto& s : samples) {
+    if (s.resource_id.empty() || (!s.tensor_active && !s.gpu_util)) continue;
+    rows.push_back({s.resource_id, s.gpu, s.at.value_or(now), s.tensor_active, s.gpu_util});
+  }
+  if (!rows.empty()) KY_TRY(store_.InsertTelemetry(rows));
+  return rows.size();
 }
 
 Result<SubjectCompute> UsageLedger::Evaluate(const std::string& subject,
@@ -206,17 +283,22 @@ Result<SubjectCompute> UsageLedger::Evaluate(const std::string& subject,
 
 Status UsageLedger::CheckSubject(const std::string& subject,
                                  const std::vector<std::string>& accounts, Timestamp since,
-                                 const AccountGroups& groups, const std::string& actor,
-                                 std::vector<TierEvent>& out) {
-  KY_ASSIGN_OR_RETURN(SubjectCompute c, Evaluate(subject, accounts, since, false));
-  bool bio = false;
-  for (const auto& a : accounts) {
-    KY_ASSIGN_OR_RETURN(bool b, store_.IsBio(a));
-    bio = bio || b;
+                                 double bound, const AccountGroups& groups,
+                                 const std::string& actor, std::vector<TierEvent>& out) {
+  KY_ASSIGN_OR_RETURN(auto bio_accounts, store_.BioAmong(accounts));
+  const bool bio = !bio_accounts.empty();
+  KY_ASSIGN_OR_RETURN(auto existing, store_.Crossings(subject));
+  // Nothing to do when every tier the bound allows is recorded and alerted already.
+  bool pending = false;
+  for (const compute::Tier& t : compute::ReachedTiers(bound, policy_, bio)) {
+    auto it = std::find_if(existing.begin(), existing.end(),
+                           [&](const storage::TierCrossingRow& x) { return x.tier == t.name; });
+    pending = pending || it == existing.end() || (it->alert_id.empty() && cases_);
   }
+  if (!pending) return OkStatus();
+  KY_ASSIGN_OR_RETURN(SubjectCompute c, Evaluate(subject, accounts, since, false));
   const auto reached = compute::ReachedTiers(c.measure, policy_, bio);
   if (reached.empty()) return OkStatus();
-  KY_ASSIGN_OR_RETURN(auto existing, store_.Crossings(subject));
   const Timestamp now = clock_.Now();
   for (const compute::Tier& tier : reached) {
     auto find = [&]() -> std::optional<storage::TierCrossingRow> {
@@ -369,10 +451,12 @@ Status UsageLedger::SetBio(const std::string& account, bool bio, const std::stri
   AccountGroups groups(links, options_.max_accounts_per_value);
   std::vector<TierEvent> events;
   const Timestamp epoch = FromUnixMicros(0);
-  KY_TRY(CheckSubject("account:" + account, {account}, epoch, groups, actor, events));
+  const double any = std::numeric_limits<double>::infinity();
+  KY_TRY(CheckSubject("account:" + account, {account}, epoch, any, groups, actor, events));
   const std::string g = groups.GroupOf(account);
-  if (!g.empty())
-    KY_TRY(CheckSubject("group:" + g, groups.Members(g), epoch, groups, actor, events));
+  if (!g.empty()) {
+    KY_TRY(CheckSubject("group:" + g, groups.Members(g), epoch, any, groups, actor, events));
+  }
   return OkStatus();
 }
 

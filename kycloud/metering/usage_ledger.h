@@ -100,6 +100,10 @@ class UsageLedger {
   // ApplyResult::errors and do not stop the others.
   Result<ApplyResult> Apply(const std::vector<compute::UsageRecord>& records,
                             const std::string& actor);
+  // Stores DCGM samples (a sample without a time is taken as now). Usage metered later whose
+  // resource_id has samples inside its interval is estimated from the measured tensor activity
+  // (method "telemetry") instead of the prior. Returns how many samples were stored.
+  Result<size_t> ApplyTelemetry(const std::vector<compute::TelemetrySample>& samples);
   // Flags an account as training on biological sequence data (the bio tiers apply).
   Status SetBio(const std::string& account, bool bio, const std::string& actor);
   // Errors: NotFound when the account has no usage; the store's.
@@ -111,9 +115,15 @@ class UsageLedger {
   Result<SubjectCompute> Evaluate(const std::string& subject,
                                   const std::vector<std::string>& accounts,
                                   std::optional<Timestamp> since, bool full);
+  // `bound`: an upper bound of the subject's measure (its all-time total);
+  // tiers above it cannot be reached, and when every tier below it is done already the usage is
+  // not even loaded.
   Status CheckSubject(const std::string& subject, const std::vector<std::string>& accounts,
-                      Timestamp since, const AccountGroups& groups, const std::string& actor,
-                      std::vector<TierEvent>& out);
+                      Timestamp since, double bound, const AccountGroups& groups,
+                      const std::string& actor, std::vector<TierEvent>& out);
+  // Copies of `records` with tensor_active filled from stored telemetry where they have none.
+  Result<std::vector<compute::UsageRecord>> WithTelemetry(
+      const std::vector<compute::UsageRecord>& records);
   Result<std::string> DraftReport(const std::string& subject,
                                   const std::vector<std::string>& accounts, const SubjectCompute& c,
                                   const compute::Tier& tier, const std::string& actor);

@@ -175,6 +175,35 @@ TEST_P(UsageLedgerTest, ComputeGivesTotalsRunsSeriesAndTheGroup) {
   EXPECT_EQ(ledger_->Compute("acct-a")->tiers.size(), 8u);
 }
 
+// DCGM samples stored first refine the usage of their resource: the estimate comes from the
+// measured tensor activity (the mean over the samples inside the interval), not the prior.
+TEST_P(UsageLedgerTest, TelemetryRefinesTheEstimateOfItsResource) {
+  auto at = [](int day, int hour) {
+    return FromUnixMicros((kDay0 + day * 86400LL + hour * 3600LL) * 1'000'000);
+  };
+  std::vector<compute::TelemetrySample> samples = {
+      {"pod-train", "GPU-1", "NVIDIA H100 80GB HBM3", at(0, 1), 0.5, 0.99},
+      {"pod-train", "GPU-2", "NVIDIA H100 80GB HBM3", at(0, 2), 0.3, 0.98},
+      {"pod-train", "GPU-1", "NVIDIA H100 80GB HBM3", at(3, 0), 0.9, 1.0},  // another day
+      {"pod-idle", "GPU-3", "NVIDIA H100 80GB HBM3", at(0, 1), std::nullopt, 0.1}};
+  auto stored = ledger_->ApplyTelemetry(samples);
+  ASSERT_TRUE(stored.has_value()) << stored.error();
+  EXPECT_EQ(*stored, 4u);
+  auto measured = Day("m1", "acct-t", 0, 1);
+  measured.resource_id = "pod-train";
+  auto idle = Day("m2", "acct-t", 0, 1);
+  idle.resource_id = "pod-idle";  // GPU utilisation only: the prior stays
+  auto r = ledger_->Apply({measured, idle}, "t");
+  ASSERT_TRUE(r.has_value()) << r.error();
+  auto rows = usage_->ForAccounts({"acct-t"}, std::nullopt);
+  ASSERT_EQ(rows->size(), 2u);
+  const auto& m = (*rows)[0].record_id == "m1" ? (*rows)[0] : (*rows)[1];
+  const auto& p = (*rows)[0].record_id == "m1" ? (*rows)[1] : (*rows)[0];
+  EXPECT_EQ(m.method, "telemetry");
+  EXPECT_NEAR(m.central, 8 * 86400.0 * 989.4e12 * 0.4, m.central * 1e-9);  // mean of 0.5, 0.3
+  EXPECT_EQ(p.method, "prior:tensor");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, UsageLedgerTest, ::testing::Values("sqlite", "postgresql"));
 
 }  // namespace

@@ -30,6 +30,22 @@ Result<std::vector<UsageRow>> MemoryUsageStore::ForAccounts(
   return out;
 }
 
+Result<std::map<std::string, double>> MemoryUsageStore::Totals(
+    const std::vector<std::string>& accounts, UsageFigure figure) {
+  std::lock_guard lock(mu_);
+  std::set<std::string> wanted(accounts.begin(), accounts.end());
+  std::map<std::string, double> out;
+  for (const auto& [id, r] : rows_) {
+    if (!wanted.contains(r.account_id)) continue;
+    const double v = figure == UsageFigure::kLow       ? r.low
+                     : figure == UsageFigure::kCentral ? r.central
+                     : figure == UsageFigure::kHigh    ? r.high
+                                                       : r.upper_bound;
+    out[r.account_id] += v;
+  }
+  return out;
+}
+
 Result<std::vector<AccountLink>> MemoryUsageStore::AccountLinks() {
   std::lock_guard lock(mu_);
   std::vector<AccountLink> out;
@@ -49,6 +65,23 @@ Result<size_t> MemoryUsageStore::CountRecords() {
   return rows_.size();
 }
 
+Status MemoryUsageStore::InsertTelemetry(const std::vector<TelemetryRow>& rows) {
+  std::lock_guard lock(mu_);
+  for (const TelemetryRow& r : rows) telemetry_[{r.resource_id, r.at, r.gpu}] = r;
+  return OkStatus();
+}
+
+Result<std::vector<TelemetryRow>> MemoryUsageStore::Telemetry(
+    const std::vector<std::string>& resources, Timestamp from, Timestamp to) {
+  std::lock_guard lock(mu_);
+  std::set<std::string> wanted(resources.begin(), resources.end());
+  std::vector<TelemetryRow> out;
+  for (const auto& [key, r] : telemetry_) {
+    if (wanted.contains(r.resource_id) && r.at >= from && r.at <= to) out.push_back(r);
+  }
+  return out;
+}
+
 Status MemoryUsageStore::SetBio(const std::string& account_id, bool bio) {
   std::lock_guard lock(mu_);
   if (bio) {
@@ -62,6 +95,15 @@ Status MemoryUsageStore::SetBio(const std::string& account_id, bool bio) {
 Result<bool> MemoryUsageStore::IsBio(const std::string& account_id) {
   std::lock_guard lock(mu_);
   return bio_.contains(account_id);
+}
+
+Result<std::set<std::string>> MemoryUsageStore::BioAmong(const std::vector<std::string>& accounts) {
+  std::lock_guard lock(mu_);
+  std::set<std::string> out;
+  for (const auto& a : accounts) {
+    if (bio_.contains(a)) out.insert(a);
+  }
+  return out;
 }
 
 Result<bool> MemoryUsageStore::AddCrossing(const TierCrossingRow& c) {

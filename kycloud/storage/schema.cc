@@ -200,6 +200,22 @@ CREATE TABLE compute_tier_crossings (
   report_id TEXT NOT NULL,
   PRIMARY KEY (subject, tier)
 );
+CREATE TABLE usage_account_totals (
+  account_id TEXT PRIMARY KEY,
+  records BIGINT NOT NULL,
+  flop_low {double} NOT NULL,
+  flop_central {double} NOT NULL,
+  flop_high {double} NOT NULL,
+  flop_upper {double} NOT NULL
+);
+CREATE TABLE usage_telemetry (
+  resource_id TEXT NOT NULL,
+  gpu TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  tensor_active {double},
+  gpu_util {double},
+  PRIMARY KEY (resource_id, at, gpu)
+);
 )sql"},
 };
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -74,6 +76,19 @@ std::string Marks(size_t rows, size_t columns) {
   return out;
 }
 
+// The ids (accounts, resources), sorted and unique, in chunks for IN lists.
+std::vector<std::vector<std::string>> AccountChunks(const std::vector<std::string>& accounts) {
+  std::vector<std::string> unique = accounts;
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  std::vector<std::vector<std::string>> out;
+  for (size_t at = 0; at < unique.size(); at += kChunk) {
+    out.emplace_back(unique.begin() + static_cast<long>(at),
+                     unique.begin() + static_cast<long>(std::min(at + kChunk, unique.size())));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<size_t> SqlUsageStore::Insert(const std::vector<UsageRow>& rows) {
@@ -82,17 +97,37 @@ Result<size_t> SqlUsageStore::Insert(const std::vector<UsageRow>& rows) {
   for (const UsageRow& r : rows) links.emplace(r.account_id, r.payer_id, r.organization_id);
   KY_TRY(db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
     added = 0;
+    std::map<std::string, std::array<double, 5>> totals;  // records, low, central, high, upper
     for (size_t at = 0; at < rows.size(); at += kRowsPerStatement) {
       const size_t n = std::min(kRowsPerStatement, rows.size() - at);
       Params params;
       params.reserve(n * kColumnCount);
       for (size_t i = 0; i < n; ++i) AppendParams(rows[at + i], params);
-      KY_ASSIGN_OR_RETURN(std::int64_t changed,
-                          s.Execute(fmt::format("INSERT INTO usage_records ({}) VALUES {} "
-                                                "ON CONFLICT (record_id) DO NOTHING",
-                                                kColumns, Marks(n, kColumnCount)),
-                                    params));
-      added += static_cast<size_t>(changed);
+      // RETURNING names the rows that were new: only they add to the account totals.
+      KY_ASSIGN_OR_RETURN(
+          Rows inserted,
+          s.Query(fmt::format("INSERT INTO usage_records ({}) VALUES {} "
+                              "ON CONFLICT (record_id) DO NOTHING RETURNING account_id, flop_low, "
+                              "flop_central, flop_high, flop_upper",
+                              kColumns, Marks(n, kColumnCount)),
+                  params));
+      added += inserted.rows.size();
+      for (const Row& r : inserted.rows) {
+        auto& t = totals[r[0].AsText()];
+        t[0] += 1;
+        for (size_t k = 1; k < 5; ++k) t[k] += r[k].AsReal();
+      }
+    }
+    for (const auto& [account, t] : totals) {
+      KY_TRY(s.Execute(
+          "INSERT INTO usage_account_totals (account_id, records, flop_low, flop_central, "
+          "flop_high, flop_upper) VALUES (?,?,?,?,?,?) ON CONFLICT (account_id) DO UPDATE SET "
+          "records = usage_account_totals.records + excluded.records, "
+          "flop_low = usage_account_totals.flop_low + excluded.flop_low, "
+          "flop_central = usage_account_totals.flop_central + excluded.flop_central, "
+          "flop_high = usage_account_totals.flop_high + excluded.flop_high, "
+          "flop_upper = usage_account_totals.flop_upper + excluded.flop_upper",
+          {account, static_cast<long long>(t[0]), t[1], t[2], t[3], t[4]}));
     }
     for (const auto& [a, p, o] : links) {
       KY_TRY(
@@ -107,16 +142,11 @@ Result<size_t> SqlUsageStore::Insert(const std::vector<UsageRow>& rows) {
 
 Result<std::vector<UsageRow>> SqlUsageStore::ForAccounts(const std::vector<std::string>& accounts,
                                                          std::optional<Timestamp> since) {
-  std::vector<std::string> unique = accounts;
-  std::sort(unique.begin(), unique.end());
-  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
   std::vector<UsageRow> out;
-  for (size_t start = 0; start < unique.size(); start += kChunk) {
-    const size_t n = std::min(kChunk, unique.size() - start);
-    Params params(unique.begin() + static_cast<long>(start),
-                  unique.begin() + static_cast<long>(start + n));
+  for (const auto& chunk : AccountChunks(accounts)) {
+    Params params(chunk.begin(), chunk.end());
     std::string sql = fmt::format("SELECT {} FROM usage_records WHERE account_id IN ({})", kColumns,
-                                  Placeholders(n));
+                                  Placeholders(chunk.size()));
     if (since) {
       sql += " AND end_at > ?";
       params.push_back(Micros(*since));
@@ -127,6 +157,27 @@ Result<std::vector<UsageRow>> SqlUsageStore::ForAccounts(const std::vector<std::
   std::sort(out.begin(), out.end(), [](const UsageRow& a, const UsageRow& b) {
     return std::tie(a.start, a.record_id) < std::tie(b.start, b.record_id);
   });
+  return out;
+}
+
+Result<std::map<std::string, double>> SqlUsageStore::Totals(
+    const std::vector<std::string>& accounts, UsageFigure figure) {
+  const char* column = figure == UsageFigure::kLow       ? "flop_low"
+                       : figure == UsageFigure::kCentral ? "flop_central"
+                       : figure == UsageFigure::kHigh    ? "flop_high"
+                                                         : "flop_upper";
+  std::map<std::string, double> out;
+  for (const auto& chunk : AccountChunks(accounts)) {
+    Params params(chunk.begin(), chunk.end());
+    KY_ASSIGN_OR_RETURN(
+        Rows rows,
+        QueryOnce(db_,
+                  fmt::format("SELECT account_id, {} FROM usage_account_totals WHERE account_id "
+                              "IN ({})",
+                              column, Placeholders(chunk.size())),
+                  params));
+    for (const Row& r : rows.rows) out[r[0].AsText()] = r[1].AsReal();
+  }
   return out;
 }
 
@@ -154,6 +205,48 @@ Result<size_t> SqlUsageStore::CountRecords() {
   return static_cast<size_t>(rows[0][0].AsInt());
 }
 
+Status SqlUsageStore::InsertTelemetry(const std::vector<TelemetryRow>& rows) {
+  return db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
+    for (const TelemetryRow& r : rows) {
+      KY_TRY(s.Execute("DELETE FROM usage_telemetry WHERE resource_id = ? AND gpu = ? AND at = ?",
+                       {r.resource_id, r.gpu, Micros(r.at)}));
+      KY_TRY(s.Execute(
+          "INSERT INTO usage_telemetry (resource_id, gpu, at, tensor_active, gpu_util) "
+          "VALUES (?,?,?,?,?)",
+          {r.resource_id, r.gpu, Micros(r.at), Value(r.tensor_active), Value(r.gpu_util)}));
+    }
+    return OkStatus();
+  });
+}
+
+Result<std::vector<TelemetryRow>> SqlUsageStore::Telemetry(
+    const std::vector<std::string>& resources, Timestamp from, Timestamp to) {
+  std::vector<TelemetryRow> out;
+  for (const auto& chunk : AccountChunks(resources)) {
+    Params params(chunk.begin(), chunk.end());
+    params.push_back(Micros(from));
+    params.push_back(Micros(to));
+    KY_ASSIGN_OR_RETURN(
+        Rows rows,
+        QueryOnce(db_,
+                  fmt::format("SELECT resource_id, gpu, at, tensor_active, gpu_util FROM "
+                              "usage_telemetry WHERE resource_id IN ({}) AND at >= ? AND at <= ? "
+                              "ORDER BY resource_id, at, gpu",
+                              Placeholders(chunk.size())),
+                  params));
+    for (const Row& r : rows.rows) {
+      TelemetryRow t{r[0].AsText(), r[1].AsText(), FromUnixMicros(r[2].AsInt()), {}, {}};
+      if (!r[3].is_null()) t.tensor_active = r[3].AsReal();
+      if (!r[4].is_null()) t.gpu_util = r[4].AsReal();
+      out.push_back(std::move(t));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const TelemetryRow& a, const TelemetryRow& b) {
+    return std::tie(a.resource_id, a.at, a.gpu) < std::tie(b.resource_id, b.at, b.gpu);
+  });
+  return out;
+}
+
 Status SqlUsageStore::SetBio(const std::string& account_id, bool bio) {
   return db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
     KY_TRY(s.Execute("DELETE FROM compute_account_flags WHERE account_id = ?", {account_id}));
@@ -171,6 +264,21 @@ Result<bool> SqlUsageStore::IsBio(const std::string& account_id) {
                                            "account_id = ?",
                                            {account_id}));
   return !rows.rows.empty() && rows[0][0].AsInt() != 0;
+}
+
+Result<std::set<std::string>> SqlUsageStore::BioAmong(const std::vector<std::string>& accounts) {
+  std::set<std::string> out;
+  for (const auto& chunk : AccountChunks(accounts)) {
+    Params params(chunk.begin(), chunk.end());
+    KY_ASSIGN_OR_RETURN(Rows rows,
+                        QueryOnce(db_,
+                                  fmt::format("SELECT account_id FROM compute_account_flags WHERE "
+                                              "bio <> 0 AND account_id IN ({})",
+                                              Placeholders(chunk.size())),
+                                  params));
+    for (const Row& r : rows.rows) out.insert(r[0].AsText());
+  }
+  return out;
 }
 
 Result<bool> SqlUsageStore::AddCrossing(const TierCrossingRow& c) {

@@ -96,11 +96,42 @@ TEST_P(UsageStoreTest, ForAccountsFiltersByEndAndSortsByStart) {
   EXPECT_TRUE(store_->ForAccounts({}, std::nullopt)->empty());
 }
 
+TEST_P(UsageStoreTest, TotalsPerAccountCountEachRecordOnce) {
+  ASSERT_EQ(
+      *store_->Insert({U("a", "acct-1", 0, 1), U("b", "acct-1", 5, 6), U("c", "acct-2", 5, 6)}),
+      3u);
+  ASSERT_EQ(*store_->Insert({U("a", "acct-1", 0, 1), U("d", "acct-1", 7, 8)}), 1u);  // a replayed
+  auto totals = store_->Totals({"acct-1", "acct-2", "nobody"}, UsageFigure::kHigh);
+  ASSERT_TRUE(totals.has_value()) << totals.error();
+  EXPECT_EQ(totals->size(), 2u);
+  EXPECT_DOUBLE_EQ((*totals)["acct-1"], 3 * 7.25e18);
+  EXPECT_DOUBLE_EQ((*totals)["acct-2"], 7.25e18);
+  EXPECT_DOUBLE_EQ((*store_->Totals({"acct-1"}, UsageFigure::kUpperBound))["acct-1"], 3 * 5.7e19);
+}
+
+TEST_P(UsageStoreTest, TelemetryByResourceAndTime) {
+  TelemetryRow a{"pod-1", "GPU-a", H(1), 0.4, 0.9};
+  TelemetryRow b{"pod-1", "GPU-b", H(1), std::nullopt, 0.5};
+  TelemetryRow late{"pod-1", "GPU-a", H(9), 0.1, 0.2};
+  TelemetryRow other{"pod-2", "GPU-c", H(1), 0.7, 1.0};
+  ASSERT_TRUE(store_->InsertTelemetry({a, b, late, other}).ok());
+  TelemetryRow again = a;
+  again.tensor_active = 0.45;  // the same sample scraped twice: the later wins
+  ASSERT_TRUE(store_->InsertTelemetry({again}).ok());
+  auto got = store_->Telemetry({"pod-1"}, H(0), H(2));
+  ASSERT_TRUE(got.has_value()) << got.error();
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0], again);
+  EXPECT_EQ((*got)[1], b);
+  EXPECT_TRUE(store_->Telemetry({"pod-9"}, H(0), H(10))->empty());
+}
+
 TEST_P(UsageStoreTest, BioFlags) {
   EXPECT_FALSE(*store_->IsBio("acct-1"));
   ASSERT_TRUE(store_->SetBio("acct-1", true).ok());
   ASSERT_TRUE(store_->SetBio("acct-1", true).ok());
   EXPECT_TRUE(*store_->IsBio("acct-1"));
+  EXPECT_EQ(*store_->BioAmong({"acct-1", "acct-2"}), (std::set<std::string>{"acct-1"}));
   ASSERT_TRUE(store_->SetBio("acct-1", false).ok());
   EXPECT_FALSE(*store_->IsBio("acct-1"));
 }
