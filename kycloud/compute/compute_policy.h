@@ -18,6 +18,21 @@ namespace kycloud::compute {
 enum class EstimateKind { kLow, kCentral, kHigh, kUpperBound };
 std::string_view EstimateKindName(EstimateKind k);  // "low", "central", "high", "upper_bound"
 
+// The figure of `kind` among the four.
+constexpr double Pick(EstimateKind kind, double low, double central, double high, double upper) {
+  switch (kind) {
+    case EstimateKind::kLow:
+      return low;
+    case EstimateKind::kCentral:
+      return central;
+    case EstimateKind::kHigh:
+      return high;
+    case EstimateKind::kUpperBound:
+      return upper;
+  }
+  return high;
+}
+
 // Which peak the cluster test sums per accelerator.
 enum class ClusterPrecision { kBf16, kMaxDense, kSparse };
 std::string_view ClusterPrecisionName(ClusterPrecision p);  // "bf16", "max_dense", "sparse"

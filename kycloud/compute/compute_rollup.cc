@@ -19,19 +19,7 @@ double Share(const MeteredUsage& u, Timestamp from, Timestamp to) {
 
 }  // namespace
 
-double UsageTotals::Get(EstimateKind k) const {
-  switch (k) {
-    case EstimateKind::kLow:
-      return low;
-    case EstimateKind::kCentral:
-      return central;
-    case EstimateKind::kHigh:
-      return high;
-    case EstimateKind::kUpperBound:
-      return upper_bound;
-  }
-  return high;
-}
+double UsageTotals::Get(EstimateKind k) const { return Pick(k, low, central, high, upper_bound); }
 
 void UsageTotals::Add(const MeteredUsage& u, double share) {
   if (share <= 0) return;
@@ -58,17 +46,7 @@ Rollup RollUp(std::span<const MeteredUsage> usage, Timestamp now, std::span<cons
 namespace {
 
 double EstimateOf(const MeteredUsage& u, EstimateKind k) {
-  switch (k) {
-    case EstimateKind::kLow:
-      return u.low;
-    case EstimateKind::kCentral:
-      return u.central;
-    case EstimateKind::kHigh:
-      return u.high;
-    case EstimateKind::kUpperBound:
-      return u.upper_bound;
-  }
-  return u.high;
+  return Pick(k, u.low, u.central, u.high, u.upper_bound);
 }
 
 // F(x): the operations done before time x, each record spread evenly over its interval.

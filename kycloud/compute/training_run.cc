@@ -9,17 +9,7 @@
 namespace kycloud::compute {
 
 double TrainingRun::Estimate(EstimateKind k) const {
-  switch (k) {
-    case EstimateKind::kLow:
-      return low;
-    case EstimateKind::kCentral:
-      return central;
-    case EstimateKind::kHigh:
-      return high;
-    case EstimateKind::kUpperBound:
-      return upper_bound;
-  }
-  return high;
+  return Pick(k, low, central, high, upper_bound);
 }
 
 ClusterTest TestCluster(std::span<const MeteredUsage* const> intervals,

@@ -7,6 +7,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "kycloud/metering/compute_json.h"
+
 namespace kycloud::metering {
 
 namespace {
@@ -22,30 +24,6 @@ std::string Severity(double fraction) {
 
 // "account:acct-1" -> "acct-1".
 std::string SubjectId(const std::string& subject) { return subject.substr(subject.find(':') + 1); }
-
-json RunJson(const compute::TrainingRun& r) {
-  return {{"id", r.id},
-          {"accelerator", r.accelerator},
-          {"location", r.location},
-          {"accounts", std::vector<std::string>(r.accounts.begin(), r.accounts.end())},
-          {"records", r.records},
-          {"start", FormatRfc3339(r.start)},
-          {"end", FormatRfc3339(r.end)},
-          {"chip_hours", r.chip_seconds / 3600},
-          {"flop_low", r.low},
-          {"flop_central", r.central},
-          {"flop_high", r.high},
-          {"flop_upper_bound", r.upper_bound},
-          {"cluster",
-           {{"max_concurrent_chips", r.cluster.max_concurrent_chips},
-            {"ops_per_s_bf16", r.cluster.ops_per_s_bf16},
-            {"ops_per_s_max_dense", r.cluster.ops_per_s_max_dense},
-            {"ops_per_s_sparse", r.cluster.ops_per_s_sparse},
-            {"internode_gbps",
-             r.cluster.internode_gbps ? json(*r.cluster.internode_gbps) : json(nullptr)},
-            {"result", r.cluster.result},
-            {"reason", r.cluster.reason}}}};
-}
 
 storage::UsageFigure Figure(compute::EstimateKind k) {
   switch (k) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "kycloud/compute/usage_parsers.h"
+#include "kycloud/metering/compute_json.h"
 #include "kycloud/server/json_body.h"
 #include "kycloud/server/request_params.h"
 
@@ -11,77 +12,6 @@ namespace kycloud::server {
 namespace {
 
 using nlohmann::json;
-
-json Totals(const compute::UsageTotals& t) {
-  return {{"records", t.records}, {"chip_hours", t.chip_seconds / 3600},
-          {"flop_low", t.low},    {"flop_central", t.central},
-          {"flop_high", t.high},  {"flop_upper_bound", t.upper_bound}};
-}
-
-json Windows(const std::vector<compute::WindowTotals>& windows) {
-  json out = json::array();
-  for (const auto& w : windows) {
-    json j = Totals(w.totals);
-    j["days"] = w.days;
-    out.push_back(std::move(j));
-  }
-  return out;
-}
-
-json RunJson(const compute::TrainingRun& r) {
-  const auto& c = r.cluster;
-  return {{"id", r.id},
-          {"accelerator", r.accelerator},
-          {"location", r.location},
-          {"accounts", std::vector<std::string>(r.accounts.begin(), r.accounts.end())},
-          {"records", r.records},
-          {"start", FormatRfc3339(r.start)},
-          {"end", FormatRfc3339(r.end)},
-          {"chip_hours", r.chip_seconds / 3600},
-          {"flop_low", r.low},
-          {"flop_central", r.central},
-          {"flop_high", r.high},
-          {"flop_upper_bound", r.upper_bound},
-          {"cluster",
-           {{"max_concurrent_chips", c.max_concurrent_chips},
-            {"ops_per_s_bf16", c.ops_per_s_bf16},
-            {"ops_per_s_max_dense", c.ops_per_s_max_dense},
-            {"ops_per_s_sparse", c.ops_per_s_sparse},
-            {"internode_gbps", c.internode_gbps ? json(*c.internode_gbps) : json(nullptr)},
-            {"result", c.result},
-            {"reason", c.reason}}}};
-}
-
-json SubjectJson(const metering::SubjectCompute& s) {
-  json runs = json::array(), series = json::array(), crossings = json::array();
-  for (const auto& r : s.runs) runs.push_back(RunJson(r));
-  for (const auto& p : s.series) {
-    series.push_back({{"day", p.day},
-                      {"chip_hours", p.chip_hours},
-                      {"flop_central", p.central},
-                      {"flop_high", p.high},
-                      {"flop_upper_bound", p.upper_bound}});
-  }
-  for (const auto& c : s.crossings) {
-    crossings.push_back({{"tier", c.tier},
-                         {"threshold_ops", c.threshold_ops},
-                         {"measure_ops", c.measure},
-                         {"estimate", c.estimate},
-                         {"policy_version", c.policy_version},
-                         {"crossed_at", FormatRfc3339(c.crossed_at)},
-                         {"alert_id", c.alert_id},
-                         {"report_id", c.report_id}});
-  }
-  return {{"subject", s.subject},
-          {"accounts", s.accounts},
-          {"totals", Totals(s.totals.all_time)},
-          {"windows", Windows(s.totals.windows)},
-          {"busiest_windows", Windows(s.busiest)},
-          {"measure_ops", s.measure},
-          {"runs", std::move(runs)},
-          {"series", std::move(series)},
-          {"crossings", std::move(crossings)}};
-}
 
 // The batch as JSON lines (one record per line), whatever the content type.
 Result<std::string> BatchAsLines(const HttpRequest& req) {
@@ -180,10 +110,10 @@ void AddComputeRoutes(Router& router, metering::UsageLedger& ledger) {
                              {"threshold_ops", p.threshold_ops},
                              {"estimate", compute::EstimateKindName(p.estimate)},
                              {"tiers", std::move(tiers)}}},
-                           {"account_compute", SubjectJson(c.own)},
+                           {"account_compute", metering::SubjectJson(c.own)},
                            {"group", nullptr}};
                if (c.group) {
-                 out["group"] = SubjectJson(*c.group);
+                 out["group"] = metering::SubjectJson(*c.group);
                  out["group"]["evidence"] = c.group_evidence;
                }
                return HttpResponse::Json(200, DumpJson(out));
