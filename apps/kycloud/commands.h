@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -30,6 +31,8 @@ struct Opened {
 Opened OpenOrFail(const CommonFlags& flags);
 // The whole file, or Fail() naming `what` and the path.
 std::string ReadFileOrFail(const std::string& path, std::string_view what);
+// stdout when `path` is empty, else `file` opened on `path` (or Fail()).
+std::ostream& OutputOrFail(const std::string& path, std::ofstream& file);
 
 // Prints "error: <message>" to stderr and throws CLI::RuntimeError(code) to end the command.
 [[noreturn]] void Fail(const Status& status, int code = 1);

@@ -42,6 +42,13 @@ std::string ReadFileOrFail(const std::string& path, std::string_view what) {
   return ss.str();
 }
 
+std::ostream& OutputOrFail(const std::string& path, std::ofstream& file) {
+  if (path.empty()) return std::cout;
+  file.open(path);
+  if (!file) Fail(UnavailableError("cannot write " + path));
+  return file;
+}
+
 void Fail(const Status& status, int code) {
   std::string msg(status.message());
   if (!status.field().empty()) msg += " (" + std::string(status.field()) + ")";

@@ -107,11 +107,7 @@ void RunEstimate(const EstimateFlags& f) {
   }
 
   std::ofstream file;
-  if (!f.output.empty()) {
-    file.open(f.output);
-    if (!file) Fail(UnavailableError("cannot write " + f.output));
-  }
-  std::ostream& out = f.output.empty() ? std::cout : file;
+  std::ostream& out = OutputOrFail(f.output, file);
   for (size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << CsvQuote(header[i]);
   out << ",flop_low,flop_central,flop_high,flop_upper_bound,error";
   if (f.explain) out << ",accelerator_name,chips,precision_used,family,peak_flop_per_s,method";

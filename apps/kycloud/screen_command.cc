@@ -163,11 +163,7 @@ void RunMatchNames(const BatchFlags& f) {
     }
   });
   std::ofstream file;
-  if (!f.output.empty()) {
-    file.open(f.output);
-    if (!file) Fail(UnavailableError("cannot write " + f.output));
-  }
-  std::ostream& out = f.output.empty() ? std::cout : file;
+  std::ostream& out = OutputOrFail(f.output, file);
   for (size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << CsvQuote(header[i]);
   out << ",score,match\n";
   size_t bad = 0;

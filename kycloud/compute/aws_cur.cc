@@ -178,12 +178,7 @@ bool RowReader::Read(UsageRecord& r, bool& skip, std::string& error) const {
 void ParseAwsCur(std::string_view text, ParsedUsage& out) {
   CsvReader reader(usage_internal::StripBom(text), "cur");
   std::vector<std::string> cells;
-  auto header = reader.Next(cells);
-  if (!header.has_value() || !*header) {
-    usage_internal::AddError(1, header.has_value() ? "empty input" : "unterminated quoted field",
-                             out);
-    return;
-  }
+  if (!usage_internal::ReadCsvHeader(reader, cells, out)) return;
   CurLayout layout;
   layout.index.fill(-1);
   for (size_t i = 0; i < cells.size(); ++i) {

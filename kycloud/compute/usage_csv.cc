@@ -125,12 +125,7 @@ Status ReadRow(const CsvLayout& layout, const std::vector<std::string>& cells, U
 void ParseUsageCsv(std::string_view text, ParsedUsage& out) {
   CsvReader reader(usage_internal::StripBom(text), "csv");
   std::vector<std::string> cells;
-  auto header = reader.Next(cells);
-  if (!header.has_value() || !*header) {
-    usage_internal::AddError(1, header.has_value() ? "empty input" : "unterminated quoted field",
-                             out);
-    return;
-  }
+  if (!usage_internal::ReadCsvHeader(reader, cells, out)) return;
   CsvLayout layout;
   for (const std::string& name : cells) {
     std::string_view column = TrimSpace(name);

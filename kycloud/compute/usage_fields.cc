@@ -254,4 +254,11 @@ bool LineSplitter::Next(std::string_view& line) {
   return true;
 }
 
+bool ReadCsvHeader(CsvReader& reader, std::vector<std::string>& cells, ParsedUsage& out) {
+  auto header = reader.Next(cells);
+  if (header.has_value() && *header) return true;
+  AddError(1, header.has_value() ? "empty input" : "unterminated quoted field", out);
+  return false;
+}
+
 }  // namespace kycloud::compute::usage_internal

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "kycloud/base/csv_reader.h"
 #include "kycloud/base/result.h"
 #include "kycloud/base/time.h"
 #include "kycloud/compute/usage_record.h"
@@ -67,6 +68,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // appends it to out.records, or a ParseError at `line` to out.errors.
 void AddRecord(UsageRecord record, int line, bool check_utf8, ParsedUsage& out);
 void AddError(int line, std::string message, ParsedUsage& out);
+
+// Reads the header row into `cells`; false (with an error at line 1) for an empty input or an
+// unterminated quote.
+bool ReadCsvHeader(CsvReader& reader, std::vector<std::string>& cells, ParsedUsage& out);
 
 // Splits text into lines at '\n' (dropping a '\r' before it); the last line may lack '\n'.
 class LineSplitter {

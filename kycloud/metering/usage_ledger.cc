@@ -127,7 +127,9 @@ Result<ApplyResult> UsageLedger::Apply(const std::vector<compute::UsageRecord>& 
   std::vector<storage::UsageRow> rows;
   rows.reserve(records.size());
   std::map<std::string, Timestamp> earliest;  // account -> earliest start in the batch
-  KY_ASSIGN_OR_RETURN(const std::vector<compute::UsageRecord> refined, WithTelemetry(records));
+  KY_ASSIGN_OR_RETURN(const std::vector<compute::UsageRecord> with_telemetry,
+                      WithTelemetry(records));
+  const auto& refined = with_telemetry.empty() ? records : with_telemetry;
   for (size_t i = 0; i < refined.size(); ++i) {
     auto m = compute::Meter(refined[i], estimator_);
     if (!m) {
@@ -181,18 +183,18 @@ Result<ApplyResult> UsageLedger::Apply(const std::vector<compute::UsageRecord>& 
 
 Result<std::vector<compute::UsageRecord>> UsageLedger::WithTelemetry(
     const std::vector<compute::UsageRecord>& records) {
-  std::vector<compute::UsageRecord> out = records;
   std::vector<std::string> resources;
   Timestamp from = Timestamp::max(), to = Timestamp::min();
-  for (const auto& r : out) {
+  for (const auto& r : records) {
     if (r.resource_id.empty() || r.tensor_active || r.utilization) continue;
     resources.push_back(r.resource_id);
     from = std::min(from, r.start);
     to = std::max(to, r.end);
   }
-  if (resources.empty()) return out;
+  if (resources.empty()) return std::vector<compute::UsageRecord>();
   KY_ASSIGN_OR_RETURN(auto samples, store_.Telemetry(resources, from, to));
-  if (samples.empty()) return out;
+  if (samples.empty()) return std::vector<compute::UsageRecord>();
+  std::vector<compute::UsageRecord> out = records;
   std::map<std::string, std::vector<const storage::TelemetryRow*>> by_resource;
   for (const auto& s : samples) {
     if (s.tensor_active) by_resource[s.resource_id].push_back(&s);

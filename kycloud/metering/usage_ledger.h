@@ -121,7 +121,8 @@ class UsageLedger {
   Status CheckSubject(const std::string& subject, const std::vector<std::string>& accounts,
                       Timestamp since, double bound, const AccountGroups& groups,
                       const std::string& actor, std::vector<TierEvent>& out);
-  // Copies of `records` with tensor_active filled from stored telemetry where they have none.
+  // Copies of `records` with tensor_active filled from stored telemetry where they have none;
+  // empty (no copy) when no record has telemetry to take.
   Result<std::vector<compute::UsageRecord>> WithTelemetry(
       const std::vector<compute::UsageRecord>& records);
   Result<std::string> DraftReport(const std::string& subject,
