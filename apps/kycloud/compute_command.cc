@@ -27,6 +27,7 @@ json AcceleratorJson(const compute::Accelerator& a) {
           {"type", a.type},
           {"release_date", a.release_date},
           {"dense_peak_ops_per_s", std::move(peaks)},
+          {"bf16_fp32_accumulate_ops_per_s", Opt(a.bf16_fp32_accumulate)},
           {"memory_bytes", Opt(a.memory_bytes)},
           {"memory_bandwidth_bytes_per_s", Opt(a.memory_bandwidth)},
           {"die_area_mm2", Opt(a.die_area_mm2)},

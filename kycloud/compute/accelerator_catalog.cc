@@ -55,7 +55,8 @@ Status SetField(Accelerator& a, std::string_view field, std::string_view value,
     std::optional<double> Accelerator::*member;
   };
   for (const auto& f :
-       {NumberField{"memory_bytes", &Accelerator::memory_bytes},
+       {NumberField{"bf16_fp32_accumulate", &Accelerator::bf16_fp32_accumulate},
+        NumberField{"memory_bytes", &Accelerator::memory_bytes},
         NumberField{"memory_bandwidth", &Accelerator::memory_bandwidth},
         NumberField{"die_area_mm2", &Accelerator::die_area_mm2},
         NumberField{"tdp_w", &Accelerator::tdp_w}, NumberField{"tpp", &Accelerator::tpp}}) {
@@ -73,7 +74,9 @@ Status SetField(Accelerator& a, std::string_view field, std::string_view value,
   } else {
     return InvalidArgumentError(
                fmt::format(
-                   "{}: unknown field '{}' (fp64, fp32, tf32, bf16, fp8, int8, memory_bytes, "
+                   "{}: unknown field '{}' (fp64, fp32, tf32, bf16, fp8, int8, "
+                   "bf16_fp32_accumulate, "
+                   "memory_bytes, "
                    "memory_bandwidth, die_area_mm2, tdp_w, tpp, manufacturer, type, release_date)",
                    where, field))
         .WithField("field");

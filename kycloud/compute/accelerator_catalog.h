@@ -42,6 +42,10 @@ struct Accelerator {
   std::string release_date;  // YYYY-MM-DD when known
   // Dense peak operations per second by Precision (index = enum value); nullopt = unknown.
   std::array<std::optional<double>, 6> peak;
+  // The 16-bit tensor rate with FP32 accumulation, set where it is below the bf16 peak (GeForce
+  // cards run FP16 x FP16 + FP32 at half their FP16-accumulate rate): what mixed-precision
+  // training, which accumulates in FP32, can reach. Estimates use it; TPP and bounds do not.
+  std::optional<double> bf16_fp32_accumulate;
   std::optional<double> memory_bytes;
   std::optional<double> memory_bandwidth;  // bytes/s
   std::optional<double> die_area_mm2;

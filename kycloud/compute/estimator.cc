@@ -50,6 +50,9 @@ std::pair<Precision, double> PeakFor(const Accelerator& a, std::optional<Precisi
       break;
   }
   if (!r) r = First(a, {P::kBf16, P::kFp32, P::kTf32, P::kFp8, P::kInt8, P::kFp64});
+  if (r && r->first == P::kBf16 && a.bf16_fp32_accumulate && *a.bf16_fp32_accumulate > 0) {
+    r->second = std::min(r->second, *a.bf16_fp32_accumulate);
+  }
   return r.value_or(std::make_pair(P::kBf16, 0.0));
 }
 

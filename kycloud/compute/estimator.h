@@ -17,7 +17,9 @@
 // chip has one, else FP32. An FP32 hint on a chip with TF32 tensor cores uses the TF32 peak
 // (cuDNN and XLA run FP32 matrix maths on them by default); on a TPU, the BF16 peak (the MXU
 // multiplies in BF16). FP8/INT8 hints use their peak, at the 16-bit utilisation scaled by the
-// speed-up low precision gives in practice (EstimatorOptions::low_precision_speedup).
+// speed-up low precision gives in practice (EstimatorOptions::low_precision_speedup). The 16-bit
+// peak of a chip that accumulates in FP32 at a lower rate (GeForce) is that lower rate
+// (Accelerator::bf16_fp32_accumulate): mixed-precision training accumulates in FP32.
 //
 // Thread-safety: immutable after construction; Estimate() is safe from many threads.
 #pragma once

@@ -52,6 +52,24 @@ TEST(EstimatorTest, PrecisionRules) {
   EXPECT_EQ(AcceleratorFamily(*v100, Precision::kBf16), "tensor-early");
 }
 
+TEST(EstimatorTest, GeForceTrainsAtItsFp32AccumulateRate) {
+  const Accelerator* rtx3090 = AcceleratorCatalog::Bundled().Find("NVIDIA GeForce RTX 3090");
+  ASSERT_TRUE(rtx3090);
+  // Mixed-precision training accumulates in FP32: half the FP16-accumulate rate on GeForce.
+  auto [precision, peak] = PeakFor(*rtx3090, std::nullopt);
+  EXPECT_EQ(precision, Precision::kBf16);
+  EXPECT_DOUBLE_EQ(peak, 7.1e13);
+  // The catalog and the legal figures keep the full rate: the bf16 peak, the upper bound (INT8
+  // 284 TOPS) and TPP (142 TFLOPS x 16 bits).
+  EXPECT_DOUBLE_EQ(rtx3090->Peak(Precision::kBf16).value(), 1.42e14);
+  EXPECT_DOUBLE_EQ(rtx3090->MaxDensePeak(), 2.84e14);
+  ASSERT_TRUE(rtx3090->tpp);
+  EXPECT_NEAR(*rtx3090->tpp, 2288, 1);
+  // A data-centre chip accumulates in FP32 at full rate.
+  EXPECT_DOUBLE_EQ(PeakFor(*AcceleratorCatalog::Bundled().Find("a100"), std::nullopt).second,
+                   AcceleratorCatalog::Bundled().Find("a100")->Peak(Precision::kBf16).value());
+}
+
 TEST(EstimatorTest, Fp8HintUsesThePracticalSpeedUp) {
   Estimate bf16 = Est("h100", 64, 10);
   EstimateInputs in;

@@ -63,7 +63,9 @@ Result<MeteredUsage> Meter(const UsageRecord& r, const Estimator& estimator) {
   for (const Accelerator* a : hw->accelerators) {
     m.accelerator += (m.accelerator.empty() ? "" : ",") + a->name;
     const double dense = a->MaxDensePeak();
-    m.peak_bf16 += PeakFor(*a, Precision::kBf16).second / n;
+    // The legal capacity: the full 16-bit tensor peak (FP32 on chips without one).
+    const auto p16 = a->Peak(Precision::kBf16);
+    m.peak_bf16 += (p16 && *p16 > 0 ? *p16 : PeakFor(*a, Precision::kBf16).second) / n;
     m.peak_max_dense += dense / n;
     m.peak_sparse += (HasStructuredSparsity(*a) ? 2 * dense : dense) / n;
   }
