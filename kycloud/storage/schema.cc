@@ -217,6 +217,22 @@ CREATE TABLE usage_telemetry (
   PRIMARY KEY (resource_id, at, gpu)
 );
 )sql"},
+    {6, "policy versions and parties' policy facts", R"sql(
+CREATE TABLE policy_versions (
+  seq BIGINT PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  version TEXT NOT NULL UNIQUE,
+  hash TEXT NOT NULL,
+  files_json TEXT NOT NULL,
+  published_at BIGINT NOT NULL,
+  published_by TEXT NOT NULL
+);
+CREATE TABLE policy_parties (
+  id TEXT PRIMARY KEY,
+  facts_json TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace
