@@ -15,6 +15,7 @@
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/build_info.h"
 #include "kycloud/base/log.h"
+#include "kycloud/provisioning/provisioning_service.h"
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/server/audit_routes.h"
 #include "kycloud/server/case_routes.h"
@@ -23,6 +24,7 @@
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/http_server.h"
 #include "kycloud/server/key_routes.h"
+#include "kycloud/server/policy_routes.h"
 #include "kycloud/server/report_routes.h"
 #include "kycloud/server/screen_routes.h"
 #include "kycloud/storage/migrations.h"
@@ -31,6 +33,7 @@
 #include "kycloud/storage/sql_audit_store.h"
 #include "kycloud/storage/sql_case_store.h"
 #include "kycloud/storage/sql_disposition_store.h"
+#include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_usage_store.h"
 #include "metering_stack.h"
 
@@ -130,6 +133,12 @@ Status Serve(Config config) {
   metering::UsageLedger ledger(usage_store, &case_manager, &report_manager,
                                compute::Estimator::Bundled(), compute_policy, clock);
   server::AddComputeRoutes(router, ledger);
+  storage::SqlPolicyStore policy_store(*db);
+  provisioning::ProvisioningService provisioning(policy_store, &case_manager, clock,
+                                                 compute::Estimator::Bundled(), &audit_log);
+  KY_TRY(provisioning.Load());
+  KY_LOG_EVENT(kInfo, "policy", {{"version", provisioning.policy()->Id()}});
+  server::AddPolicyRoutes(router, provisioning);
   server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
@@ -154,6 +163,7 @@ Status Serve(Config config) {
   std::thread checkpointer([&] {
     std::unique_lock<std::mutex> lock(checkpoint_mu);
     int tick = 0;
+    policy::Date policy_day = policy::Today(clock);
     while (!checkpoint_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
       lock.unlock();
       if (tick++ % 10 == 0) {
@@ -162,6 +172,14 @@ Status Serve(Config config) {
         } else if (*n > 0) {
           KY_LOG_WARN("audit: appended {} case events left pending", *n);
         }
+      }
+      // A new day: special measures start or expire, suspensions end — re-evaluate everyone.
+      if (const policy::Date today = policy::Today(clock); today != policy_day) {
+        if (auto r = provisioning.ReevaluateDates(policy_day, today, "scheduler"); !r) {
+          KY_LOG_ERROR("policy: re-evaluating for {} failed: {}", policy::FormatDate(today),
+                       r.error().ToString());
+        }
+        policy_day = today;
       }
       if (auto c = audit_log.CheckpointIfDue(); !c.has_value()) {
         KY_LOG_ERROR("audit: signing a checkpoint failed: {}", c.error().ToString());

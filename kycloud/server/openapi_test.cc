@@ -13,12 +13,14 @@
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/key_routes.h"
+#include "kycloud/server/policy_routes.h"
 #include "kycloud/server/report_routes.h"
 #include "kycloud/server/screen_routes.h"
 #include "kycloud/storage/memory_api_key_store.h"
 #include "kycloud/storage/memory_audit_store.h"
 #include "kycloud/storage/memory_disposition_store.h"
 #include "kycloud/storage/sql_case_store.h"
+#include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_usage_store.h"
 #include "kycloud/storage/testing/test_database.h"
 
@@ -60,6 +62,10 @@ Router ServiceRouter() {
   static metering::UsageLedger ledger(usage_store, &cases, &reports, compute::Estimator::Bundled(),
                                       compute::ComputePolicy::Bundled(), SystemClock::Default());
   AddComputeRoutes(router, ledger);
+  static storage::SqlPolicyStore policy_store(*(*db)->db);
+  static provisioning::ProvisioningService provisioning(
+      policy_store, &cases, SystemClock::Default(), compute::Estimator::Bundled());
+  AddPolicyRoutes(router, provisioning);
   return router;
 }
 
