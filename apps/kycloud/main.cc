@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterReportCommand(app);
   kycloud::app::RegisterComputeCommand(app);
   kycloud::app::RegisterIngestCommand(app);
+  kycloud::app::RegisterPolicyCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
