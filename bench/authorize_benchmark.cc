@@ -4,7 +4,8 @@
 //   1. in process: Authorizer::Authorize on random customers, instance types and regions — every
 //      call timed; p50/p99/p99.9 and calls/s, one thread;
 //   2. over HTTP: POST /v1/authorize on a kycloud HttpServer in this process (API-key auth with
-//      the SQLite key store), keep-alive clients on loopback — p50/p99 and requests/s.
+//      the SQLite key store; every decision recorded by the DecisionLog into SQLite), keep-alive
+//      clients on loopback — p50/p99 and requests/s.
 // Usage: authorize_benchmark [customers, default 100000] [HTTP seconds, default 3] [clients, 4]
 #include <httplib.h>
 
@@ -23,6 +24,7 @@
 #include "kycloud/server/key_routes.h"
 #include "kycloud/server/policy_routes.h"
 #include "kycloud/storage/memory_policy_store.h"
+#include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_api_key_store.h"
 #include "kycloud/storage/sql_case_store.h"
 #include "kycloud/storage/testing/test_database.h"
@@ -133,7 +135,10 @@ int main(int argc, char** argv) {
       calls, 100.0 * denies / calls, calls / run_s, Pct(lat, 0.5), Pct(lat, 0.99), Pct(lat, 0.999),
       lat.back());
 
-  // 2. Over HTTP.
+  // 2. Over HTTP, every decision recorded (DecisionLog: background batches into SQLite).
+  storage::SqlPolicyStore decision_store(*(*t)->db);
+  provisioning::DecisionLog decision_log(decision_store);
+  service.SetDecisionLog(&decision_log);
   storage::SqlApiKeyStore keys(*(*t)->db);
   auto key = server::CreateApiKey(keys, "bench", "integrator", "bench", clock);
   server::ApiKeyAuthenticator authn(keys, clock);
@@ -183,5 +188,9 @@ int main(int argc, char** argv) {
       all.empty() ? 0 : all.back(), errors.load());
   http.Stop();
   serve.join();
+  if (!decision_log.Flush().ok()) return 1;
+  std::printf("decisions recorded: %llu (dropped %llu)\n",
+              static_cast<unsigned long long>(decision_log.written()),
+              static_cast<unsigned long long>(decision_log.dropped()));
   return errors.load() == 0 ? 0 : 1;
 }

@@ -134,9 +134,11 @@ Status Serve(Config config) {
                                compute::Estimator::Bundled(), compute_policy, clock);
   server::AddComputeRoutes(router, ledger);
   storage::SqlPolicyStore policy_store(*db);
+  provisioning::DecisionLog decision_log(policy_store);
   provisioning::ProvisioningService provisioning(policy_store, &case_manager, clock,
                                                  compute::Estimator::Bundled(), &audit_log);
   KY_TRY(provisioning.Load());
+  provisioning.SetDecisionLog(&decision_log);
   KY_LOG_EVENT(kInfo, "policy", {{"version", provisioning.policy()->Id()}});
   server::AddPolicyRoutes(router, provisioning);
   server::AddAuditRoutes(router, audit_log);

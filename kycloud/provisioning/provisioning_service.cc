@@ -100,8 +100,19 @@ Result<policy::Decision> ProvisioningService::Authorize(const AuthorizeInput& in
     // An unknown instance type is a bad value in the request (422), not a missing resource.
     return Err(InvalidArgumentError(std::string(hw.error().message())).WithField(field));
   }
-  return authorizer_.Authorize(
+  policy::Decision d = authorizer_.Authorize(
       policy::AuthorizeRequest{in.customer_id, std::move(*hw), in.region, in.at});
+  if (decision_log_) {
+    json request = {{"customer_id", in.customer_id}, {"count", in.count}, {"region", in.region}};
+    if (!in.instance_type.empty()) request["instance_type"] = in.instance_type;
+    if (!in.accelerator.empty()) request["accelerator"] = in.accelerator;
+    if (in.at) request["at"] = policy::FormatDate(*in.at);
+    decision_log_->Record(storage::DecisionRecord{
+        0, d.customer_id, clock_.Now(), std::string(policy::ActionName(d.outcome)), d.policy_id,
+        request.dump(-1, ' ', false, json::error_handler_t::replace),
+        ReasonsJson(d.reasons).dump(-1, ' ', false, json::error_handler_t::replace)});
+  }
+  return d;
 }
 
 Result<policy::Standing> ProvisioningService::PutParty(const std::string& id,

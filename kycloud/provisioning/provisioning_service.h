@@ -27,6 +27,7 @@
 #include "kycloud/compute/estimator.h"
 #include "kycloud/policy/authorizer.h"
 #include "kycloud/policy/reevaluation.h"
+#include "kycloud/provisioning/decision_log.h"
 #include "kycloud/storage/policy_store.h"
 
 namespace kycloud::provisioning {
@@ -55,6 +56,12 @@ class ProvisioningService {
                       const compute::Estimator& estimator, audit::AuditLog* audit = nullptr);
 
   Status Load();
+  // Every decision of Authorize() is recorded in `log` (may be null; must outlive the service).
+  void SetDecisionLog(DecisionLog* log) { decision_log_ = log; }
+  // A customer's latest recorded decisions, newest first.
+  Result<std::vector<storage::DecisionRecord>> DecisionsOf(const std::string& id, size_t limit) {
+    return store_.DecisionsOf(id, limit);
+  }
 
   // Errors: InvalidArgument naming the field (customer_id, an unknown or missing
   // instance_type/accelerator, count).
@@ -84,6 +91,7 @@ class ProvisioningService {
   const Clock& clock_;
   const compute::Estimator& estimator_;
   policy::Authorizer authorizer_;
+  DecisionLog* decision_log_ = nullptr;
   std::mutex write_mu_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "kycloud/base/time.h"
 #include "kycloud/server/json_body.h"
 #include "kycloud/server/request_params.h"
 
@@ -73,6 +74,25 @@ void AddPolicyRoutes(Router& router, provisioning::ProvisioningService& service)
                  return Err(NotFoundError(fmt::format("no policy facts for customer '{}'", id)));
                }
                return HttpResponse::Json(200, provisioning::StandingJson(*s));
+             });
+
+  router.Add({.method = Method::kGet,
+              .path = "/v1/customers/{id}/decisions",
+              .roles = {"admin", "officer", "auditor"}},
+             [&service](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+               KY_ASSIGN_OR_RETURN(size_t limit, SizeQueryParam(req, "limit", 50, 1000));
+               KY_ASSIGN_OR_RETURN(auto records,
+                                   service.DecisionsOf(req.path_params.at("id"), limit));
+               json out = json::array();
+               for (const auto& r : records) {
+                 out.push_back({{"at", FormatRfc3339(r.at)},
+                                {"decision", r.outcome},
+                                {"policy_version", r.policy_id},
+                                {"request", json::parse(r.request_json, nullptr, false)},
+                                {"reasons", json::parse(r.reasons_json, nullptr, false)}});
+               }
+               return HttpResponse::Json(200, DumpJson({{"customer_id", req.path_params.at("id")},
+                                                        {"decisions", std::move(out)}}));
              });
 
   router.Add({.method = Method::kGet,

@@ -29,11 +29,18 @@ class PolicyRoutesTest : public ::testing::Test {
     service_ = std::make_unique<provisioning::ProvisioningService>(
         *policy_store_, cases_.get(), clock_, compute::Estimator::Bundled());
     ASSERT_TRUE(service_->Load().ok());
+    log_ = std::make_unique<provisioning::DecisionLog>(*policy_store_);
+    service_->SetDecisionLog(log_.get());
     AddPolicyRoutes(router_, *service_);
   }
-  std::pair<int, json> Call(Method m, const std::string& path, std::string body = "") {
+  std::pair<int, json> Call(Method m, std::string path, std::string body = "") {
     HttpRequest req;
     req.method = m;
+    if (size_t q = path.find('?'); q != std::string::npos) {  // "?k=v" only
+      const std::string kv = path.substr(q + 1);
+      req.query.emplace(kv.substr(0, kv.find('=')), kv.substr(kv.find('=') + 1));
+      path.resize(q);
+    }
     auto match = router_.Find(m, path);
     EXPECT_NE(match.route, nullptr) << path;
     if (!match.route) return {0, json()};
@@ -54,6 +61,7 @@ class PolicyRoutesTest : public ::testing::Test {
   FakeClock clock_{Timestamp(std::chrono::sys_days(policy::ParseDate("2026-12-01").value()))};
   std::unique_ptr<cases::CaseManager> cases_;
   std::unique_ptr<provisioning::ProvisioningService> service_;
+  std::unique_ptr<provisioning::DecisionLog> log_;
   Router router_;
 };
 
@@ -82,6 +90,18 @@ TEST_F(PolicyRoutesTest, FactsStandingAndDecisions) {
   ASSERT_EQ(st4, 200) << d2.dump();
   EXPECT_EQ(d2["decision"], "allow");
   EXPECT_EQ(d2["classes"][0], "none (numeric test)");
+
+  // Both decisions are recorded with their request, reasons and policy version.
+  ASSERT_TRUE(log_->Flush().ok());
+  auto [st5, history] = Call(Method::kGet, "/v1/customers/c-1/decisions?limit=10");
+  ASSERT_EQ(st5, 200) << history.dump();
+  ASSERT_EQ(history["decisions"].size(), 2u);
+  EXPECT_EQ(history["decisions"][0]["decision"], "allow");
+  EXPECT_EQ(history["decisions"][0]["request"]["accelerator"], "NVIDIA HGX H20");
+  EXPECT_EQ(history["decisions"][1]["decision"], "deny");
+  EXPECT_EQ(history["decisions"][1]["reasons"][0]["rule"], "ear.headquarters");
+  EXPECT_EQ(history["decisions"][1]["policy_version"], policy::Policy::Bundled().Id());
+  EXPECT_EQ(Call(Method::kGet, "/v1/customers/c-1/decisions?limit=x").first, 422);
 }
 
 TEST_F(PolicyRoutesTest, BadRequestsNameTheField) {

@@ -51,4 +51,23 @@ Result<std::vector<PartyRecord>> MemoryPolicyStore::Parties() {
   return out;
 }
 
+Status MemoryPolicyStore::AppendDecisions(const std::vector<DecisionRecord>& decisions) {
+  std::lock_guard lock(mu_);
+  for (DecisionRecord d : decisions) {
+    d.seq = static_cast<std::int64_t>(decisions_.size()) + 1;
+    decisions_.push_back(std::move(d));
+  }
+  return OkStatus();
+}
+
+Result<std::vector<DecisionRecord>> MemoryPolicyStore::DecisionsOf(std::string_view customer_id,
+                                                                   size_t limit) {
+  std::lock_guard lock(mu_);
+  std::vector<DecisionRecord> out;
+  for (auto it = decisions_.rbegin(); it != decisions_.rend() && out.size() < limit; ++it) {
+    if (it->customer_id == customer_id) out.push_back(*it);
+  }
+  return out;
+}
+
 }  // namespace kycloud::storage

@@ -18,11 +18,15 @@ class MemoryPolicyStore final : public PolicyStore {
   Status PutParty(const PartyRecord& p) override;
   Result<std::optional<PartyRecord>> GetParty(std::string_view id) override;
   Result<std::vector<PartyRecord>> Parties() override;
+  Status AppendDecisions(const std::vector<DecisionRecord>& decisions) override;
+  Result<std::vector<DecisionRecord>> DecisionsOf(std::string_view customer_id,
+                                                  size_t limit) override;
 
  private:
   std::mutex mu_;
   std::vector<PolicyVersionRecord> versions_;
   std::map<std::string, PartyRecord, std::less<>> parties_;
+  std::vector<DecisionRecord> decisions_;
 };
 
 }  // namespace kycloud::storage

@@ -38,6 +38,19 @@ struct PartyRecord {
   friend bool operator==(const PartyRecord&, const PartyRecord&) = default;
 };
 
+// One provisioning decision, as recorded for the customer's history and for auditors.
+struct DecisionRecord {
+  std::int64_t seq = 0;  // assigned by the store
+  std::string customer_id;
+  Timestamp at;
+  std::string outcome;  // allow | review | deny
+  std::string policy_id;
+  std::string request_json;
+  std::string reasons_json;
+
+  friend bool operator==(const DecisionRecord&, const DecisionRecord&) = default;
+};
+
 class PolicyStore {
  public:
   virtual ~PolicyStore() = default;
@@ -54,6 +67,12 @@ class PolicyStore {
   virtual Result<std::optional<PartyRecord>> GetParty(std::string_view id) = 0;
   // Every party, by id.
   virtual Result<std::vector<PartyRecord>> Parties() = 0;
+
+  // Appends decisions in one transaction (their seq is assigned in order).
+  virtual Status AppendDecisions(const std::vector<DecisionRecord>& decisions) = 0;
+  // A customer's latest decisions, newest first, at most `limit`.
+  virtual Result<std::vector<DecisionRecord>> DecisionsOf(std::string_view customer_id,
+                                                          size_t limit) = 0;
 };
 
 }  // namespace kycloud::storage

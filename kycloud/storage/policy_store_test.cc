@@ -73,6 +73,26 @@ TEST_P(PolicyStoreTest, PartiesArePutAndReplaced) {
   EXPECT_EQ((*all)[1], a);
 }
 
+TEST_P(PolicyStoreTest, DecisionsNewestFirstPerCustomer) {
+  std::vector<DecisionRecord> batch;
+  for (int i = 0; i < 5; ++i) {
+    batch.push_back(DecisionRecord{0, i % 2 ? "c-odd" : "c-even",
+                                   FromUnixMicros((100 + i) * 1'000'000LL), i == 4 ? "deny" : "allow",
+                                   "v+1", R"({"i":)" + std::to_string(i) + "}", "[]"});
+  }
+  ASSERT_TRUE(store_->AppendDecisions(batch).ok());
+  ASSERT_TRUE(store_->AppendDecisions({}).ok());
+  auto even = store_->DecisionsOf("c-even", 2);
+  ASSERT_TRUE(even.has_value()) << even.error();
+  ASSERT_EQ(even->size(), 2u);
+  EXPECT_EQ((*even)[0].request_json, R"({"i":4})");
+  EXPECT_EQ((*even)[0].outcome, "deny");
+  EXPECT_EQ((*even)[1].request_json, R"({"i":2})");
+  EXPECT_GT((*even)[0].seq, (*even)[1].seq);
+  EXPECT_EQ(store_->DecisionsOf("c-odd", 10)->size(), 2u);
+  EXPECT_TRUE(store_->DecisionsOf("nobody", 10)->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, PolicyStoreTest,
                          ::testing::Values("memory", "sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });

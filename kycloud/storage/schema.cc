@@ -217,7 +217,7 @@ CREATE TABLE usage_telemetry (
   PRIMARY KEY (resource_id, at, gpu)
 );
 )sql"},
-    {6, "policy versions and parties' policy facts", R"sql(
+    {6, "policy versions, parties' policy facts, authorization decisions", R"sql(
 CREATE TABLE policy_versions (
   seq BIGINT PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -232,6 +232,16 @@ CREATE TABLE policy_parties (
   facts_json TEXT NOT NULL,
   updated_at BIGINT NOT NULL
 );
+CREATE TABLE authorization_decisions (
+  seq {serial_pk},
+  customer_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  outcome TEXT NOT NULL,
+  policy_id TEXT NOT NULL,
+  request_json TEXT NOT NULL,
+  reasons_json TEXT NOT NULL
+);
+CREATE INDEX authorization_decisions_customer ON authorization_decisions (customer_id, seq);
 )sql"},
 };
 

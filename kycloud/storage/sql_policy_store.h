@@ -20,6 +20,9 @@ class SqlPolicyStore final : public PolicyStore {
   Status PutParty(const PartyRecord& p) override;
   Result<std::optional<PartyRecord>> GetParty(std::string_view id) override;
   Result<std::vector<PartyRecord>> Parties() override;
+  Status AppendDecisions(const std::vector<DecisionRecord>& decisions) override;
+  Result<std::vector<DecisionRecord>> DecisionsOf(std::string_view customer_id,
+                                                  size_t limit) override;
 
  private:
   Database& db_;
