@@ -24,9 +24,9 @@
 #include "kycloud/server/key_routes.h"
 #include "kycloud/server/policy_routes.h"
 #include "kycloud/storage/memory_policy_store.h"
-#include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_api_key_store.h"
 #include "kycloud/storage/sql_case_store.h"
+#include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/testing/test_database.h"
 
 using namespace kycloud;

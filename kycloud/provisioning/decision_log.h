@@ -24,8 +24,8 @@ namespace kycloud::provisioning {
 
 struct DecisionLogOptions {
   std::chrono::milliseconds flush_every{200};  // default 200 ms
-  size_t batch = 1000;                          // write sooner when this many wait
-  size_t max_pending = 100000;                  // beyond this, the oldest are dropped
+  size_t batch = 1000;                         // write sooner when this many wait
+  size_t max_pending = 100000;                 // beyond this, the oldest are dropped
 };
 
 class DecisionLog {

@@ -8,8 +8,7 @@ namespace kycloud::provisioning {
 namespace {
 
 storage::DecisionRecord Decision(int i) {
-  return storage::DecisionRecord{0,   "c-1", FromUnixMicros(i), "allow", "v+1",
-                                 "{}", "[]"};
+  return storage::DecisionRecord{0, "c-1", FromUnixMicros(i), "allow", "v+1", "{}", "[]"};
 }
 
 TEST(DecisionLogTest, WritesInTheBackgroundAndOnDestruction) {

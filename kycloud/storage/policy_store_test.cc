@@ -76,9 +76,9 @@ TEST_P(PolicyStoreTest, PartiesArePutAndReplaced) {
 TEST_P(PolicyStoreTest, DecisionsNewestFirstPerCustomer) {
   std::vector<DecisionRecord> batch;
   for (int i = 0; i < 5; ++i) {
-    batch.push_back(DecisionRecord{0, i % 2 ? "c-odd" : "c-even",
-                                   FromUnixMicros((100 + i) * 1'000'000LL), i == 4 ? "deny" : "allow",
-                                   "v+1", R"({"i":)" + std::to_string(i) + "}", "[]"});
+    batch.push_back(DecisionRecord{
+        0, i % 2 ? "c-odd" : "c-even", FromUnixMicros((100 + i) * 1'000'000LL),
+        i == 4 ? "deny" : "allow", "v+1", R"({"i":)" + std::to_string(i) + "}", "[]"});
   }
   ASSERT_TRUE(store_->AppendDecisions(batch).ok());
   ASSERT_TRUE(store_->AppendDecisions({}).ok());

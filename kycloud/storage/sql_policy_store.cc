@@ -102,11 +102,11 @@ Status SqlPolicyStore::AppendDecisions(const std::vector<DecisionRecord>& decisi
   if (decisions.empty()) return OkStatus();
   return db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
     for (const DecisionRecord& d : decisions) {
-      KY_TRY(s.Execute(
-          "INSERT INTO authorization_decisions (customer_id, at, outcome, policy_id, "
-          "request_json, reasons_json) VALUES (?,?,?,?,?,?)",
-          {d.customer_id, static_cast<long long>(ToUnixMicros(d.at)), d.outcome, d.policy_id,
-           d.request_json, d.reasons_json}));
+      KY_TRY(
+          s.Execute("INSERT INTO authorization_decisions (customer_id, at, outcome, policy_id, "
+                    "request_json, reasons_json) VALUES (?,?,?,?,?,?)",
+                    {d.customer_id, static_cast<long long>(ToUnixMicros(d.at)), d.outcome,
+                     d.policy_id, d.request_json, d.reasons_json}));
     }
     return OkStatus();
   });
@@ -114,12 +114,12 @@ Status SqlPolicyStore::AppendDecisions(const std::vector<DecisionRecord>& decisi
 
 Result<std::vector<DecisionRecord>> SqlPolicyStore::DecisionsOf(std::string_view customer_id,
                                                                 size_t limit) {
-  KY_ASSIGN_OR_RETURN(
-      Rows rows, QueryOnce(db_,
-                           "SELECT seq, customer_id, at, outcome, policy_id, request_json, "
-                           "reasons_json FROM authorization_decisions WHERE customer_id = ? "
-                           "ORDER BY seq DESC LIMIT ?",
-                           {customer_id, static_cast<long long>(limit)}));
+  KY_ASSIGN_OR_RETURN(Rows rows,
+                      QueryOnce(db_,
+                                "SELECT seq, customer_id, at, outcome, policy_id, request_json, "
+                                "reasons_json FROM authorization_decisions WHERE customer_id = ? "
+                                "ORDER BY seq DESC LIMIT ?",
+                                {customer_id, static_cast<long long>(limit)}));
   std::vector<DecisionRecord> out;
   for (const Row& r : rows.rows) {
     out.push_back(DecisionRecord{r[0].AsInt(), r[1].AsText(), FromUnixMicros(r[2].AsInt()),
