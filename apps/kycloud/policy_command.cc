@@ -14,6 +14,7 @@
 #include "kycloud/policy/policy_data.h"
 #include "kycloud/policy/policy_diff.h"
 #include "kycloud/policy/reevaluation.h"
+#include "kycloud/provisioning/provisioning_service.h"
 #include "policy_files.h"
 
 namespace kycloud::app {
@@ -29,71 +30,9 @@ policy::Date DateOrFail(const std::string& text) {
   return *d;
 }
 
-json ReasonJson(const policy::Reason& r) {
-  return {{"rule", r.rule},
-          {"regime", r.regime},
-          {"action", policy::ActionName(r.action)},
-          {"text", r.text}};
-}
-
 void Show(const policy::Policy& p, policy::Date at, bool as_json) {
   if (as_json) {
-    json regimes = json::array(), groups = json::array(), embargoes = json::array(),
-         measures = json::array(), accelerators = json::array();
-    for (const auto& r : p.regimes()) {
-      regimes.push_back({{"id", r.id},
-                         {"title", r.title},
-                         {"state", policy::RegimeStateName(r.state)},
-                         {"enabled", r.enabled},
-                         {"effective", policy::FormatDate(r.effective)},
-                         {"status", r.StatusAt(at)},
-                         {"applies", r.AppliesAt(at)},
-                         {"source", r.source}});
-    }
-    for (const auto& g : p.groups()) {
-      groups.push_back({{"id", g.id},
-                        {"name", g.name},
-                        {"countries", g.countries},
-                        {"source", g.source},
-                        {"as_of", policy::FormatDate(g.as_of)}});
-    }
-    for (const auto& e : p.embargoes()) {
-      embargoes.push_back({{"id", e.id},
-                           {"country", e.country},
-                           {"region", e.region},
-                           {"program", e.program},
-                           {"active", e.ActiveAt(at)},
-                           {"source", e.source}});
-    }
-    for (const auto& m : p.special_measures()) {
-      measures.push_back({{"id", m.id},
-                          {"jurisdiction", m.jurisdiction},
-                          {"persons", m.persons},
-                          {"action", policy::ActionName(m.action)},
-                          {"effective", policy::FormatDate(m.effective)},
-                          {"expires", policy::FormatDate(m.expires)},
-                          {"active", m.ActiveAt(at)},
-                          {"conditions", m.conditions},
-                          {"source", m.source}});
-    }
-    for (const auto& a : p.accelerator_statuses()) {
-      accelerators.push_back({{"name", a.name},
-                              {"eccn", a.eccn},
-                              {"controlled", a.Controlled()},
-                              {"source", a.source}});
-    }
-    std::cout << json{{"version", p.version()},
-                      {"id", p.Id()},
-                      {"hash", p.hash()},
-                      {"at", policy::FormatDate(at)},
-                      {"regimes", regimes},
-                      {"groups", groups},
-                      {"embargoes", embargoes},
-                      {"special_measures", measures},
-                      {"accelerator_status", accelerators},
-                      {"regions", p.regions()}}
-                     .dump(2)
-              << "\n";
+    std::cout << json::parse(provisioning::PolicyJson(p, at)).dump(2) << "\n";
     return;
   }
   std::cout << fmt::format("policy {} (sha256 {}) on {}\n\n", p.Id(), p.hash(),
@@ -219,18 +158,7 @@ void RegisterPolicyCommand(CLI::App& app) {
     const policy::PartyDirectory parties = ReadParties(sim->customers, &bad);
     const policy::Date date = DateOrFail(sim->at);
     auto changes = policy::Reevaluate(*base, *next, parties, date);
-    for (const auto& c : changes) {
-      json added = json::array(), removed = json::array();
-      for (const auto& r : c.added) added.push_back(ReasonJson(r));
-      for (const auto& r : c.removed) removed.push_back(ReasonJson(r));
-      std::cout << json{{"customer_id", c.customer_id},
-                        {"before", policy::ActionName(c.before)},
-                        {"after", policy::ActionName(c.after)},
-                        {"added", added},
-                        {"removed", removed}}
-                       .dump()
-                << "\n";
-    }
+    for (const auto& c : changes) std::cout << provisioning::StandingChangeJson(c) << "\n";
     fmt::print(stderr, "{} -> {} on {}: {} of {} customers change ({} bad lines)\n", base->Id(),
                next->Id(), policy::FormatDate(date), changes.size(), parties.size(), bad);
     if (bad > 0) throw CLI::RuntimeError(1);

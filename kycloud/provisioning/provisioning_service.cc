@@ -235,4 +235,70 @@ std::string StandingJson(const policy::Standing& s) {
       .dump();
 }
 
+std::string StandingChangeJson(const policy::StandingChange& c) {
+  return json{{"customer_id", c.customer_id},
+              {"before", policy::ActionName(c.before)},
+              {"after", policy::ActionName(c.after)},
+              {"added", ReasonsJson(c.added)},
+              {"removed", ReasonsJson(c.removed)}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string PolicyJson(const policy::Policy& p, policy::Date at) {
+  json regimes = json::array(), groups = json::array(), embargoes = json::array(),
+       measures = json::array(), accelerators = json::array();
+  for (const auto& r : p.regimes()) {
+    regimes.push_back({{"id", r.id},
+                       {"title", r.title},
+                       {"state", policy::RegimeStateName(r.state)},
+                       {"enabled", r.enabled},
+                       {"effective", policy::FormatDate(r.effective)},
+                       {"status", r.StatusAt(at)},
+                       {"applies", r.AppliesAt(at)},
+                       {"source", r.source}});
+  }
+  for (const auto& g : p.groups()) {
+    groups.push_back({{"id", g.id},
+                      {"name", g.name},
+                      {"countries", g.countries},
+                      {"source", g.source},
+                      {"as_of", policy::FormatDate(g.as_of)}});
+  }
+  for (const auto& e : p.embargoes()) {
+    embargoes.push_back({{"id", e.id},
+                         {"country", e.country},
+                         {"region", e.region},
+                         {"subdivisions", e.subdivisions},
+                         {"program", e.program},
+                         {"active", e.ActiveAt(at)},
+                         {"source", e.source}});
+  }
+  for (const auto& m : p.special_measures()) {
+    measures.push_back({{"id", m.id},
+                        {"jurisdiction", m.jurisdiction},
+                        {"persons", m.persons},
+                        {"action", policy::ActionName(m.action)},
+                        {"effective", policy::FormatDate(m.effective)},
+                        {"expires", policy::FormatDate(m.expires)},
+                        {"active", m.ActiveAt(at)},
+                        {"conditions", m.conditions},
+                        {"source", m.source}});
+  }
+  for (const auto& a : p.accelerator_statuses()) {
+    accelerators.push_back(
+        {{"name", a.name}, {"eccn", a.eccn}, {"controlled", a.Controlled()}, {"source", a.source}});
+  }
+  return json{{"policy_version", p.Id()},
+              {"version", p.version()},
+              {"hash", p.hash()},
+              {"date", policy::FormatDate(at)},
+              {"regimes", std::move(regimes)},
+              {"groups", std::move(groups)},
+              {"embargoes", std::move(embargoes)},
+              {"special_measures", std::move(measures)},
+              {"accelerator_status", std::move(accelerators)},
+              {"regions", p.regions()}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace kycloud::provisioning

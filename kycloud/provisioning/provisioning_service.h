@@ -95,8 +95,13 @@ class ProvisioningService {
   std::mutex write_mu_;
 };
 
-// The JSON forms the API returns.
+// The JSON forms the API and the CLI return.
 std::string DecisionJson(const policy::Decision& d);
 std::string StandingJson(const policy::Standing& s);
+// {customer_id, before, after, added: [reason], removed: [reason]}
+std::string StandingChangeJson(const policy::StandingChange& c);
+// The version (policy_version, version, hash), and on date `at`: regimes with their status,
+// country groups, embargoes, special measures (active or not), accelerator legal status, regions.
+std::string PolicyJson(const policy::Policy& p, policy::Date at);
 
 }  // namespace kycloud::provisioning

@@ -99,36 +99,9 @@ void AddPolicyRoutes(Router& router, provisioning::ProvisioningService& service)
               .path = "/v1/policy",
               .roles = {"admin", "officer", "auditor", "integrator"}},
              [&service](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
-               auto p = service.policy();
                const policy::Date today =
                    std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-               json regimes = json::array(), measures = json::array();
-               for (const auto& r : p->regimes()) {
-                 regimes.push_back({{"id", r.id},
-                                    {"title", r.title},
-                                    {"state", policy::RegimeStateName(r.state)},
-                                    {"enabled", r.enabled},
-                                    {"effective", policy::FormatDate(r.effective)},
-                                    {"status", r.StatusAt(today)},
-                                    {"applies", r.AppliesAt(today)},
-                                    {"source", r.source}});
-               }
-               for (const auto& m : p->special_measures()) {
-                 measures.push_back({{"id", m.id},
-                                     {"jurisdiction", m.jurisdiction},
-                                     {"persons", m.persons},
-                                     {"action", policy::ActionName(m.action)},
-                                     {"effective", policy::FormatDate(m.effective)},
-                                     {"expires", policy::FormatDate(m.expires)},
-                                     {"active", m.ActiveAt(today)}});
-               }
-               return HttpResponse::Json(200,
-                                         DumpJson({{"policy_version", p->Id()},
-                                                   {"version", p->version()},
-                                                   {"hash", p->hash()},
-                                                   {"date", policy::FormatDate(today)},
-                                                   {"regimes", std::move(regimes)},
-                                                   {"special_measures", std::move(measures)}}));
+               return HttpResponse::Json(200, provisioning::PolicyJson(*service.policy(), today));
              });
 
   router.Add({.method = Method::kPost, .path = "/v1/policy/versions", .roles = {"admin"}},
@@ -155,14 +128,7 @@ void AddPolicyRoutes(Router& router, provisioning::ProvisioningService& service)
                KY_ASSIGN_OR_RETURN(auto r, service.Publish(std::move(files), ActorOf(ctx)));
                json changes = json::array();
                for (const auto& c : r.changes) {
-                 json added = json::array(), removed = json::array();
-                 for (const auto& a : c.added) added.push_back(a.rule);
-                 for (const auto& a : c.removed) removed.push_back(a.rule);
-                 changes.push_back({{"customer_id", c.customer_id},
-                                    {"before", policy::ActionName(c.before)},
-                                    {"after", policy::ActionName(c.after)},
-                                    {"added", std::move(added)},
-                                    {"removed", std::move(removed)}});
+                 changes.push_back(json::parse(provisioning::StandingChangeJson(c)));
                }
                return HttpResponse::Json(r.published ? 201 : 200,
                                          DumpJson({{"policy_version", r.policy_id},
