@@ -17,6 +17,8 @@ pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)     # libicu-dev
 find_package(ZLIB REQUIRED)                                          # zlib1g-dev
 find_package(simdjson REQUIRED)                                      # libsimdjson-dev
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)          # librdkafka-dev
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)         # libsodium-dev
+find_library(PHONENUMBER_LIBRARY phonenumber REQUIRED)               # libphonenumber-dev
 if(KYCLOUD_BUILD_TESTS)
   find_package(GTest REQUIRED)              # libgtest-dev, libgmock-dev
 endif()

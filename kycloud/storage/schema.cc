@@ -243,6 +243,36 @@ CREATE TABLE authorization_decisions (
 );
 CREATE INDEX authorization_decisions_customer ON authorization_decisions (customer_id, seq);
 )sql"},
+    {7, "CIP customers (personal data sealed) and idempotency keys", R"sql(
+CREATE TABLE customers (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  country TEXT NOT NULL,
+  headquarters_country TEXT NOT NULL,
+  verification TEXT NOT NULL,
+  us_person BIGINT NOT NULL,
+  decision TEXT NOT NULL,
+  risk_level TEXT NOT NULL,
+  policy_id TEXT NOT NULL,
+  record_sealed TEXT NOT NULL,
+  classification_json TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  closed_at BIGINT,
+  last_access_at BIGINT,
+  reverify_due BIGINT,
+  legal_hold BIGINT NOT NULL,
+  revision BIGINT NOT NULL
+);
+CREATE INDEX customers_country ON customers (country, id);
+CREATE INDEX customers_reverify ON customers (reverify_due);
+CREATE TABLE customer_idempotency (
+  key TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  customer_id TEXT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -1,0 +1,74 @@
+// CustomerStore: CIP records (R2-R14). The personal data of a record travels as one sealed
+// value (PiiCipher: the caller seals it before Put and opens it after Get); the columns beside it
+// hold only what listing, retention and decisions need without personal data: kind, status,
+// countries, verification, US-person flag, decision, risk level, dates, legal hold.
+//
+// Writes are idempotent by `idempotency_key` when one is given: the same key with the same
+// request hash returns the record first created; with another hash, AlreadyExists (reason
+// "idempotency_key_reused"). Updates are optimistic: Update() needs the revision it read.
+//
+// Thread-safety: implementations are safe to use from many threads and processes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kycloud/base/result.h"
+#include "kycloud/base/time.h"
+
+namespace kycloud::storage {
+
+struct CustomerRow {
+  std::string id;
+  std::string kind;               // individual | organisation
+  std::string status = "active";  // active | closed
+  std::string country;            // the first address's country
+  std::string headquarters_country;
+  std::string verification = "pending";  // not_required | pending | verified | failed
+  bool us_person = false;
+  std::string decision;  // approve | verify | review | reject
+  std::string risk_level = "medium";
+  std::string policy_id;            // the policy version of the last decision
+  std::string record_sealed;        // PiiCipher-sealed JSON of the whole record
+  std::string classification_json;  // US/foreign evidence (no personal data)
+  Timestamp created_at;
+  Timestamp updated_at;
+  std::optional<Timestamp> closed_at;
+  std::optional<Timestamp> last_access_at;
+  std::optional<Timestamp> reverify_due;
+  bool legal_hold = false;
+  std::int64_t revision = 0;  // assigned by the store: 1 on insert, +1 per update
+
+  friend bool operator==(const CustomerRow&, const CustomerRow&) = default;
+};
+
+struct CustomerFilter {
+  std::optional<std::string> status;
+  std::optional<std::string> country;
+  std::optional<std::string> verification;
+  std::optional<std::string> decision;
+  std::string after_id;  // keyset pagination: ids greater than this
+  size_t limit = 100;
+};
+
+class CustomerStore {
+ public:
+  virtual ~CustomerStore() = default;
+  // Returns the stored row and whether it was created now (false: the idempotency key replayed).
+  // Errors: AlreadyExists when the id exists (reason "customer_exists") or the key was used for
+  // another request (reason "idempotency_key_reused").
+  virtual Result<std::pair<CustomerRow, bool>> Insert(const CustomerRow& row,
+                                                      std::string_view idempotency_key,
+                                                      std::string_view request_hash) = 0;
+  // Errors: NotFound.
+  virtual Result<CustomerRow> Get(std::string_view id) = 0;
+  // Replaces the row if its revision is still `row.revision`; returns the new row. Errors:
+  // NotFound; Aborted (reason "revision_conflict") when someone else updated it first.
+  virtual Result<CustomerRow> Update(const CustomerRow& row) = 0;
+  // By id, ascending.
+  virtual Result<std::vector<CustomerRow>> List(const CustomerFilter& filter) = 0;
+};
+
+}  // namespace kycloud::storage

@@ -1,0 +1,180 @@
+#include "kycloud/storage/sql_customer_store.h"
+
+#include <fmt/format.h>
+
+namespace kycloud::storage {
+
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, kind, status, country, headquarters_country, verification, us_person, decision, "
+    "risk_level, policy_id, record_sealed, classification_json, created_at, updated_at, "
+    "closed_at, last_access_at, reverify_due, legal_hold, revision";
+
+std::optional<long long> Micros(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return static_cast<long long>(ToUnixMicros(*t));
+}
+
+std::optional<Timestamp> OptTime(const Value& v) {
+  if (v.is_null()) return std::nullopt;
+  return FromUnixMicros(v.AsInt());
+}
+
+CustomerRow FromRow(const Row& r) {
+  CustomerRow c;
+  c.id = r[0].AsText();
+  c.kind = r[1].AsText();
+  c.status = r[2].AsText();
+  c.country = r[3].AsText();
+  c.headquarters_country = r[4].AsText();
+  c.verification = r[5].AsText();
+  c.us_person = r[6].AsInt() != 0;
+  c.decision = r[7].AsText();
+  c.risk_level = r[8].AsText();
+  c.policy_id = r[9].AsText();
+  c.record_sealed = r[10].AsText();
+  c.classification_json = r[11].AsText();
+  c.created_at = FromUnixMicros(r[12].AsInt());
+  c.updated_at = FromUnixMicros(r[13].AsInt());
+  c.closed_at = OptTime(r[14]);
+  c.last_access_at = OptTime(r[15]);
+  c.reverify_due = OptTime(r[16]);
+  c.legal_hold = r[17].AsInt() != 0;
+  c.revision = r[18].AsInt();
+  return c;
+}
+
+Params ToParams(const CustomerRow& c, std::int64_t revision) {
+  return {c.id,
+          c.kind,
+          c.status,
+          c.country,
+          c.headquarters_country,
+          c.verification,
+          c.us_person ? 1 : 0,
+          c.decision,
+          c.risk_level,
+          c.policy_id,
+          c.record_sealed,
+          c.classification_json,
+          static_cast<long long>(ToUnixMicros(c.created_at)),
+          static_cast<long long>(ToUnixMicros(c.updated_at)),
+          Micros(c.closed_at),
+          Micros(c.last_access_at),
+          Micros(c.reverify_due),
+          c.legal_hold ? 1 : 0,
+          static_cast<long long>(revision)};
+}
+
+Result<std::optional<CustomerRow>> Find(Session& s, std::string_view id) {
+  KY_ASSIGN_OR_RETURN(
+      Rows rows, s.Query(fmt::format("SELECT {} FROM customers WHERE id = ?", kColumns), {id}));
+  if (rows.empty()) return std::optional<CustomerRow>();
+  return std::optional<CustomerRow>(FromRow(rows[0]));
+}
+
+}  // namespace
+
+Result<std::pair<CustomerRow, bool>> SqlCustomerStore::Insert(const CustomerRow& row,
+                                                              std::string_view idempotency_key,
+                                                              std::string_view request_hash) {
+  std::pair<CustomerRow, bool> out;
+  KY_TRY(db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
+    if (!idempotency_key.empty()) {
+      KY_ASSIGN_OR_RETURN(
+          Rows seen,
+          s.Query("SELECT customer_id, request_hash FROM customer_idempotency WHERE key = ?",
+                  {idempotency_key}));
+      if (!seen.empty()) {
+        if (seen[0][1].AsText() != request_hash) {
+          return AlreadyExistsError(fmt::format("idempotency key '{}' was used for another request",
+                                                idempotency_key))
+              .WithReason("idempotency_key_reused");
+        }
+        KY_ASSIGN_OR_RETURN(auto first, Find(s, seen[0][0].AsText()));
+        if (!first) return NotFoundError("the customer of this idempotency key is gone");
+        out = {*first, false};
+        return OkStatus();
+      }
+    }
+    KY_ASSIGN_OR_RETURN(auto existing, Find(s, row.id));
+    if (existing) {
+      return AlreadyExistsError(fmt::format("customer '{}' exists", row.id))
+          .WithReason("customer_exists")
+          .WithField("/id");
+    }
+    KY_TRY(s.Execute(fmt::format("INSERT INTO customers ({}) VALUES "
+                                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                 kColumns),
+                     ToParams(row, 1)));
+    if (!idempotency_key.empty()) {
+      KY_TRY(s.Execute(
+          "INSERT INTO customer_idempotency (key, request_hash, customer_id) VALUES (?,?,?)",
+          {idempotency_key, request_hash, row.id}));
+    }
+    out = {row, true};
+    out.first.revision = 1;
+    return OkStatus();
+  }));
+  return out;
+}
+
+Result<CustomerRow> SqlCustomerStore::Get(std::string_view id) {
+  std::optional<CustomerRow> found;
+  KY_TRY(db_.Transact(TxMode::kRead, [&](Session& s) -> Status {
+    KY_ASSIGN_OR_RETURN(found, Find(s, id));
+    return OkStatus();
+  }));
+  if (!found) return Err(NotFoundError(fmt::format("no customer '{}'", id)));
+  return *found;
+}
+
+Result<CustomerRow> SqlCustomerStore::Update(const CustomerRow& row) {
+  CustomerRow updated = row;
+  updated.revision = row.revision + 1;
+  KY_TRY(db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
+    Params p = ToParams(row, updated.revision);
+    p.erase(p.begin());  // id goes last, in WHERE
+    p.push_back(row.id);
+    p.push_back(static_cast<long long>(row.revision));
+    KY_ASSIGN_OR_RETURN(
+        std::int64_t n,
+        s.Execute("UPDATE customers SET kind = ?, status = ?, country = ?, "
+                  "headquarters_country = ?, verification = ?, us_person = ?, decision = ?, "
+                  "risk_level = ?, policy_id = ?, record_sealed = ?, classification_json = ?, "
+                  "created_at = ?, updated_at = ?, closed_at = ?, last_access_at = ?, "
+                  "reverify_due = ?, legal_hold = ?, revision = ? WHERE id = ? AND revision = ?",
+                  p));
+    if (n == 1) return OkStatus();
+    KY_ASSIGN_OR_RETURN(auto current, Find(s, row.id));
+    if (!current) return NotFoundError(fmt::format("no customer '{}'", row.id));
+    return AbortedError(fmt::format("customer '{}' changed since revision {} (now {})", row.id,
+                                    row.revision, current->revision))
+        .WithReason("revision_conflict");
+  }));
+  return updated;
+}
+
+Result<std::vector<CustomerRow>> SqlCustomerStore::List(const CustomerFilter& f) {
+  std::string sql = fmt::format("SELECT {} FROM customers WHERE id > ?", kColumns);
+  Params p{f.after_id};
+  auto add = [&](std::string_view column, const std::optional<std::string>& v) {
+    if (!v) return;
+    sql += fmt::format(" AND {} = ?", column);
+    p.push_back(*v);
+  };
+  add("status", f.status);
+  add("country", f.country);
+  add("verification", f.verification);
+  add("decision", f.decision);
+  sql += " ORDER BY id LIMIT ?";
+  p.push_back(static_cast<long long>(f.limit));
+  KY_ASSIGN_OR_RETURN(Rows rows, QueryOnce(db_, sql, p));
+  std::vector<CustomerRow> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows.rows) out.push_back(FromRow(r));
+  return out;
+}
+
+}  // namespace kycloud::storage

@@ -1,0 +1,27 @@
+// SqlCustomerStore: CustomerStore on a Database (SQLite or PostgreSQL), table customers.
+//
+// Thread-safety: as CustomerStore.
+#pragma once
+
+#include "kycloud/storage/customer_store.h"
+#include "kycloud/storage/database.h"
+
+namespace kycloud::storage {
+
+class SqlCustomerStore final : public CustomerStore {
+ public:
+  // `db` must outlive the store.
+  explicit SqlCustomerStore(Database& db) : db_(db) {}
+
+  Result<std::pair<CustomerRow, bool>> Insert(const CustomerRow& row,
+                                              std::string_view idempotency_key,
+                                              std::string_view request_hash) override;
+  Result<CustomerRow> Get(std::string_view id) override;
+  Result<CustomerRow> Update(const CustomerRow& row) override;
+  Result<std::vector<CustomerRow>> List(const CustomerFilter& filter) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace kycloud::storage
