@@ -1,0 +1,102 @@
+#include "kycloud/cip/cip_policy.h"
+
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+
+namespace kycloud::cip {
+
+namespace {
+
+Status Bad(std::string_view origin, const toml::node* n, std::string_view key,
+           std::string_view what) {
+  return InvalidArgumentError(fmt::format("{}:{}: {} {}", origin,
+                                          n ? static_cast<int>(n->source().begin.line) : 1, key,
+                                          what))
+      .WithField(std::string(key));
+}
+
+bool OneOf(const std::string& v, std::initializer_list<std::string_view> allowed) {
+  for (std::string_view a : allowed) {
+    if (v == a) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<CipPolicy> CipPolicy::Parse(std::string_view text, std::string_view origin) {
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    return Err(InvalidArgumentError(
+        fmt::format("{}:{}: {}", origin, e.source().begin.line, e.description())));
+  }
+  CipPolicy p;
+  if (auto v = root["version"].value<std::string>()) {
+    p.version = *v;
+  } else {
+    return Err(Bad(origin, root.get("version"), "version", "must be a string"));
+  }
+  const toml::table* req = root["required"].as_table();
+  if (!req) return Err(Bad(origin, root.get("required"), "required", "must be a table"));
+  for (const auto& [kind, v] : *req) {
+    const std::string key = fmt::format("required.{}", kind.str());
+    if (kind.str() != "individual" && kind.str() != "organisation") {
+      return Err(Bad(origin, &v, key, "is not a kind (individual, organisation)"));
+    }
+    const toml::array* a = v.as_array();
+    if (!a) return Err(Bad(origin, &v, key, "must be an array of field names"));
+    for (const toml::node& e : *a) {
+      auto s = e.value<std::string>();
+      if (!s) return Err(Bad(origin, &e, key, "must hold strings"));
+      p.required[std::string(kind.str())].push_back(*s);
+    }
+  }
+  if (const toml::node* n = root.at_path("owners.min_share").node()) {
+    auto v = n->value<double>();
+    if (!v || *v <= 0 || *v > 1)
+      return Err(Bad(origin, n, "owners.min_share", "must be in (0, 1]"));
+    p.owner_min_share = *v;
+  }
+  for (auto [key, out] :
+       {std::pair<const char*, std::string*>{"verification.pending", &p.pending_action},
+        {"verification.failed", &p.failed_action}}) {
+    if (const toml::node* n = root.at_path(key).node()) {
+      auto v = n->value<std::string>();
+      if (!v || !OneOf(*v, {"deny", "restrict_and_monitor", "close"})) {
+        return Err(Bad(origin, n, key, "must be deny, restrict_and_monitor or close"));
+      }
+      *out = *v;
+    }
+  }
+  if (const toml::node* n = root.at_path("verification.reverify_days").node()) {
+    const toml::table* t = n->as_table();
+    if (!t) return Err(Bad(origin, n, "verification.reverify_days", "must be a table"));
+    for (const auto& [level, v] : *t) {
+      const std::string key = fmt::format("verification.reverify_days.{}", level.str());
+      auto d = v.value<int64_t>();
+      if (!OneOf(std::string(level.str()), {"low", "medium", "high"})) {
+        return Err(Bad(origin, &v, key, "is not a risk level (low, medium, high)"));
+      }
+      if (!d || *d <= 0) return Err(Bad(origin, &v, key, "must be a positive number of days"));
+      p.reverify_days[std::string(level.str())] = static_cast<int>(*d);
+    }
+  }
+  if (const toml::node* n = root.at_path("retention.days_after_close").node()) {
+    auto d = n->value<int64_t>();
+    if (!d || *d < 0) return Err(Bad(origin, n, "retention.days_after_close", "must be >= 0"));
+    p.retention_days_after_close = static_cast<int>(*d);
+  }
+  return p;
+}
+
+Result<CipPolicy> CipPolicy::FromPolicy(const policy::Policy& p) {
+  for (const policy::PolicyFile& f : p.files()) {
+    if (f.name == "cip.toml") return Parse(f.text, f.name);
+  }
+  return Err(NotFoundError(fmt::format("policy {} has no cip.toml", p.Id())));
+}
+
+}  // namespace kycloud::cip

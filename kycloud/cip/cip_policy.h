@@ -1,0 +1,33 @@
+// CipPolicy: the Customer Identification Program's own rules (policy/cip.toml, part of the policy
+// version): the fields a new record must have by kind, the beneficial-owner threshold, what a
+// pending or failed verification allows, re-verification intervals by risk level and retention.
+//
+// Thread-safety: a value type.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kycloud/base/result.h"
+#include "kycloud/policy/policy.h"
+
+namespace kycloud::cip {
+
+struct CipPolicy {
+  std::string version;
+  std::map<std::string, std::vector<std::string>> required;  // kind -> top-level JSON fields
+  double owner_min_share = 0.25;
+  std::string pending_action = "restrict_and_monitor";  // deny | restrict_and_monitor | close
+  std::string failed_action = "deny";
+  std::map<std::string, int> reverify_days;  // low | medium | high -> days
+  int retention_days_after_close = 730;
+
+  // Errors: InvalidArgument "cip.toml:LINE: key reason".
+  static Result<CipPolicy> Parse(std::string_view toml_text, std::string_view origin);
+  // cip.toml of a policy version. Errors: NotFound when the version has none; Parse's.
+  static Result<CipPolicy> FromPolicy(const policy::Policy& p);
+};
+
+}  // namespace kycloud::cip

@@ -1,0 +1,189 @@
+#include "kycloud/cip/onboarding.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "kycloud/base/sha256.h"
+#include "kycloud/cip/cip_policy.h"
+#include "kycloud/cip/customer_json.h"
+
+namespace kycloud::cip {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string Associated(const std::string& id) { return "customers/" + id; }
+
+// Stored records were valid when written; a later policy may require more. Reading them back
+// checks form, not the policy's requirements.
+CipPolicy Lenient() {
+  CipPolicy p;
+  p.owner_min_share = 0;
+  return p;
+}
+
+}  // namespace
+
+policy::PartyFacts FactsOf(const Customer& c, const Classification& k,
+                           const std::string& verification) {
+  policy::PartyFacts f;
+  f.id = c.id;
+  f.kind = c.kind == "individual" ? "individual" : "organisation";
+  // No names: the facts are stored in clear (policy_parties); a special measure naming a person
+  // reaches a customer through its id or a confirmed list match (list_entity_ids).
+  if (!c.addresses.empty()) f.country = c.addresses[0].country;
+  for (const Address& a : c.addresses) {
+    if (!a.subdivision.empty()) f.subdivisions.push_back(a.subdivision);
+  }
+  for (const PaymentInstrument& p : c.payment_instruments) {
+    if (!p.issuing_country.empty()) f.billing_countries.push_back(p.issuing_country);
+  }
+  f.nationalities = c.nationalities;
+  f.headquarters_country =
+      !c.headquarters_country.empty() ? c.headquarters_country : c.country_of_incorporation;
+  f.ultimate_parent_country = c.ultimate_parent_country;
+  if (f.ultimate_parent_country.empty()) {
+    // A company holding a majority is the parent: its country stands for the parent's.
+    for (const BeneficialOwner& o : c.beneficial_owners) {
+      if (o.kind == "company" && o.share > 0.5 && !o.residence_country.empty()) {
+        f.ultimate_parent_country = o.residence_country;
+      }
+    }
+  }
+  f.us_person = k.customer_us;
+  f.verification = verification;
+  f.reseller = c.is_reseller;
+  f.end_user_countries = c.end_user_countries;
+  f.reseller_id = c.reseller_id;
+  return f;
+}
+
+Onboarding::Onboarding(storage::CustomerStore& customers, const storage::PiiCipher& cipher,
+                       provisioning::ProvisioningService& provisioning, cases::CaseManager* cases,
+                       const Clock& clock)
+    : customers_(customers),
+      cipher_(cipher),
+      provisioning_(provisioning),
+      cases_(cases),
+      clock_(clock) {}
+
+Result<OnboardingResult> Onboarding::Create(std::string_view body, std::string_view idempotency_key,
+                                            const std::string& actor) {
+  KY_ASSIGN_OR_RETURN(CipPolicy cip, CipPolicy::FromPolicy(*provisioning_.policy()));
+  KY_ASSIGN_OR_RETURN(Customer c, ParseCustomer(body, cip));
+  const Classification k = ClassifyUsPerson(c, {});
+  storage::CustomerRow row;
+  row.id = c.id;
+  row.kind = c.kind;
+  row.country = c.addresses.empty() ? "" : c.addresses[0].country;
+  row.headquarters_country =
+      !c.headquarters_country.empty() ? c.headquarters_country : c.country_of_incorporation;
+  row.verification = k.verification_required ? "pending" : "not_required";
+  row.us_person = k.customer_us;
+  row.decision = "pending";
+  row.policy_id = provisioning_.policy()->Id();
+  row.record_sealed = cipher_.Seal(CustomerJson(c), Associated(c.id));
+  row.classification_json = k.Json();
+  row.created_at = row.updated_at = clock_.Now();
+  KY_ASSIGN_OR_RETURN(auto inserted, customers_.Insert(row, idempotency_key, Sha256Hex(body)));
+  if (!inserted.second) {
+    // A replay: the record first created, as it stands now.
+    KY_ASSIGN_OR_RETURN(auto got, Get(inserted.first.id));
+    OnboardingResult r{got.first, got.second, false, {}, std::nullopt};
+    if (auto s = provisioning_.StandingOf(r.row.id)) {
+      r.reasons = s->always;
+      r.reasons.insert(r.reasons.end(), s->controlled.begin(), s->controlled.end());
+    }
+    return r;
+  }
+  return Decide(inserted.first, std::move(c), true, actor);
+}
+
+Result<OnboardingResult> Onboarding::Update(const std::string& id, std::string_view patch,
+                                            const std::string& actor) {
+  KY_ASSIGN_OR_RETURN(CipPolicy cip, CipPolicy::FromPolicy(*provisioning_.policy()));
+  KY_ASSIGN_OR_RETURN(auto current, Get(id));
+  auto& [row, old] = current;
+  KY_ASSIGN_OR_RETURN(Customer c, ApplyCustomerPatch(old, patch, cip));
+  std::set<std::string> known;
+  for (const BeneficialOwner& o : old.beneficial_owners) known.insert(o.id);
+  bool new_owner = false;
+  for (const BeneficialOwner& o : c.beneficial_owners) new_owner |= !known.count(o.id);
+  const Classification k = ClassifyUsPerson(c, {});
+  if (!k.verification_required) {
+    row.verification = "not_required";
+  } else if (row.verification == "not_required" || (new_owner && row.verification == "verified")) {
+    row.verification = "pending";  // R11: a new owner, or no longer all-US, re-triggers it
+  }
+  row.country = c.addresses.empty() ? "" : c.addresses[0].country;
+  row.headquarters_country =
+      !c.headquarters_country.empty() ? c.headquarters_country : c.country_of_incorporation;
+  row.us_person = k.customer_us;
+  row.record_sealed = cipher_.Seal(CustomerJson(c), Associated(c.id));
+  row.classification_json = k.Json();
+  row.updated_at = clock_.Now();
+  return Decide(row, std::move(c), false, actor);
+}
+
+Result<std::pair<storage::CustomerRow, Customer>> Onboarding::Get(const std::string& id) {
+  KY_ASSIGN_OR_RETURN(storage::CustomerRow row, customers_.Get(id));
+  KY_ASSIGN_OR_RETURN(std::string plain, cipher_.Open(row.record_sealed, Associated(id)));
+  KY_ASSIGN_OR_RETURN(Customer c, ParseCustomer(plain, Lenient()));
+  return std::make_pair(std::move(row), std::move(c));
+}
+
+Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c, bool created,
+                                            const std::string& actor) {
+  const Classification k = ClassifyUsPerson(c, {});
+  const policy::PartyFacts facts = FactsOf(c, k, row.verification);
+  KY_ASSIGN_OR_RETURN(policy::Standing s,
+                      provisioning_.PutParty(c.id, policy::PartyFactsJson(facts)));
+  OnboardingResult r;
+  r.reasons = s.always;
+  r.reasons.insert(r.reasons.end(), s.controlled.begin(), s.controlled.end());
+  const policy::Action any = s.Worst(false), controlled = s.Worst(true);
+  if (any == policy::Action::kDeny || row.verification == "failed") {
+    row.decision = "reject";
+  } else if (controlled != policy::Action::kAllow) {
+    row.decision = "review";
+  } else if (row.verification == "pending") {
+    row.decision = "verify";
+  } else {
+    row.decision = "approve";
+  }
+  row.policy_id = s.policy_id;
+  KY_ASSIGN_OR_RETURN(r.row, customers_.Update(row));
+  r.customer = std::move(c);
+  r.created = created;
+  if (cases_ && (r.row.decision == "review" || r.row.decision == "reject")) {
+    json reasons = json::array();
+    std::string rules;
+    for (const policy::Reason& x : r.reasons) {
+      reasons.push_back({{"rule", x.rule},
+                         {"regime", x.regime},
+                         {"action", policy::ActionName(x.action)},
+                         {"text", x.text}});
+      rules += (rules.empty() ? "" : ", ") + x.rule;
+    }
+    cases::NewAlert a;
+    a.source = "cip";
+    a.kind = "cip.decision";
+    a.severity = r.row.decision == "reject" ? "high" : "medium";
+    a.subject = r.row.id;
+    a.title = fmt::format("CIP decision {}: {}", r.row.decision, rules.empty() ? "-" : rules);
+    a.details_json = json{{"decision", r.row.decision},
+                          {"policy_version", r.row.policy_id},
+                          {"verification", r.row.verification},
+                          {"reasons", std::move(reasons)}}
+                         .dump(-1, ' ', false, json::error_handler_t::replace);
+    a.dedup_key = "decision";
+    KY_ASSIGN_OR_RETURN(auto raised, cases_->RaiseAlert(a, actor));
+    r.alert_id = raised.alert.id;
+  }
+  return r;
+}
+
+}  // namespace kycloud::cip

@@ -1,0 +1,77 @@
+// Onboarding: the CIP decision at sign-up and on every change of a record (R2-R11, R25, R30).
+//
+// Create(): validate and normalise the record against the CIP policy of the version in force
+// (422 naming the field and the rule; nothing stored on any error) → classify US/foreign with
+// evidence (R7) → seal the personal data (PiiCipher, bound to "customers/<id>") and store the row,
+// idempotent by key (409 for a reused key or an existing id) → derive the party's policy facts
+// (countries, headquarters and parent, owners and shares, reseller and end users, US person,
+// verification) and let the provisioning service compute its standing → decide:
+//   reject   a reason that denies any request (embargo, SDN, the 50% rule, a prohibition)
+//   review   a reason that denies controlled accelerators (headquarters rule, Entity List) or any
+//            review reason (an open screening hit, linked evidence, a reseller's end users)
+//   verify   verification required (a foreign customer or owner) and not done
+//   approve  otherwise
+// → store the decision with the policy version → one alert for review and reject (source "cip").
+// Update() (PATCH) applies changed top-level fields and runs the same; a new beneficial owner
+// re-triggers verification (R11).
+//
+// Thread-safety: safe from many threads (the stores' transactions; revisions guard updates).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kycloud/base/clock.h"
+#include "kycloud/cases/case_manager.h"
+#include "kycloud/cip/customer.h"
+#include "kycloud/cip/us_person_classifier.h"
+#include "kycloud/provisioning/provisioning_service.h"
+#include "kycloud/storage/customer_store.h"
+#include "kycloud/storage/pii_cipher.h"
+
+namespace kycloud::cip {
+
+struct OnboardingResult {
+  storage::CustomerRow row;
+  Customer customer;
+  bool created = false;  // false: an idempotent replay (or an update)
+  std::vector<policy::Reason> reasons;
+  std::optional<std::string> alert_id;
+};
+
+class Onboarding {
+ public:
+  // The references (and `cases`, which may be null) must outlive the onboarding.
+  Onboarding(storage::CustomerStore& customers, const storage::PiiCipher& cipher,
+             provisioning::ProvisioningService& provisioning, cases::CaseManager* cases,
+             const Clock& clock);
+
+  // Errors: InvalidArgument naming the field and rule (reason "cip.*"); AlreadyExists (reason
+  // "customer_exists" or "idempotency_key_reused"); the stores'.
+  Result<OnboardingResult> Create(std::string_view json, std::string_view idempotency_key,
+                                  const std::string& actor);
+  // Errors: NotFound; as Create; Aborted on a concurrent update (retry).
+  Result<OnboardingResult> Update(const std::string& id, std::string_view patch_json,
+                                  const std::string& actor);
+  // The stored row and its opened record. Errors: NotFound; DataLoss/NotFound from the cipher.
+  Result<std::pair<storage::CustomerRow, Customer>> Get(const std::string& id);
+
+ private:
+  Result<OnboardingResult> Decide(storage::CustomerRow row, Customer c, bool created,
+                                  const std::string& actor);
+
+  storage::CustomerStore& customers_;
+  const storage::PiiCipher& cipher_;
+  provisioning::ProvisioningService& provisioning_;
+  cases::CaseManager* cases_;
+  const Clock& clock_;
+};
+
+// The policy facts of a CIP record (party_facts.h), for the provisioning decision. They hold no
+// personal data (no names, addresses, contacts): countries, shares, states.
+policy::PartyFacts FactsOf(const Customer& c, const Classification& k,
+                           const std::string& verification);
+
+}  // namespace kycloud::cip
