@@ -88,12 +88,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
                                                 e.source().begin.column, e.description())));
   }
   for (const auto& [key, node] : root) {
-    static const std::set<std::string> kTables = {"server",    "auth",  "storage", "log",
-                                                  "screening", "audit", "cases",   "compute"};
+    static const std::set<std::string> kTables = {
+        "server", "auth", "storage", "log", "screening", "audit", "cases", "compute", "security"};
     if (!kTables.contains(std::string(key.str())) || !node.is_table()) {
       return Err(InvalidArgumentError(fmt::format("{}: unknown section '{}' (expected [server], "
                                                   "[auth], [storage], [log], [screening], "
-                                                  "[audit], [cases], [compute])",
+                                                  "[audit], [cases], [compute], [security])",
                                                   Where(origin, node), key.str()))
                      .WithField(std::string(key.str())));
     }
@@ -176,6 +176,21 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
 
   KY_TRY(r.Known("compute", {"thresholds_file"}));
   KY_TRY(r.Get("compute", "thresholds_file", c.compute_thresholds_file));
+
+  KY_TRY(r.Known("security", {"data_key_file", "old_data_key_files"}));
+  KY_TRY(r.Get("security", "data_key_file", c.data_key_file));
+  if (const toml::array* old = root.at_path("security.old_data_key_files").as_array()) {
+    for (const toml::node& e : *old) {
+      auto v = e.value<std::string>();
+      if (!v) {
+        return Err(InvalidArgumentError(fmt::format("{}: security.old_data_key_files must hold "
+                                                    "paths",
+                                                    Where(origin, e)))
+                       .WithField("security.old_data_key_files"));
+      }
+      c.old_data_key_files.push_back(*v);
+    }
+  }
 
   KY_TRY(r.Known("log", {"level", "format"}));
   std::string level, format;

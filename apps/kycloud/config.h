@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/log.h"
@@ -44,6 +45,13 @@ struct Config {
   // [compute] thresholds_file: a thresholds policy file in the format of
   // policy/compute-thresholds.toml, used instead of the bundled one. Default: "" (bundled).
   std::string compute_thresholds_file;
+  // [security] data_key_file: the key (64 hex characters) that encrypts personal data at rest;
+  // created on first start when missing (mode 0600). KYCLOUD_DATA_KEY (hex) takes precedence.
+  // Default: "./var/data.key".
+  std::string data_key_file = "./var/data.key";
+  // [security] old_data_key_files: keys of earlier rotations, still able to open what they
+  // sealed. Default: none.
+  std::vector<std::string> old_data_key_files;
 };
 
 // Parses TOML text (`origin` names it in errors).

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "kycloud/cip/cip_policy.h"
 #include "kycloud/compute/compute_policy.h"
 #include "kycloud/policy/policy_data.h"
 
@@ -35,6 +36,10 @@ Result<policy::Policy> LoadPolicy(const std::string& dir) {
     if (f.name == "compute-thresholds.toml") {
       KY_ASSIGN_OR_RETURN(auto thresholds, compute::ComputePolicy::Parse(f.text, f.name));
       (void)thresholds;
+    }
+    if (f.name == "cip.toml") {
+      KY_ASSIGN_OR_RETURN(auto cip, cip::CipPolicy::Parse(f.text, f.name));
+      (void)cip;
     }
   }
   return policy::Policy::Parse(std::move(files));

@@ -9,7 +9,8 @@
 namespace kycloud::app {
 
 // `dir` empty or "bundled": the compiled-in policy. Otherwise every *.toml file in `dir`; the
-// policy is parsed and validated, and compute-thresholds.toml (when present) with it. Errors:
+// policy is parsed and validated, and compute-thresholds.toml and cip.toml (when present) with
+// it. Errors:
 // NotFound (no such directory), InvalidArgument "FILE:LINE: reason" from the parsers.
 Result<policy::Policy> LoadPolicy(const std::string& dir);
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "data_key.h"
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/build_info.h"
 #include "kycloud/base/log.h"
@@ -21,6 +22,7 @@
 #include "kycloud/server/case_routes.h"
 #include "kycloud/server/compute_routes.h"
 #include "kycloud/server/core_routes.h"
+#include "kycloud/server/customer_routes.h"
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/http_server.h"
 #include "kycloud/server/key_routes.h"
@@ -32,6 +34,7 @@
 #include "kycloud/storage/sql_api_key_store.h"
 #include "kycloud/storage/sql_audit_store.h"
 #include "kycloud/storage/sql_case_store.h"
+#include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_disposition_store.h"
 #include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_usage_store.h"
@@ -141,6 +144,11 @@ Status Serve(Config config) {
   provisioning.SetDecisionLog(&decision_log);
   KY_LOG_EVENT(kInfo, "policy", {{"version", provisioning.policy()->Id()}});
   server::AddPolicyRoutes(router, provisioning);
+  KY_ASSIGN_OR_RETURN(storage::PiiCipher data_cipher, LoadDataCipher(config));
+  KY_LOG_EVENT(kInfo, "data key", {{"key_id", data_cipher.current_key_id()}});
+  storage::SqlCustomerStore customer_store(*db);
+  cip::Onboarding onboarding(customer_store, data_cipher, provisioning, &case_manager, clock);
+  server::AddCustomerRoutes(router, onboarding, customer_store, &audit_log);
   server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);

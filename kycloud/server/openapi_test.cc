@@ -11,6 +11,7 @@
 #include "kycloud/server/case_routes.h"
 #include "kycloud/server/compute_routes.h"
 #include "kycloud/server/core_routes.h"
+#include "kycloud/server/customer_routes.h"
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/key_routes.h"
 #include "kycloud/server/policy_routes.h"
@@ -20,6 +21,7 @@
 #include "kycloud/storage/memory_audit_store.h"
 #include "kycloud/storage/memory_disposition_store.h"
 #include "kycloud/storage/sql_case_store.h"
+#include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_usage_store.h"
 #include "kycloud/storage/testing/test_database.h"
@@ -66,6 +68,12 @@ Router ServiceRouter() {
   static provisioning::ProvisioningService provisioning(
       policy_store, &cases, SystemClock::Default(), compute::Estimator::Bundled());
   AddPolicyRoutes(router, provisioning);
+  static storage::SqlCustomerStore customers(*(*db)->db);
+  static storage::PiiCipher cipher =
+      storage::PiiCipher::FromHexKeys(storage::PiiCipher::GenerateHexKey()).value();
+  static cip::Onboarding onboarding(customers, cipher, provisioning, &cases,
+                                    SystemClock::Default());
+  AddCustomerRoutes(router, onboarding, customers, nullptr);
   return router;
 }
 

@@ -1,0 +1,120 @@
+#include "kycloud/server/customer_routes.h"
+
+#include <fmt/format.h>
+
+#include "kycloud/base/time.h"
+#include "kycloud/cip/customer_json.h"
+#include "kycloud/server/json_body.h"
+#include "kycloud/server/pii_read.h"
+#include "kycloud/server/request_params.h"
+
+namespace kycloud::server {
+
+namespace {
+
+using nlohmann::json;
+
+json RowJson(const storage::CustomerRow& r) {
+  json j = {{"id", r.id},
+            {"kind", r.kind},
+            {"status", r.status},
+            {"country", r.country},
+            {"headquarters_country", r.headquarters_country},
+            {"decision", r.decision},
+            {"verification", r.verification},
+            {"us_person", r.us_person},
+            {"risk_level", r.risk_level},
+            {"policy_version", r.policy_id},
+            {"legal_hold", r.legal_hold},
+            {"revision", r.revision},
+            {"created_at", FormatRfc3339(r.created_at)},
+            {"updated_at", FormatRfc3339(r.updated_at)}};
+  j["reverify_due"] = r.reverify_due ? json(FormatRfc3339(*r.reverify_due)) : json(nullptr);
+  j["classification"] = json::parse(r.classification_json, nullptr, false);
+  return j;
+}
+
+json ResultJson(const cip::OnboardingResult& r) {
+  json j = RowJson(r.row);
+  json reasons = json::array();
+  for (const auto& x : r.reasons) {
+    reasons.push_back({{"rule", x.rule},
+                       {"regime", x.regime},
+                       {"action", policy::ActionName(x.action)},
+                       {"text", x.text}});
+  }
+  j["reasons"] = std::move(reasons);
+  j["alert_id"] = r.alert_id ? json(*r.alert_id) : json(nullptr);
+  j["record"] = json::parse(cip::CustomerJson(r.customer), nullptr, false);
+  return j;
+}
+
+}  // namespace
+
+void AddCustomerRoutes(Router& router, cip::Onboarding& onboarding,
+                       storage::CustomerStore& customers, audit::AuditLog* audit) {
+  router.Add(
+      {.method = Method::kPost,
+       .path = "/v1/customers",
+       .roles = {"admin", "officer", "integrator"}},
+      [&onboarding](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
+        KY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
+        (void)body;  // well-formed; the CIP parser names bad fields and rules
+        const std::string key(req.Header("idempotency-key"));
+        if (key.size() > 200) {
+          return Err(InvalidArgumentError("Idempotency-Key is longer than 200 bytes")
+                         .WithField("Idempotency-Key"));
+        }
+        KY_ASSIGN_OR_RETURN(auto r, onboarding.Create(req.body, key, ActorOf(ctx)));
+        return HttpResponse::Json(r.created ? 201 : 200, DumpJson(ResultJson(r)));
+      });
+
+  router.Add({.method = Method::kGet,
+              .path = "/v1/customers/{id}",
+              .roles = {"admin", "officer", "auditor"}},
+             [&onboarding, audit](const HttpRequest& req,
+                                  const RequestContext& ctx) -> Result<HttpResponse> {
+               const std::string& id = req.path_params.at("id");
+               KY_ASSIGN_OR_RETURN(auto got, onboarding.Get(id));
+               KY_TRY(RecordPiiRead(audit, ctx, "customer", {id}));
+               json j = RowJson(got.first);
+               j["record"] = json::parse(cip::CustomerJson(got.second), nullptr, false);
+               return HttpResponse::Json(200, DumpJson(j));
+             });
+
+  router.Add(
+      {.method = Method::kPatch,
+       .path = "/v1/customers/{id}",
+       .roles = {"admin", "officer", "integrator"}},
+      [&onboarding](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
+        KY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
+        (void)body;
+        KY_ASSIGN_OR_RETURN(auto r,
+                            onboarding.Update(req.path_params.at("id"), req.body, ActorOf(ctx)));
+        return HttpResponse::Json(200, DumpJson(ResultJson(r)));
+      });
+
+  router.Add(
+      {.method = Method::kGet, .path = "/v1/customers", .roles = {"admin", "officer", "auditor"}},
+      [&customers](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+        storage::CustomerFilter f;
+        for (auto [name, field] :
+             {std::pair<const char*, std::optional<std::string>*>{"status", &f.status},
+              {"country", &f.country},
+              {"verification", &f.verification},
+              {"decision", &f.decision}}) {
+          if (auto v = req.Query(name)) *field = std::string(*v);
+        }
+        if (auto after = req.Query("after")) f.after_id = std::string(*after);
+        KY_ASSIGN_OR_RETURN(f.limit, SizeQueryParam(req, "limit", 100, 1000));
+        KY_ASSIGN_OR_RETURN(auto rows, customers.List(f));
+        json out = json::array();
+        for (const auto& r : rows) out.push_back(RowJson(r));
+        json page = {{"customers", std::move(out)}};
+        page["next_after"] =
+            rows.size() == f.limit && !rows.empty() ? json(rows.back().id) : json(nullptr);
+        return HttpResponse::Json(200, DumpJson(page));
+      });
+}
+
+}  // namespace kycloud::server

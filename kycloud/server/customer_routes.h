@@ -1,0 +1,26 @@
+// CIP records over HTTP (cip/onboarding.h, docs/cip.md):
+//   POST  /v1/customers  a CIP record (Idempotency-Key header optional) -> 201 the customer with
+//         its decision (approve | verify | review | reject), reasons, verification state,
+//         classification evidence and policy version; 200 for an idempotent replay; 422 naming
+//         the field (JSON pointer) and the rule (error code "cip.*"); 409 for an existing id or a
+//         reused key. Nothing is stored on an error.
+//   GET   /v1/customers/{id} -> 200 the record (personal data opened: the read is audited)
+//   PATCH /v1/customers/{id}  changed top-level fields -> 200 re-validated, re-classified,
+//         re-decided; a new beneficial owner re-triggers verification.
+//   GET   /v1/customers?status=&country=&verification=&decision=&after=&limit= -> 200 rows
+//         without personal data, by id (keyset pagination with `after`).
+// Roles: admin, officer and integrator create and change; admin, officer and auditor read.
+#pragma once
+
+#include "kycloud/audit/audit_log.h"
+#include "kycloud/cip/onboarding.h"
+#include "kycloud/server/router.h"
+#include "kycloud/storage/customer_store.h"
+
+namespace kycloud::server {
+
+// The references (and `audit`, which may be null) must outlive the router.
+void AddCustomerRoutes(Router& router, cip::Onboarding& onboarding,
+                       storage::CustomerStore& customers, audit::AuditLog* audit);
+
+}  // namespace kycloud::server

@@ -1,0 +1,140 @@
+// CIP records over the API: 201 with the decision, idempotent replays, 422 naming field and rule,
+// 409 for a duplicate, PATCH re-decides, reads are audited, lists carry no personal data.
+#include "kycloud/server/customer_routes.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "kycloud/server/api_error.h"
+#include "kycloud/storage/memory_audit_store.h"
+#include "kycloud/storage/sql_case_store.h"
+#include "kycloud/storage/sql_customer_store.h"
+#include "kycloud/storage/sql_policy_store.h"
+#include "kycloud/storage/testing/test_database.h"
+
+namespace kycloud::server {
+namespace {
+
+using nlohmann::json;
+
+const char* kRecord = R"({
+  "id": "c-1", "kind": "organisation",
+  "names": [{"full": "Zephyrine Compute Pte Ltd"}],
+  "addresses": [{"lines": ["8 Marina View"], "country": "SG"}],
+  "country_of_incorporation": "SG", "ultimate_parent_country": "CN",
+  "emails": ["ops@zephyrine.example"], "phones": ["+65 6123 4567"],
+  "beneficial_owners": [{"id": "bo-1", "kind": "person", "names": [{"full": "Quillon Varga"}],
+                         "nationality": "SG", "share": 0.6}],
+  "payment_instruments": [{"type": "card", "issuing_country": "SG", "fingerprint": "fp_1"}]
+})";
+
+class CustomerRoutesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto t = storage::testing::MakeTestDatabase("sqlite");
+    ASSERT_TRUE(t.has_value()) << t.error();
+    db_ = std::move(*t);
+    customers_ = std::make_unique<storage::SqlCustomerStore>(*db_->db);
+    policies_ = std::make_unique<storage::SqlPolicyStore>(*db_->db);
+    case_store_ = std::make_unique<storage::SqlCaseStore>(*db_->db);
+    cases_ = std::make_unique<cases::CaseManager>(*case_store_, clock_, nullptr, nullptr);
+    provisioning_ = std::make_unique<provisioning::ProvisioningService>(
+        *policies_, cases_.get(), clock_, compute::Estimator::Bundled());
+    ASSERT_TRUE(provisioning_->Load().ok());
+    cipher_ = std::make_unique<storage::PiiCipher>(
+        storage::PiiCipher::FromHexKeys(storage::PiiCipher::GenerateHexKey()).value());
+    onboarding_ = std::make_unique<cip::Onboarding>(*customers_, *cipher_, *provisioning_,
+                                                    cases_.get(), clock_);
+    audit_ = std::make_unique<audit::AuditLog>(audit_store_, clock_, nullptr);
+    AddCustomerRoutes(router_, *onboarding_, *customers_, audit_.get());
+  }
+  std::pair<int, json> Call(Method m, std::string path, std::string body = "",
+                            std::string idempotency_key = "") {
+    HttpRequest req;
+    req.method = m;
+    if (size_t q = path.find('?'); q != std::string::npos) {
+      const std::string kv = path.substr(q + 1);
+      req.query.emplace(kv.substr(0, kv.find('=')), kv.substr(kv.find('=') + 1));
+      path.resize(q);
+    }
+    auto match = router_.Find(m, path);
+    EXPECT_NE(match.route, nullptr) << path;
+    if (!match.route) return {0, json()};
+    req.path = path;
+    req.path_params = match.params;
+    req.body = std::move(body);
+    req.headers.emplace("content-type", "application/json");
+    if (!idempotency_key.empty()) req.headers.emplace("idempotency-key", idempotency_key);
+    RequestContext ctx;
+    ctx.principal = Principal{"kyc_officer", "officer", "officer"};
+    auto r = match.route->handler(req, ctx);
+    HttpResponse resp = r.has_value() ? *r : ErrorResponse(r.error(), "");
+    return {resp.status, json::parse(resp.body, nullptr, false)};
+  }
+
+  FakeClock clock_{Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 12 / 1))};
+  std::unique_ptr<storage::testing::TestDatabase> db_;
+  std::unique_ptr<storage::SqlCustomerStore> customers_;
+  std::unique_ptr<storage::SqlPolicyStore> policies_;
+  std::unique_ptr<storage::SqlCaseStore> case_store_;
+  std::unique_ptr<cases::CaseManager> cases_;
+  std::unique_ptr<provisioning::ProvisioningService> provisioning_;
+  std::unique_ptr<storage::PiiCipher> cipher_;
+  std::unique_ptr<cip::Onboarding> onboarding_;
+  storage::MemoryAuditStore audit_store_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  Router router_;
+};
+
+TEST_F(CustomerRoutesTest, CreateReadPatchList) {
+  auto [st, c] = Call(Method::kPost, "/v1/customers", kRecord, "idem-1");
+  ASSERT_EQ(st, 201) << c.dump();
+  EXPECT_EQ(c["decision"], "review");
+  EXPECT_EQ(c["reasons"][0]["rule"], "ear.headquarters");
+  EXPECT_EQ(c["verification"], "pending");
+  EXPECT_EQ(c["record"]["phones"][0], "+6561234567");
+  EXPECT_FALSE(c["alert_id"].is_null());
+  auto [st2, replay] = Call(Method::kPost, "/v1/customers", kRecord, "idem-1");
+  EXPECT_EQ(st2, 200);
+  EXPECT_EQ(replay["id"], "c-1");
+  EXPECT_EQ(Call(Method::kPost, "/v1/customers", kRecord).first, 409);
+
+  const std::int64_t audited = audit_store_.Size().value();
+  auto [st3, got] = Call(Method::kGet, "/v1/customers/c-1");
+  ASSERT_EQ(st3, 200);
+  EXPECT_EQ(got["record"]["names"][0]["full"], "Zephyrine Compute Pte Ltd");
+  EXPECT_EQ(audit_store_.Size().value(), audited + 1);  // the read is in the audit log
+
+  auto [st4, patched] =
+      Call(Method::kPatch, "/v1/customers/c-1", R"({"ultimate_parent_country": "SG"})");
+  ASSERT_EQ(st4, 200) << patched.dump();
+  EXPECT_EQ(patched["decision"], "verify");
+  EXPECT_EQ(patched["revision"], 3);
+
+  auto [st5, list] = Call(Method::kGet, "/v1/customers?country=SG");
+  ASSERT_EQ(st5, 200);
+  ASSERT_EQ(list["customers"].size(), 1u);
+  EXPECT_FALSE(list["customers"][0].contains("record"));  // no personal data in lists
+  EXPECT_EQ(Call(Method::kGet, "/v1/customers/nobody").first, 404);
+}
+
+TEST_F(CustomerRoutesTest, RejectionsNameFieldAndRule) {
+  json bad = json::parse(kRecord);
+  bad["emails"] = json::array({"not-an-email"});
+  auto [st, e] = Call(Method::kPost, "/v1/customers", bad.dump());
+  EXPECT_EQ(st, 422);
+  EXPECT_EQ(e["error"]["field"], "/emails/0");
+  EXPECT_EQ(e["error"]["code"], "cip.email");
+  bad = json::parse(kRecord);
+  bad["beneficial_owners"][0]["share"] = 1.2;
+  auto [st2, e2] = Call(Method::kPost, "/v1/customers", bad.dump());
+  EXPECT_EQ(st2, 422);
+  EXPECT_EQ(e2["error"]["code"], "cip.owner_shares");
+  EXPECT_EQ(Call(Method::kPost, "/v1/customers", "{").first, 400);
+  EXPECT_EQ(Call(Method::kGet, "/v1/customers?limit=-1").first, 422);
+  EXPECT_EQ(Call(Method::kGet, "/v1/customers").second["customers"].size(), 0u);  // nothing
+}
+
+}  // namespace
+}  // namespace kycloud::server
