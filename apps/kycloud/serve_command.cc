@@ -26,6 +26,7 @@
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/http_server.h"
 #include "kycloud/server/key_routes.h"
+#include "kycloud/server/party_screening.h"
 #include "kycloud/server/policy_routes.h"
 #include "kycloud/server/report_routes.h"
 #include "kycloud/server/screen_routes.h"
@@ -148,6 +149,8 @@ Status Serve(Config config) {
   KY_LOG_EVENT(kInfo, "data key", {{"key_id", data_cipher.current_key_id()}});
   storage::SqlCustomerStore customer_store(*db);
   cip::Onboarding onboarding(customer_store, data_cipher, provisioning, &case_manager, clock);
+  server::ServicePartyScreener party_screener(lists, dispositions, &case_manager, &audit_log);
+  onboarding.SetScreener(&party_screener);
   server::AddCustomerRoutes(router, onboarding, customer_store, &audit_log);
   server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);

@@ -75,6 +75,7 @@ Result<OnboardingResult> Onboarding::Create(std::string_view body, std::string_v
   KY_ASSIGN_OR_RETURN(CipPolicy cip, CipPolicy::FromPolicy(*provisioning_.policy()));
   KY_ASSIGN_OR_RETURN(Customer c, ParseCustomer(body, cip));
   const Classification k = ClassifyUsPerson(c, {});
+  KY_ASSIGN_OR_RETURN(auto screened, ScreenParties(c));
   storage::CustomerRow row;
   row.id = c.id;
   row.kind = c.kind;
@@ -99,7 +100,7 @@ Result<OnboardingResult> Onboarding::Create(std::string_view body, std::string_v
     }
     return r;
   }
-  return Decide(inserted.first, std::move(c), true, actor);
+  return Decide(inserted.first, std::move(c), true, std::move(screened), actor);
 }
 
 Result<OnboardingResult> Onboarding::Update(const std::string& id, std::string_view patch,
@@ -125,7 +126,48 @@ Result<OnboardingResult> Onboarding::Update(const std::string& id, std::string_v
   row.record_sealed = cipher_.Seal(CustomerJson(c), Associated(c.id));
   row.classification_json = k.Json();
   row.updated_at = clock_.Now();
-  return Decide(row, std::move(c), false, actor);
+  KY_ASSIGN_OR_RETURN(auto screened, ScreenParties(c));
+  return Decide(row, std::move(c), false, std::move(screened), actor);
+}
+
+Result<std::optional<ScreeningOutcome>> Onboarding::ScreenParties(const Customer& c) {
+  if (!screener_) return std::optional<ScreeningOutcome>();
+  KY_ASSIGN_OR_RETURN(ScreeningOutcome o, screener_->Screen(ScreeningQueries(c)));
+  return std::optional<ScreeningOutcome>(std::move(o));
+}
+
+std::vector<screening::ScreeningQuery> ScreeningQueries(const Customer& c) {
+  std::vector<screening::ScreeningQuery> out;
+  const bool person = c.kind == "individual";
+  for (const Name& n : c.names) {
+    screening::ScreeningQuery q;
+    q.name = n.full;
+    q.schema = person ? lists::Schema::kPerson : lists::Schema::kCompany;
+    q.date_of_birth = c.date_of_birth;
+    q.country = !c.addresses.empty() ? c.addresses[0].country : "";
+    q.subject_id = c.id;
+    out.push_back(std::move(q));
+  }
+  for (const BeneficialOwner& o : c.beneficial_owners) {
+    for (const Name& n : o.names) {
+      screening::ScreeningQuery q;
+      q.name = n.full;
+      q.schema = o.kind == "person" ? lists::Schema::kPerson : lists::Schema::kCompany;
+      q.date_of_birth = o.date_of_birth;
+      q.country = !o.nationality.empty() ? o.nationality : o.residence_country;
+      q.subject_id = c.id + "/owners/" + o.id;
+      out.push_back(std::move(q));
+    }
+  }
+  if (!c.ultimate_parent_name.empty()) {
+    screening::ScreeningQuery q;
+    q.name = c.ultimate_parent_name;
+    q.schema = lists::Schema::kCompany;
+    q.country = c.ultimate_parent_country;
+    q.subject_id = c.id + "/parent";
+    out.push_back(std::move(q));
+  }
+  return out;
 }
 
 Result<std::pair<storage::CustomerRow, Customer>> Onboarding::Get(const std::string& id) {
@@ -136,9 +178,14 @@ Result<std::pair<storage::CustomerRow, Customer>> Onboarding::Get(const std::str
 }
 
 Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c, bool created,
+                                            std::optional<ScreeningOutcome> screening,
                                             const std::string& actor) {
   const Classification k = ClassifyUsPerson(c, {});
-  const policy::PartyFacts facts = FactsOf(c, k, row.verification);
+  policy::PartyFacts facts = FactsOf(c, k, row.verification);
+  if (screening) {
+    facts.sanctions = screening->status;
+    KY_TRY(screener_->Record(*screening, actor));
+  }
   KY_ASSIGN_OR_RETURN(policy::Standing s,
                       provisioning_.PutParty(c.id, policy::PartyFactsJson(facts)));
   OnboardingResult r;
@@ -158,6 +205,7 @@ Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c
   KY_ASSIGN_OR_RETURN(r.row, customers_.Update(row));
   r.customer = std::move(c);
   r.created = created;
+  r.screening = std::move(screening);
   if (cases_ && (r.row.decision == "review" || r.row.decision == "reject")) {
     json reasons = json::array();
     std::string rules;

@@ -2,10 +2,12 @@
 //
 // Create(): validate and normalise the record against the CIP policy of the version in force
 // (422 naming the field and the rule; nothing stored on any error) → classify US/foreign with
-// evidence (R7) → seal the personal data (PiiCipher, bound to "customers/<id>") and store the row,
+// evidence (R7) → screen the customer, owners and parent (R27; no side effect yet; 503 while the
+// lists load) → seal the personal data (PiiCipher, bound to "customers/<id>") and store the row,
 // idempotent by key (409 for a reused key or an existing id) → derive the party's policy facts
 // (countries, headquarters and parent, owners and shares, reseller and end users, US person,
-// verification) and let the provisioning service compute its standing → decide:
+// verification, the screening status) and let the provisioning service compute its standing
+// → raise the screening alerts → decide:
 //   reject   a reason that denies any request (embargo, SDN, the 50% rule, a prohibition)
 //   review   a reason that denies controlled accelerators (headquarters rule, Entity List) or any
 //            review reason (an open screening hit, linked evidence, a reseller's end users)
@@ -26,6 +28,7 @@
 #include "kycloud/base/clock.h"
 #include "kycloud/cases/case_manager.h"
 #include "kycloud/cip/customer.h"
+#include "kycloud/cip/party_screener.h"
 #include "kycloud/cip/us_person_classifier.h"
 #include "kycloud/provisioning/provisioning_service.h"
 #include "kycloud/storage/customer_store.h"
@@ -39,6 +42,7 @@ struct OnboardingResult {
   bool created = false;  // false: an idempotent replay (or an update)
   std::vector<policy::Reason> reasons;
   std::optional<std::string> alert_id;
+  std::optional<ScreeningOutcome> screening;  // when a screener is set
 };
 
 class Onboarding {
@@ -55,19 +59,29 @@ class Onboarding {
   // Errors: NotFound; as Create; Aborted on a concurrent update (retry).
   Result<OnboardingResult> Update(const std::string& id, std::string_view patch_json,
                                   const std::string& actor);
+  // Screens every record's parties before deciding (may be null; must outlive the onboarding).
+  void SetScreener(PartyScreener* screener) { screener_ = screener; }
+
   // The stored row and its opened record. Errors: NotFound; DataLoss/NotFound from the cipher.
   Result<std::pair<storage::CustomerRow, Customer>> Get(const std::string& id);
 
  private:
   Result<OnboardingResult> Decide(storage::CustomerRow row, Customer c, bool created,
+                                  std::optional<ScreeningOutcome> screening,
                                   const std::string& actor);
+  Result<std::optional<ScreeningOutcome>> ScreenParties(const Customer& c);
 
   storage::CustomerStore& customers_;
   const storage::PiiCipher& cipher_;
   provisioning::ProvisioningService& provisioning_;
   cases::CaseManager* cases_;
   const Clock& clock_;
+  PartyScreener* screener_ = nullptr;
 };
+
+// The screening queries of a record: each name of the customer, each beneficial owner, the
+// ultimate parent; subject ids "<id>", "<id>/owners/<owner id>", "<id>/parent".
+std::vector<screening::ScreeningQuery> ScreeningQueries(const Customer& c);
 
 // The policy facts of a CIP record (party_facts.h), for the provisioning decision. They hold no
 // personal data (no names, addresses, contacts): countries, shares, states.

@@ -45,6 +45,13 @@ json ResultJson(const cip::OnboardingResult& r) {
   }
   j["reasons"] = std::move(reasons);
   j["alert_id"] = r.alert_id ? json(*r.alert_id) : json(nullptr);
+  if (r.screening) {
+    j["screening"] = {{"status", r.screening->status},
+                      {"hits", r.screening->hits},
+                      {"suppressed", r.screening->suppressed},
+                      {"lists_hash", r.screening->lists_hash},
+                      {"alerts", r.screening->alert_ids}};
+  }
   j["record"] = json::parse(cip::CustomerJson(r.customer), nullptr, false);
   return j;
 }

@@ -1,7 +1,8 @@
 // CIP records over HTTP (cip/onboarding.h, docs/cip.md):
 //   POST  /v1/customers  a CIP record (Idempotency-Key header optional) -> 201 the customer with
 //         its decision (approve | verify | review | reject), reasons, verification state,
-//         classification evidence and policy version; 200 for an idempotent replay; 422 naming
+//         classification evidence, screening (status, hits, alerts) and policy version; 503
+//         while the lists load; 200 for an idempotent replay; 422 naming
 //         the field (JSON pointer) and the rule (error code "cip.*"); 409 for an existing id or a
 //         reused key. Nothing is stored on an error.
 //   GET   /v1/customers/{id} -> 200 the record (personal data opened: the read is audited)

@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "kycloud/server/api_error.h"
+#include "kycloud/server/party_screening.h"
 #include "kycloud/storage/memory_audit_store.h"
+#include "kycloud/storage/memory_disposition_store.h"
 #include "kycloud/storage/sql_case_store.h"
 #include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_policy_store.h"
@@ -47,6 +49,15 @@ class CustomerRoutesTest : public ::testing::Test {
     onboarding_ = std::make_unique<cip::Onboarding>(*customers_, *cipher_, *provisioning_,
                                                     cases_.get(), clock_);
     audit_ = std::make_unique<audit::AuditLog>(audit_store_, clock_, nullptr);
+    std::vector<lists::ListEntity> es(1);
+    es[0].list = "test";
+    es[0].id = "9001";
+    es[0].schema = lists::Schema::kPerson;
+    es[0].names = {{"QUILLON VARGA", lists::NameKind::kPrimary}};
+    holder_.Set(screening::ScreeningIndex::Build(
+        std::make_shared<lists::ListSnapshot>(std::vector<lists::ListInfo>{{.id = "test"}}, es)));
+    screener_ =
+        std::make_unique<ServicePartyScreener>(holder_, dispositions_, cases_.get(), audit_.get());
     AddCustomerRoutes(router_, *onboarding_, *customers_, audit_.get());
   }
   std::pair<int, json> Call(Method m, std::string path, std::string body = "",
@@ -84,6 +95,9 @@ class CustomerRoutesTest : public ::testing::Test {
   std::unique_ptr<cip::Onboarding> onboarding_;
   storage::MemoryAuditStore audit_store_;
   std::unique_ptr<audit::AuditLog> audit_;
+  screening::IndexHolder holder_;
+  storage::MemoryDispositionStore dispositions_;
+  std::unique_ptr<ServicePartyScreener> screener_;
   Router router_;
 };
 
@@ -134,6 +148,40 @@ TEST_F(CustomerRoutesTest, RejectionsNameFieldAndRule) {
   EXPECT_EQ(Call(Method::kPost, "/v1/customers", "{").first, 400);
   EXPECT_EQ(Call(Method::kGet, "/v1/customers?limit=-1").first, 422);
   EXPECT_EQ(Call(Method::kGet, "/v1/customers").second["customers"].size(), 0u);  // nothing
+}
+
+TEST_F(CustomerRoutesTest, OwnersAreScreenedAndHitsGoToReview) {
+  onboarding_->SetScreener(screener_.get());
+  json clean = json::parse(kRecord);
+  clean["id"] = "c-clean";
+  clean.erase("ultimate_parent_country");
+  clean["beneficial_owners"][0]["names"][0]["full"] = "Ilse Korr";
+  auto [st, ok] = Call(Method::kPost, "/v1/customers", clean.dump());
+  ASSERT_EQ(st, 201) << ok.dump();
+  EXPECT_EQ(ok["screening"]["status"], "clear");
+  EXPECT_EQ(ok["decision"], "verify");
+  // The owner "Quillon Varga" is on the test list: an alert for the owner, the customer reviewed.
+  json listed = json::parse(kRecord);
+  listed["id"] = "c-hit";
+  listed.erase("ultimate_parent_country");
+  auto [st2, hit] = Call(Method::kPost, "/v1/customers", listed.dump());
+  ASSERT_EQ(st2, 201) << hit.dump();
+  EXPECT_EQ(hit["screening"]["status"], "pending");
+  EXPECT_EQ(hit["screening"]["hits"], 1);
+  ASSERT_EQ(hit["screening"]["alerts"].size(), 1u);
+  EXPECT_EQ(hit["decision"], "review");
+  EXPECT_EQ(hit["reasons"][0]["rule"], "sanctions.pending-hit");
+  auto alert = case_store_->GetAlert(hit["screening"]["alerts"][0].get<std::string>());
+  ASSERT_TRUE(alert.has_value() && alert->has_value());
+  EXPECT_EQ((*alert)->subject, "c-hit/owners/bo-1");
+  // Lists not loaded: 503, nothing stored.
+  screening::IndexHolder empty;
+  ServicePartyScreener loading(empty, dispositions_, cases_.get(), audit_.get());
+  onboarding_->SetScreener(&loading);
+  json later = clean;
+  later["id"] = "c-later";
+  EXPECT_EQ(Call(Method::kPost, "/v1/customers", later.dump()).first, 503);
+  EXPECT_EQ(customers_->Get("c-later").error().code(), StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/json_body.h"
+#include "kycloud/server/party_screening.h"
 #include "kycloud/server/request_params.h"
 #include "kycloud/server/screening_json.h"
 
@@ -20,53 +21,6 @@ Result<std::shared_ptr<const screening::ScreeningIndex>> CurrentIndex(
                                          : "no lists loaded: " + std::string(err.message())));
   }
   return index;
-}
-
-}  // namespace
-
-namespace {
-
-// Raises an alert for each hit of `result` that is not suppressed (the query has a subject_id).
-Status RaiseHitAlerts(cases::CaseManager& cases, const screening::ScreeningIndex& index,
-                      const screening::ScreeningQuery& query, nlohmann::json& result,
-                      const nlohmann::json& audit_ref, const std::string& actor) {
-  nlohmann::json raised = nlohmann::json::array();
-  const std::string subject_key = screening::SubjectKey(query);
-  for (const auto& hit : result["hits"]) {
-    if (hit.value("suppressed", false)) continue;
-    const std::string list = hit["list"].get<std::string>();
-    const std::string entity_id = hit["entity_id"].get<std::string>();
-    const lists::ListEntity* e = index.snapshot().Find(list, entity_id);
-    const double score = hit["score"].get<double>();
-    nlohmann::json details = {
-        {"subject_key", subject_key},
-        {"list", list},
-        {"entity_id", entity_id},
-        {"entity_fingerprint", e ? lists::ListSnapshot::EntityFingerprint(*e) : ""},
-        {"name", hit["name"]},
-        {"matched_name", hit["matched_name"]},
-        {"score", score},
-        {"query_name", query.name},
-        {"lists_hash", index.snapshot().hash()},
-        {"explanation", hit["explanation"]}};
-    if (!audit_ref.is_null()) details["screening_audit"] = audit_ref;
-    cases::NewAlert alert{
-        "screening",
-        "screening.hit",
-        score >= 0.95 ? "high" : "medium",
-        query.subject_id,
-        fmt::format("{} hit: {} ({:.2f})", list, hit["name"].get<std::string>(), score),
-        DumpJson(details),
-        fmt::format("screening|{}|{}|{}", subject_key, list, entity_id)};
-    KY_ASSIGN_OR_RETURN(auto r, cases.RaiseAlert(alert, actor));
-    raised.push_back({{"alert_id", r.alert.id},
-                      {"outcome", r.outcome},
-                      {"case_id", r.alert.case_id},
-                      {"list", list},
-                      {"entity_id", entity_id}});
-  }
-  result["case_alerts"] = std::move(raised);
-  return OkStatus();
 }
 
 }  // namespace
