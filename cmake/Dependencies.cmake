@@ -18,6 +18,7 @@ find_package(ZLIB REQUIRED)                                          # zlib1g-de
 find_package(simdjson REQUIRED)                                      # libsimdjson-dev
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)          # librdkafka-dev
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)         # libsodium-dev
+pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)   # libmaxminddb-dev
 find_library(PHONENUMBER_LIBRARY phonenumber REQUIRED)               # libphonenumber-dev
 if(KYCLOUD_BUILD_TESTS)
   find_package(GTest REQUIRED)              # libgtest-dev, libgmock-dev

@@ -40,6 +40,8 @@ std::ostream& OutputOrFail(const std::string& path, std::ofstream& file);
 void RegisterServeCommand(CLI::App& app);
 void RegisterKeysCommand(CLI::App& app);
 void RegisterVersionCommand(CLI::App& app);
+// `info`: version, schema, policy, the geolocation database and its age.
+void RegisterInfoCommand(CLI::App& app);
 void RegisterListsCommand(CLI::App& app);
 // `lists update`, registered by RegisterListsCommand on its `lists` subcommand.
 void RegisterListsUpdateCommand(CLI::App& lists);
@@ -55,5 +57,7 @@ void RegisterPolicyCommand(CLI::App& app);
 // The bundled lists: $KYCLOUD_DATA_DIR/lists, else <binary>/../share/kycloud/lists, else the
 // source tree's data/lists.
 std::string DefaultListsDir();
+// The bundled IP geolocation database (data/geo/PROVENANCE.md), found the same way.
+std::string DefaultGeoDatabase();
 
 }  // namespace kycloud::app

@@ -88,12 +88,13 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
                                                 e.source().begin.column, e.description())));
   }
   for (const auto& [key, node] : root) {
-    static const std::set<std::string> kTables = {
-        "server", "auth", "storage", "log", "screening", "audit", "cases", "compute", "security"};
+    static const std::set<std::string> kTables = {"server",    "auth",  "storage", "log",
+                                                  "screening", "audit", "cases",   "compute",
+                                                  "security",  "cip"};
     if (!kTables.contains(std::string(key.str())) || !node.is_table()) {
       return Err(InvalidArgumentError(fmt::format("{}: unknown section '{}' (expected [server], "
                                                   "[auth], [storage], [log], [screening], "
-                                                  "[audit], [cases], [compute], [security])",
+                                                  "[audit], [cases], [compute], [security], [cip])",
                                                   Where(origin, node), key.str()))
                      .WithField(std::string(key.str())));
     }
@@ -191,6 +192,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
       c.old_data_key_files.push_back(*v);
     }
   }
+
+  KY_TRY(r.Known("cip", {"geoip_database"}));
+  KY_TRY(r.Get("cip", "geoip_database", c.geoip_database));
 
   KY_TRY(r.Known("log", {"level", "format"}));
   std::string level, format;

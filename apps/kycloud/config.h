@@ -52,6 +52,9 @@ struct Config {
   // [security] old_data_key_files: keys of earlier rotations, still able to open what they
   // sealed. Default: none.
   std::vector<std::string> old_data_key_files;
+  // [cip] geoip_database: a MaxMind DB (.mmdb) mapping IPs to countries (MaxMind GeoIP2/GeoLite2
+  // Country, DB-IP, ip-location-db). Default: "" (the bundled data/geo database).
+  std::string geoip_database;
 };
 
 // Parses TOML text (`origin` names it in errors).

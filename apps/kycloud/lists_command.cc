@@ -28,6 +28,21 @@ std::string DefaultListsDir() {
   return KYCLOUD_SOURCE_DATA_DIR "/lists";
 }
 
+std::string DefaultGeoDatabase() {
+  namespace fs = std::filesystem;
+  constexpr const char* kFile = "geo-whois-asn-country.mmdb";
+  if (const char* dir = std::getenv("KYCLOUD_DATA_DIR"); dir && *dir) {
+    return (fs::path(dir) / "geo" / kFile).string();
+  }
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path() / ".." / "share" / "kycloud" / "geo" / kFile;
+    if (fs::is_regular_file(installed, ec)) return installed.lexically_normal().string();
+  }
+  return std::string(KYCLOUD_SOURCE_DATA_DIR "/geo/") + kFile;
+}
+
 void RegisterListsCommand(CLI::App& app) {
   auto* lists = app.add_subcommand("lists", "Sanctions and export lists");
   lists->require_subcommand(1);

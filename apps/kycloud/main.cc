@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterServeCommand(app);
   kycloud::app::RegisterKeysCommand(app);
   kycloud::app::RegisterVersionCommand(app);
+  kycloud::app::RegisterInfoCommand(app);
   kycloud::app::RegisterListsCommand(app);
   kycloud::app::RegisterScreeningCommands(app);
   kycloud::app::RegisterAuditCommand(app);

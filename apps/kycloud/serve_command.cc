@@ -152,6 +152,21 @@ Status Serve(Config config) {
   server::ServicePartyScreener party_screener(lists, dispositions, &case_manager, &audit_log);
   onboarding.SetScreener(&party_screener);
   server::AddCustomerRoutes(router, onboarding, customer_store, &audit_log);
+  const std::string geo_path =
+      config.geoip_database.empty() ? DefaultGeoDatabase() : config.geoip_database;
+  std::unique_ptr<cip::IpGeolocator> geo;
+  if (auto g = cip::IpGeolocator::Open(geo_path)) {
+    geo = std::move(*g);
+    KY_LOG_EVENT(kInfo, "ip geolocation",
+                 {{"database", geo_path},
+                  {"built", FormatRfc3339(geo->build_time())},
+                  {"type", geo->database_type()}});
+  } else {
+    KY_LOG_WARN("IP geolocation unavailable ({}): access-IP countries stay unknown",
+                g.error().ToString());
+  }
+  cip::AccessLog access_log(customer_store, data_cipher, geo.get(), onboarding);
+  server::AddAccessEventRoutes(router, access_log, customer_store, data_cipher, &audit_log);
   server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);

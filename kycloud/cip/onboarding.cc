@@ -113,7 +113,8 @@ Result<OnboardingResult> Onboarding::Update(const std::string& id, std::string_v
   for (const BeneficialOwner& o : old.beneficial_owners) known.insert(o.id);
   bool new_owner = false;
   for (const BeneficialOwner& o : c.beneficial_owners) new_owner |= !known.count(o.id);
-  const Classification k = ClassifyUsPerson(c, {});
+  KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, customers_.AccessCountries(id));
+  const Classification k = ClassifyUsPerson(c, ips);
   if (!k.verification_required) {
     row.verification = "not_required";
   } else if (row.verification == "not_required" || (new_owner && row.verification == "verified")) {
@@ -124,6 +125,23 @@ Result<OnboardingResult> Onboarding::Update(const std::string& id, std::string_v
       !c.headquarters_country.empty() ? c.headquarters_country : c.country_of_incorporation;
   row.us_person = k.customer_us;
   row.record_sealed = cipher_.Seal(CustomerJson(c), Associated(c.id));
+  row.classification_json = k.Json();
+  row.updated_at = clock_.Now();
+  KY_ASSIGN_OR_RETURN(auto screened, ScreenParties(c));
+  return Decide(row, std::move(c), false, std::move(screened), actor);
+}
+
+Result<OnboardingResult> Onboarding::Refresh(const std::string& id, const std::string& actor) {
+  KY_ASSIGN_OR_RETURN(auto current, Get(id));
+  auto& [row, c] = current;
+  KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, customers_.AccessCountries(id));
+  const Classification k = ClassifyUsPerson(c, ips);
+  if (!k.verification_required) {
+    row.verification = "not_required";
+  } else if (row.verification == "not_required") {
+    row.verification = "pending";
+  }
+  row.us_person = k.customer_us;
   row.classification_json = k.Json();
   row.updated_at = clock_.Now();
   KY_ASSIGN_OR_RETURN(auto screened, ScreenParties(c));
@@ -180,8 +198,10 @@ Result<std::pair<storage::CustomerRow, Customer>> Onboarding::Get(const std::str
 Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c, bool created,
                                             std::optional<ScreeningOutcome> screening,
                                             const std::string& actor) {
-  const Classification k = ClassifyUsPerson(c, {});
+  KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, customers_.AccessCountries(row.id));
+  const Classification k = ClassifyUsPerson(c, ips);
   policy::PartyFacts facts = FactsOf(c, k, row.verification);
+  facts.ip_countries = ips;
   if (screening) {
     facts.sanctions = screening->status;
     KY_TRY(screener_->Record(*screening, actor));

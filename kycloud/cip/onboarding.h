@@ -59,6 +59,10 @@ class Onboarding {
   // Errors: NotFound; as Create; Aborted on a concurrent update (retry).
   Result<OnboardingResult> Update(const std::string& id, std::string_view patch_json,
                                   const std::string& actor);
+  // Decides again on the stored record (after new access-IP countries, a policy change).
+  // Errors: NotFound; as Update.
+  Result<OnboardingResult> Refresh(const std::string& id, const std::string& actor);
+
   // Screens every record's parties before deciding (may be null; must outlive the onboarding).
   void SetScreener(PartyScreener* screener) { screener_ = screener; }
 

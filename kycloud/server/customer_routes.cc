@@ -124,4 +124,46 @@ void AddCustomerRoutes(Router& router, cip::Onboarding& onboarding,
       });
 }
 
+void AddAccessEventRoutes(Router& router, cip::AccessLog& log, storage::CustomerStore& customers,
+                          const storage::PiiCipher& cipher, audit::AuditLog* audit) {
+  router.Add({.method = Method::kPost,
+              .path = "/v1/customers/{id}/access-events",
+              .roles = {"admin", "integrator", "ingest"}},
+             [&log](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
+               KY_ASSIGN_OR_RETURN(auto r,
+                                   log.Record(req.path_params.at("id"), req.body, ActorOf(ctx)));
+               json errors = json::array();
+               for (const auto& e : r.errors) {
+                 errors.push_back({{"index", e.index}, {"field", e.field}, {"message", e.message}});
+               }
+               json out = {{"received", r.received},
+                           {"accepted", r.accepted},
+                           {"errors", std::move(errors)},
+                           {"countries", r.countries}};
+               out["decision"] = r.redecided ? json(r.redecided->row.decision) : json(nullptr);
+               return HttpResponse::Json(200, DumpJson(out));
+             });
+
+  router.Add(
+      {.method = Method::kGet,
+       .path = "/v1/customers/{id}/access-events",
+       .roles = {"admin", "officer", "auditor"}},
+      [&customers, &cipher, audit](const HttpRequest& req,
+                                   const RequestContext& ctx) -> Result<HttpResponse> {
+        const std::string& id = req.path_params.at("id");
+        KY_ASSIGN_OR_RETURN(size_t limit, SizeQueryParam(req, "limit", 100, 1000));
+        KY_ASSIGN_OR_RETURN(auto events, customers.AccessEvents(id, limit));
+        KY_TRY(RecordPiiRead(audit, ctx, "customer.access_events", {id}));
+        json out = json::array();
+        for (const auto& e : events) {
+          auto ip = cipher.Open(e.ip_sealed, "access/" + id);
+          out.push_back({{"at", FormatRfc3339(e.at)},
+                         {"action", e.action},
+                         {"ip", ip ? json(*ip) : json(nullptr)},
+                         {"country", e.ip_country}});
+        }
+        return HttpResponse::Json(200, DumpJson({{"customer_id", id}, {"events", std::move(out)}}));
+      });
+}
+
 }  // namespace kycloud::server

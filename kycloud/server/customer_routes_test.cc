@@ -59,6 +59,8 @@ class CustomerRoutesTest : public ::testing::Test {
     screener_ =
         std::make_unique<ServicePartyScreener>(holder_, dispositions_, cases_.get(), audit_.get());
     AddCustomerRoutes(router_, *onboarding_, *customers_, audit_.get());
+    access_ = std::make_unique<cip::AccessLog>(*customers_, *cipher_, nullptr, *onboarding_);
+    AddAccessEventRoutes(router_, *access_, *customers_, *cipher_, audit_.get());
   }
   std::pair<int, json> Call(Method m, std::string path, std::string body = "",
                             std::string idempotency_key = "") {
@@ -98,6 +100,7 @@ class CustomerRoutesTest : public ::testing::Test {
   screening::IndexHolder holder_;
   storage::MemoryDispositionStore dispositions_;
   std::unique_ptr<ServicePartyScreener> screener_;
+  std::unique_ptr<cip::AccessLog> access_;
   Router router_;
 };
 
@@ -148,6 +151,28 @@ TEST_F(CustomerRoutesTest, RejectionsNameFieldAndRule) {
   EXPECT_EQ(Call(Method::kPost, "/v1/customers", "{").first, 400);
   EXPECT_EQ(Call(Method::kGet, "/v1/customers?limit=-1").first, 422);
   EXPECT_EQ(Call(Method::kGet, "/v1/customers").second["customers"].size(), 0u);  // nothing
+}
+
+TEST_F(CustomerRoutesTest, AccessEventsInAndAuditedOut) {
+  ASSERT_EQ(Call(Method::kPost, "/v1/customers", kRecord).first, 201);
+  auto [st, r] = Call(Method::kPost, "/v1/customers/c-1/access-events",
+                      R"({"events": [{"ip": "203.0.113.7", "at": "2026-12-01T10:00:00Z",
+                                      "action": "login"},
+                                     {"ip": "203.0.113", "at": "2026-12-01T10:00:00Z",
+                                      "action": "login"}]})");
+  ASSERT_EQ(st, 200) << r.dump();
+  EXPECT_EQ(r["accepted"], 1);
+  EXPECT_EQ(r["errors"][0]["field"], "/events/1/ip");
+  const std::int64_t audited = audit_store_.Size().value();
+  auto [st2, events] = Call(Method::kGet, "/v1/customers/c-1/access-events?limit=5");
+  ASSERT_EQ(st2, 200);
+  EXPECT_EQ(events["events"][0]["ip"], "203.0.113.7");
+  EXPECT_EQ(audit_store_.Size().value(), audited + 1);
+  EXPECT_EQ(Call(Method::kPost, "/v1/customers/nobody/access-events",
+                 R"({"events": [{"ip": "203.0.113.7", "at": "2026-12-01T10:00:00Z",
+                                 "action": "login"}]})")
+                .first,
+            404);
 }
 
 TEST_F(CustomerRoutesTest, OwnersAreScreenedAndHitsGoToReview) {

@@ -74,6 +74,8 @@ Router ServiceRouter() {
   static cip::Onboarding onboarding(customers, cipher, provisioning, &cases,
                                     SystemClock::Default());
   AddCustomerRoutes(router, onboarding, customers, nullptr);
+  static cip::AccessLog access(customers, cipher, nullptr, onboarding);
+  AddAccessEventRoutes(router, access, customers, cipher, nullptr);
   return router;
 }
 

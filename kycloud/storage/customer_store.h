@@ -53,6 +53,18 @@ struct CustomerFilter {
   size_t limit = 100;
 };
 
+// One access or administration action of a customer (R4): the IP sealed, its country in clear.
+struct AccessEventRow {
+  std::int64_t seq = 0;  // assigned by the store
+  std::string customer_id;
+  Timestamp at;
+  std::string action;      // login | admin | api
+  std::string ip_sealed;   // PiiCipher-sealed IP address
+  std::string ip_country;  // ISO alpha-2, "" when unknown
+
+  friend bool operator==(const AccessEventRow&, const AccessEventRow&) = default;
+};
+
 class CustomerStore {
  public:
   virtual ~CustomerStore() = default;
@@ -69,6 +81,16 @@ class CustomerStore {
   virtual Result<CustomerRow> Update(const CustomerRow& row) = 0;
   // By id, ascending.
   virtual Result<std::vector<CustomerRow>> List(const CustomerFilter& filter) = 0;
+
+  // Appends a customer's access events in one transaction and moves its last_access_at (the
+  // retention clock) to the latest. Errors: NotFound (no such customer; nothing stored).
+  virtual Status AppendAccessEvents(std::string_view customer_id,
+                                    const std::vector<AccessEventRow>& events) = 0;
+  // The distinct countries of a customer's access IPs, sorted ("" excluded).
+  virtual Result<std::vector<std::string>> AccessCountries(std::string_view customer_id) = 0;
+  // A customer's latest access events, newest first.
+  virtual Result<std::vector<AccessEventRow>> AccessEvents(std::string_view customer_id,
+                                                           size_t limit) = 0;
 };
 
 }  // namespace kycloud::storage

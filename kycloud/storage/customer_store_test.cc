@@ -95,6 +95,27 @@ TEST_P(CustomerStoreTest, ListFiltersAndPages) {
   EXPECT_EQ((*page)[0].id, "c-2");
 }
 
+TEST_P(CustomerStoreTest, AccessEventsMoveTheRetentionClock) {
+  ASSERT_TRUE(store_->Insert(Row("c-1"), "", "").has_value());
+  std::vector<AccessEventRow> events = {
+      {0, "c-1", FromUnixMicros(5'000'000), "login", "kyc1:k:a", "SG"},
+      {0, "c-1", FromUnixMicros(9'000'000), "api", "kyc1:k:b", "US"},
+      {0, "c-1", FromUnixMicros(7'000'000), "admin", "kyc1:k:c", ""}};
+  ASSERT_TRUE(store_->AppendAccessEvents("c-1", events).ok());
+  EXPECT_EQ(store_->Get("c-1")->last_access_at, FromUnixMicros(9'000'000));
+  EXPECT_EQ(store_->AccessCountries("c-1").value(), (std::vector<std::string>{"SG", "US"}));
+  auto latest = store_->AccessEvents("c-1", 2);
+  ASSERT_TRUE(latest.has_value());
+  ASSERT_EQ(latest->size(), 2u);
+  EXPECT_EQ((*latest)[0].action, "admin");  // newest first (by arrival)
+  // An older batch does not move the clock back; an unknown customer stores nothing.
+  ASSERT_TRUE(
+      store_->AppendAccessEvents("c-1", {{0, "c-1", FromUnixMicros(1), "login", "x", ""}}).ok());
+  EXPECT_EQ(store_->Get("c-1")->last_access_at, FromUnixMicros(9'000'000));
+  EXPECT_EQ(store_->AppendAccessEvents("ghost", events).code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->AccessEvents("ghost", 10)->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CustomerStoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

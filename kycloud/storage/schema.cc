@@ -273,6 +273,17 @@ CREATE TABLE customer_idempotency (
   customer_id TEXT NOT NULL
 );
 )sql"},
+    {8, "CIP access events (IP sealed, country in clear)", R"sql(
+CREATE TABLE customer_access_events (
+  seq {serial_pk},
+  customer_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  ip_sealed TEXT NOT NULL,
+  ip_country TEXT NOT NULL
+);
+CREATE INDEX customer_access_events_customer ON customer_access_events (customer_id, seq);
+)sql"},
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace kycloud::storage {
 
 namespace {
@@ -174,6 +176,55 @@ Result<std::vector<CustomerRow>> SqlCustomerStore::List(const CustomerFilter& f)
   std::vector<CustomerRow> out;
   out.reserve(rows.size());
   for (const Row& r : rows.rows) out.push_back(FromRow(r));
+  return out;
+}
+
+Status SqlCustomerStore::AppendAccessEvents(std::string_view customer_id,
+                                            const std::vector<AccessEventRow>& events) {
+  if (events.empty()) return OkStatus();
+  return db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
+    std::int64_t latest = 0;
+    for (const AccessEventRow& e : events) latest = std::max(latest, ToUnixMicros(e.at));
+    KY_ASSIGN_OR_RETURN(
+        std::int64_t n,
+        s.Execute("UPDATE customers SET last_access_at = CASE WHEN last_access_at IS NULL OR "
+                  "last_access_at < ? THEN ? ELSE last_access_at END WHERE id = ?",
+                  {static_cast<long long>(latest), static_cast<long long>(latest), customer_id}));
+    if (n != 1) return NotFoundError(fmt::format("no customer '{}'", customer_id));
+    for (const AccessEventRow& e : events) {
+      KY_TRY(s.Execute(
+          "INSERT INTO customer_access_events (customer_id, at, action, ip_sealed, ip_country) "
+          "VALUES (?,?,?,?,?)",
+          {customer_id, static_cast<long long>(ToUnixMicros(e.at)), e.action, e.ip_sealed,
+           e.ip_country}));
+    }
+    return OkStatus();
+  });
+}
+
+Result<std::vector<std::string>> SqlCustomerStore::AccessCountries(std::string_view customer_id) {
+  KY_ASSIGN_OR_RETURN(Rows rows, QueryOnce(db_,
+                                           "SELECT DISTINCT ip_country FROM customer_access_events "
+                                           "WHERE customer_id = ? AND ip_country <> '' "
+                                           "ORDER BY ip_country",
+                                           {customer_id}));
+  std::vector<std::string> out;
+  for (const Row& r : rows.rows) out.push_back(r[0].AsText());
+  return out;
+}
+
+Result<std::vector<AccessEventRow>> SqlCustomerStore::AccessEvents(std::string_view customer_id,
+                                                                   size_t limit) {
+  KY_ASSIGN_OR_RETURN(
+      Rows rows, QueryOnce(db_,
+                           "SELECT seq, customer_id, at, action, ip_sealed, ip_country FROM "
+                           "customer_access_events WHERE customer_id = ? ORDER BY seq DESC LIMIT ?",
+                           {customer_id, static_cast<long long>(limit)}));
+  std::vector<AccessEventRow> out;
+  for (const Row& r : rows.rows) {
+    out.push_back(AccessEventRow{r[0].AsInt(), r[1].AsText(), FromUnixMicros(r[2].AsInt()),
+                                 r[3].AsText(), r[4].AsText(), r[5].AsText()});
+  }
   return out;
 }
 

@@ -19,6 +19,11 @@ class SqlCustomerStore final : public CustomerStore {
   Result<CustomerRow> Get(std::string_view id) override;
   Result<CustomerRow> Update(const CustomerRow& row) override;
   Result<std::vector<CustomerRow>> List(const CustomerFilter& filter) override;
+  Status AppendAccessEvents(std::string_view customer_id,
+                            const std::vector<AccessEventRow>& events) override;
+  Result<std::vector<std::string>> AccessCountries(std::string_view customer_id) override;
+  Result<std::vector<AccessEventRow>> AccessEvents(std::string_view customer_id,
+                                                   size_t limit) override;
 
  private:
   Database& db_;
