@@ -53,6 +53,7 @@ void RegisterComputeCommand(CLI::App& app);
 void RegisterComputeEstimateCommand(CLI::App& compute);
 void RegisterIngestCommand(CLI::App& app);
 void RegisterPolicyCommand(CLI::App& app);
+void RegisterCustomersCommand(CLI::App& app);
 
 // The bundled lists: $KYCLOUD_DATA_DIR/lists, else <binary>/../share/kycloud/lists, else the
 // source tree's data/lists.

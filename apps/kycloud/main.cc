@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterComputeCommand(app);
   kycloud::app::RegisterIngestCommand(app);
   kycloud::app::RegisterPolicyCommand(app);
+  kycloud::app::RegisterCustomersCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
