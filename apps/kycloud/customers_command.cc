@@ -42,9 +42,9 @@ struct ImportFlags {
 
 void RunImport(const ImportFlags& flags) {
   Opened opened = OpenOrFail(flags.common);
-  const std::string text =
-      flags.file == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})
-                        : ReadFileOrFail(flags.file, "customers file");
+  const std::string text = flags.file == "-"
+                               ? std::string(std::istreambuf_iterator<char>(std::cin), {})
+                               : ReadFileOrFail(flags.file, "customers file");
   std::vector<std::string_view> lines;
   for (size_t start = 0; start < text.size();) {
     size_t end = text.find('\n', start);
@@ -78,8 +78,8 @@ void RunImport(const ImportFlags& flags) {
     onboarding.SetScreener(screener.get());
   }
 
-  auto progress = ProgressReporter::ForStderr(
-      {.label = "import", .total = lines.size(), .unit = "records"});
+  auto progress =
+      ProgressReporter::ForStderr({.label = "import", .total = lines.size(), .unit = "records"});
   std::atomic<size_t> next{0}, created{0}, replayed{0}, failed{0}, blank{0};
   std::mutex err_mu;
   std::map<std::string, size_t> decisions;
@@ -170,11 +170,12 @@ void RegisterCustomersCommand(CLI::App& app) {
   import->add_option("--workers", flags->workers, "parallel workers (default 4)");
   import->add_flag("--no-screening", flags->no_screening,
                    "skip screening (records are screened later; not for production)");
-  import->callback([flags] { RunImport(*flags); });
-  auto export_flags = std::make_shared<CommonFlags>();
-  auto* exp = cmd->add_subcommand("export", "Every CIP record as JSON lines on stdout (audited)");
-  export_flags->AddTo(*exp);
-  exp->callback([export_flags] { RunExport(*export_flags); });
-}
+  import->callback([flags] { RunImport(*flags);
+});
+auto export_flags = std::make_shared<CommonFlags>();
+auto* exp = cmd->add_subcommand("export", "Every CIP record as JSON lines on stdout (audited)");
+export_flags->AddTo(*exp);
+exp->callback([export_flags] { RunExport(*export_flags); });
+}  // namespace kycloud::app
 
 }  // namespace kycloud::app

@@ -4,8 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <map>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -38,13 +38,14 @@ TEST(CustomersCommandTest, ImportIsResumableAndNamesBadLines) {
   {
     std::ofstream out(file);
     out << Line(1) << "\n" << Line(2, "CU") << "\n";
-    out << R"({"id": "bad", "kind": "individual", "phones": ["x"]})" << "\n\n";
+    out << R"({"id": "bad", "kind": "individual", "phones": ["x"]})"
+        << "\n\n";
     out << Line(3) << "\n";
   }
   const std::map<std::string, std::string> env = {{"KYCLOUD_DATA_KEY", std::string(64, 'a')}};
-  auto r = RunToCompletion({KycloudBinary(), "customers", "import", file.string(), "--db", db,
-                            "--no-screening"},
-                           dir.string(), env);
+  auto r = RunToCompletion(
+      {KycloudBinary(), "customers", "import", file.string(), "--db", db, "--no-screening"},
+      dir.string(), env);
   EXPECT_EQ(r.code, 1) << r.err;  // one bad line
   EXPECT_NE(r.err.find("customers.jsonl:3: /names: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("[cip.required]"), std::string::npos) << r.err;
@@ -53,9 +54,9 @@ TEST(CustomersCommandTest, ImportIsResumableAndNamesBadLines) {
   EXPECT_EQ(summary["errors"], 1);
   EXPECT_EQ(summary["decisions"]["reject"], 1);  // located in Cuba: embargoed
   // Again: nothing imported twice.
-  r = RunToCompletion({KycloudBinary(), "customers", "import", file.string(), "--db", db,
-                       "--no-screening"},
-                      dir.string(), env);
+  r = RunToCompletion(
+      {KycloudBinary(), "customers", "import", file.string(), "--db", db, "--no-screening"},
+      dir.string(), env);
   summary = json::parse(r.out);
   EXPECT_EQ(summary["created"], 0);
   EXPECT_EQ(summary["already_imported"], 3);
