@@ -100,7 +100,7 @@ Result<OnboardingResult> Onboarding::Create(std::string_view body, std::string_v
     }
     return r;
   }
-  return Decide(inserted.first, std::move(c), true, std::move(screened), actor);
+  return Decide(inserted.first, std::move(c), k, {}, true, std::move(screened), actor);
 }
 
 Result<OnboardingResult> Onboarding::Update(const std::string& id, std::string_view patch,
@@ -128,7 +128,7 @@ Result<OnboardingResult> Onboarding::Update(const std::string& id, std::string_v
   row.classification_json = k.Json();
   row.updated_at = clock_.Now();
   KY_ASSIGN_OR_RETURN(auto screened, ScreenParties(c));
-  return Decide(row, std::move(c), false, std::move(screened), actor);
+  return Decide(row, std::move(c), k, ips, false, std::move(screened), actor);
 }
 
 Result<OnboardingResult> Onboarding::Refresh(const std::string& id, const std::string& actor) {
@@ -145,7 +145,7 @@ Result<OnboardingResult> Onboarding::Refresh(const std::string& id, const std::s
   row.classification_json = k.Json();
   row.updated_at = clock_.Now();
   KY_ASSIGN_OR_RETURN(auto screened, ScreenParties(c));
-  return Decide(row, std::move(c), false, std::move(screened), actor);
+  return Decide(row, std::move(c), k, ips, false, std::move(screened), actor);
 }
 
 Result<std::optional<ScreeningOutcome>> Onboarding::ScreenParties(const Customer& c) {
@@ -195,11 +195,11 @@ Result<std::pair<storage::CustomerRow, Customer>> Onboarding::Get(const std::str
   return std::make_pair(std::move(row), std::move(c));
 }
 
-Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c, bool created,
+Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c,
+                                            const Classification& k,
+                                            const std::vector<std::string>& ips, bool created,
                                             std::optional<ScreeningOutcome> screening,
                                             const std::string& actor) {
-  KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, customers_.AccessCountries(row.id));
-  const Classification k = ClassifyUsPerson(c, ips);
   policy::PartyFacts facts = FactsOf(c, k, row.verification);
   facts.ip_countries = ips;
   if (screening) {

@@ -70,7 +70,9 @@ class Onboarding {
   Result<std::pair<storage::CustomerRow, Customer>> Get(const std::string& id);
 
  private:
-  Result<OnboardingResult> Decide(storage::CustomerRow row, Customer c, bool created,
+  // `k` and `ips` (the customer's access countries) as the caller computed them.
+  Result<OnboardingResult> Decide(storage::CustomerRow row, Customer c, const Classification& k,
+                                  const std::vector<std::string>& ips, bool created,
                                   std::optional<ScreeningOutcome> screening,
                                   const std::string& actor);
   Result<std::optional<ScreeningOutcome>> ScreenParties(const Customer& c);
