@@ -57,14 +57,15 @@ Result<std::string> DecodeHex(std::string_view hex) {
 void AddAuditRoutes(Router& router, audit::AuditLog& log) {
   router.Add({.method = Method::kGet, .path = "/v1/audit/checkpoint", .roles = kReaders},
              [&log](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
-               KY_ASSIGN_OR_RETURN(auto latest, log.LatestCheckpoint());
-               if (!latest && log.key()) {
+               // An auditor asks for a checkpoint over the log as it is now: sign one when the
+               // log has grown past the latest (or none exists yet); otherwise return the latest,
+               // which may have been signed concurrently by the service's timer or another node.
+               std::optional<storage::AuditCheckpointRecord> latest;
+               if (log.key()) {
                  KY_ASSIGN_OR_RETURN(latest, log.CheckpointIfDue(/*force=*/true));
-                 // Nothing new since a checkpoint signed concurrently (the service's timer): that
-                 // one.
-                 if (!latest) {
-                   KY_ASSIGN_OR_RETURN(latest, log.LatestCheckpoint());
-                 }
+               }
+               if (!latest) {
+                 KY_ASSIGN_OR_RETURN(latest, log.LatestCheckpoint());
                }
                KY_ASSIGN_OR_RETURN(auto head, log.Head());
                nlohmann::json out = {{"log_size", head.size}};
