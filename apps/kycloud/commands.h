@@ -54,6 +54,9 @@ void RegisterComputeEstimateCommand(CLI::App& compute);
 void RegisterIngestCommand(CLI::App& app);
 void RegisterPolicyCommand(CLI::App& app);
 void RegisterCustomersCommand(CLI::App& app);
+void RegisterCipCommand(CLI::App& app);
+// `kycloud report cip-certification` (cip_command.cc).
+void RegisterCipCertificationCommand(CLI::App& report);
 
 // The bundled lists: $KYCLOUD_DATA_DIR/lists, else <binary>/../share/kycloud/lists, else the
 // source tree's data/lists.

@@ -182,6 +182,7 @@ void RegisterReportCommand(CLI::App& app) {
     std::cerr << "stored evidence pack " << created->id << std::endl;
     Emit(*created, *pack_out, /*pack_only=*/true);
   });
+  RegisterCipCertificationCommand(*report);
 }
 
 }  // namespace kycloud::app

@@ -20,6 +20,7 @@
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/server/audit_routes.h"
 #include "kycloud/server/case_routes.h"
+#include "kycloud/server/cip_routes.h"
 #include "kycloud/server/compute_routes.h"
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/customer_routes.h"
@@ -38,6 +39,7 @@
 #include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_disposition_store.h"
 #include "kycloud/storage/sql_policy_store.h"
+#include "kycloud/storage/sql_reseller_store.h"
 #include "kycloud/storage/sql_usage_store.h"
 #include "metering_stack.h"
 
@@ -167,6 +169,15 @@ Status Serve(Config config) {
   }
   cip::AccessLog access_log(customer_store, data_cipher, geo.get(), onboarding);
   server::AddAccessEventRoutes(router, access_log, customer_store, data_cipher, &audit_log);
+  storage::SqlResellerStore reseller_store(*db);
+  cip::ResellerRegistry reseller_registry(reseller_store, onboarding, &case_manager, clock);
+  server::AddCipRoutes(router, {.onboarding = onboarding,
+                                .resellers = reseller_registry,
+                                .customers = customer_store,
+                                .reseller_store = reseller_store,
+                                .cipher = data_cipher,
+                                .clock = clock,
+                                .audit = &audit_log});
   server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);

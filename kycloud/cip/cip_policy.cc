@@ -4,6 +4,10 @@
 
 #include <toml++/toml.h>
 
+#include <mutex>
+
+#include "kycloud/cip/risk_score.h"
+
 namespace kycloud::cip {
 
 namespace {
@@ -89,12 +93,78 @@ Result<CipPolicy> CipPolicy::Parse(std::string_view text, std::string_view origi
     if (!d || *d < 0) return Err(Bad(origin, n, "retention.days_after_close", "must be >= 0"));
     p.retention_days_after_close = static_cast<int>(*d);
   }
+  if (const toml::node* n = root.at_path("resellers.termination_days").node()) {
+    auto d = n->value<int64_t>();
+    if (!d || *d <= 0) {
+      return Err(Bad(origin, n, "resellers.termination_days", "must be a positive number of days"));
+    }
+    p.reseller_termination_days = static_cast<int>(*d);
+  }
+  for (auto [key, out] :
+       {std::pair<const char*, int*>{"risk.medium", &p.risk_medium}, {"risk.high", &p.risk_high}}) {
+    if (const toml::node* n = root.at_path(key).node()) {
+      auto v = n->value<int64_t>();
+      if (!v || *v < 0) return Err(Bad(origin, n, key, "must be a number of points >= 0"));
+      *out = static_cast<int>(*v);
+    }
+  }
+  if (p.risk_high < p.risk_medium) {
+    return Err(
+        Bad(origin, root.at_path("risk.high").node(), "risk.high", "must be at least risk.medium"));
+  }
+  if (const toml::node* n = root.at_path("risk.review_at").node()) {
+    auto v = n->value<std::string>();
+    if (!v || !OneOf(*v, {"", "medium", "high"})) {
+      return Err(Bad(origin, n, "risk.review_at", "must be \"medium\", \"high\" or \"\""));
+    }
+    p.risk_review_at = *v;
+  }
+  if (const toml::node* n = root.at_path("risk.rules").node()) {
+    const toml::array* a = n->as_array();
+    if (!a) return Err(Bad(origin, n, "risk.rules", "must be an array of tables"));
+    for (size_t i = 0; i < a->size(); ++i) {
+      const toml::node& e = *a->get(i);
+      const std::string key = fmt::format("risk.rules[{}]", i);
+      const toml::table* t = e.as_table();
+      if (!t) return Err(Bad(origin, &e, key, "must be a table {id, factor, points, text}"));
+      RiskRule r;
+      auto id = (*t)["id"].value<std::string>();
+      auto factor = (*t)["factor"].value<std::string>();
+      auto points = (*t)["points"].value<int64_t>();
+      auto text = (*t)["text"].value<std::string>();
+      if (!id || id->empty()) return Err(Bad(origin, &e, key + ".id", "must be a string"));
+      if (!factor || !IsRiskFactor(*factor)) {
+        return Err(Bad(origin, &e, key + ".factor",
+                       "must be a risk factor (" + std::string(RiskFactorNames()) + ")"));
+      }
+      if (!points || *points < -1000 || *points > 1000) {
+        return Err(Bad(origin, &e, key + ".points", "must be a number in [-1000, 1000]"));
+      }
+      if (!text || text->empty()) return Err(Bad(origin, &e, key + ".text", "must be a string"));
+      for (const RiskRule& seen : p.risk_rules) {
+        if (seen.id == *id) return Err(Bad(origin, &e, key + ".id", "repeats '" + *id + "'"));
+      }
+      p.risk_rules.push_back({*id, *factor, static_cast<int>(*points), *text});
+    }
+  }
   return p;
 }
 
 Result<CipPolicy> CipPolicy::FromPolicy(const policy::Policy& p) {
+  static std::mutex mu;
+  static std::string cached_id;
+  static CipPolicy cached;
+  {
+    std::lock_guard lock(mu);
+    if (!cached_id.empty() && cached_id == p.Id()) return cached;
+  }
   for (const policy::PolicyFile& f : p.files()) {
-    if (f.name == "cip.toml") return Parse(f.text, f.name);
+    if (f.name != "cip.toml") continue;
+    KY_ASSIGN_OR_RETURN(CipPolicy parsed, Parse(f.text, f.name));
+    std::lock_guard lock(mu);
+    cached_id = p.Id();
+    cached = parsed;
+    return parsed;
   }
   return Err(NotFoundError(fmt::format("policy {} has no cip.toml", p.Id())));
 }

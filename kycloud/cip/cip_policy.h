@@ -15,6 +15,15 @@
 
 namespace kycloud::cip {
 
+// One risk rule: when its factor (a built-in test, risk_score.h) holds, the customer's risk score
+// gains `points`, and `text` explains why.
+struct RiskRule {
+  std::string id;
+  std::string factor;  // e.g. "foreign_customer", "country_group:D:5"
+  int points = 0;
+  std::string text;
+};
+
 struct CipPolicy {
   std::string version;
   std::map<std::string, std::vector<std::string>> required;  // kind -> top-level JSON fields
@@ -23,10 +32,19 @@ struct CipPolicy {
   std::string failed_action = "deny";
   std::map<std::string, int> reverify_days;  // low | medium | high -> days
   int retention_days_after_close = 730;
+  // Risk (R12): level high at `risk_high` points or more, medium at `risk_medium`, else low; a
+  // customer at `risk_review_at` or above goes to review instead of approve or verify ("" never).
+  int risk_medium = 20;
+  int risk_high = 50;
+  std::string risk_review_at = "high";
+  std::vector<RiskRule> risk_rules;
+  // Resellers (R19): days from a finding of non-compliance to the termination deadline.
+  int reseller_termination_days = 30;
 
   // Errors: InvalidArgument "cip.toml:LINE: key reason".
   static Result<CipPolicy> Parse(std::string_view toml_text, std::string_view origin);
-  // cip.toml of a policy version. Errors: NotFound when the version has none; Parse's.
+  // cip.toml of a policy version (parsed once per version and cached). Errors: NotFound when the
+  // version has none; Parse's.
   static Result<CipPolicy> FromPolicy(const policy::Policy& p);
 };
 

@@ -8,6 +8,8 @@
 #include "kycloud/base/sha256.h"
 #include "kycloud/cip/cip_policy.h"
 #include "kycloud/cip/customer_json.h"
+#include "kycloud/cip/risk_score.h"
+#include "kycloud/cip/verification.h"
 
 namespace kycloud::cip {
 
@@ -148,6 +150,82 @@ Result<OnboardingResult> Onboarding::Refresh(const std::string& id, const std::s
   return Decide(row, std::move(c), k, ips, false, std::move(screened), actor);
 }
 
+Result<OnboardingResult> Onboarding::Verify(const std::string& id, std::string_view body,
+                                            const std::string& actor) {
+  KY_ASSIGN_OR_RETURN(CipPolicy cip, CipPolicy::FromPolicy(*provisioning_.policy()));
+  KY_ASSIGN_OR_RETURN(VerificationRequest v, ParseVerificationRequest(body, cip));
+  KY_ASSIGN_OR_RETURN(auto current, Get(id));
+  auto& [row, c] = current;
+  if (row.status == "closed") {
+    return Err(FailedPreconditionError(fmt::format("customer '{}' is closed", id))
+                   .WithReason("cip.closed"));
+  }
+  KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, customers_.AccessCountries(id));
+  const Classification k = ClassifyUsPerson(c, ips);
+  if (!k.verification_required) {
+    return Err(FailedPreconditionError(
+                   fmt::format("customer '{}' needs no verification: it and all its beneficial "
+                               "owners are US persons (R8)",
+                               id))
+                   .WithReason("cip.verification_not_required"));
+  }
+  const Timestamp now = clock_.Now();
+  row.verification_resolution.clear();
+  if (v.outcome == "verified") {
+    row.verification = "verified";
+    row.verified_at = now;
+  } else if (v.outcome == "failed") {
+    row.verification = "failed";
+    row.verification_resolution = v.resolution;
+    row.reverify_due.reset();
+    if (v.resolution == "close") {
+      row.status = "closed";
+      row.closed_at = now;
+    }
+  } else {
+    row.verification = "pending";
+  }
+  row.us_person = k.customer_us;
+  row.classification_json = k.Json();
+  row.updated_at = now;
+  storage::VerificationRow rec;
+  rec.customer_id = id;
+  rec.at = now;
+  rec.outcome = v.outcome;
+  rec.method = v.method;
+  rec.resolution = v.resolution;
+  rec.details_sealed = cipher_.Seal(v.DetailsJson(), "verifications/" + id);
+  rec.actor = actor;
+  KY_ASSIGN_OR_RETURN(auto screened, ScreenParties(c));
+  return Decide(row, std::move(c), k, ips, false, std::move(screened), actor, &rec);
+}
+
+Result<CipPolicy> Onboarding::CipRules() const {
+  return CipPolicy::FromPolicy(*provisioning_.policy());
+}
+
+Result<OnboardingResult> Onboarding::Close(const std::string& id, const std::string& actor) {
+  KY_ASSIGN_OR_RETURN(auto current, Get(id));
+  auto& [row, c] = current;
+  if (row.status == "closed") {
+    return Err(FailedPreconditionError(fmt::format("customer '{}' is closed", id))
+                   .WithReason("cip.closed"));
+  }
+  row.status = "closed";
+  row.closed_at = row.updated_at = clock_.Now();
+  row.reverify_due.reset();
+  KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, customers_.AccessCountries(id));
+  const Classification k = ClassifyUsPerson(c, ips);
+  return Decide(row, std::move(c), k, ips, false, std::nullopt, actor);
+}
+
+Result<storage::CustomerRow> Onboarding::SetRetentionHold(const std::string& id, bool hold) {
+  KY_ASSIGN_OR_RETURN(storage::CustomerRow row, customers_.Get(id));
+  row.legal_hold = hold;
+  row.updated_at = clock_.Now();
+  return customers_.Update(row);
+}
+
 Result<std::optional<ScreeningOutcome>> Onboarding::ScreenParties(const Customer& c) {
   if (!screener_) return std::optional<ScreeningOutcome>();
   KY_ASSIGN_OR_RETURN(ScreeningOutcome o, screener_->Screen(ScreeningQueries(c)));
@@ -190,17 +268,26 @@ std::vector<screening::ScreeningQuery> ScreeningQueries(const Customer& c) {
 
 Result<std::pair<storage::CustomerRow, Customer>> Onboarding::Get(const std::string& id) {
   KY_ASSIGN_OR_RETURN(storage::CustomerRow row, customers_.Get(id));
-  KY_ASSIGN_OR_RETURN(std::string plain, cipher_.Open(row.record_sealed, Associated(id)));
-  KY_ASSIGN_OR_RETURN(Customer c, ParseCustomer(plain, Lenient()));
+  KY_ASSIGN_OR_RETURN(Customer c, Open(row));
   return std::make_pair(std::move(row), std::move(c));
+}
+
+Result<Customer> Onboarding::Open(const storage::CustomerRow& row) const {
+  KY_ASSIGN_OR_RETURN(std::string plain, cipher_.Open(row.record_sealed, Associated(row.id)));
+  return ParseCustomer(plain, Lenient());
 }
 
 Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c,
                                             const Classification& k,
                                             const std::vector<std::string>& ips, bool created,
                                             std::optional<ScreeningOutcome> screening,
-                                            const std::string& actor) {
-  policy::PartyFacts facts = FactsOf(c, k, row.verification);
+                                            const std::string& actor,
+                                            const storage::VerificationRow* verification) {
+  const std::shared_ptr<const policy::Policy> pol = provisioning_.policy();
+  KY_ASSIGN_OR_RETURN(CipPolicy cip, CipPolicy::FromPolicy(*pol));
+  const bool restricted =
+      row.verification == "failed" && row.verification_resolution == "restrict_and_monitor";
+  policy::PartyFacts facts = FactsOf(c, k, restricted ? "failed_restricted" : row.verification);
   facts.ip_countries = ips;
   if (screening) {
     facts.sanctions = screening->status;
@@ -211,18 +298,41 @@ Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c
   OnboardingResult r;
   r.reasons = s.always;
   r.reasons.insert(r.reasons.end(), s.controlled.begin(), s.controlled.end());
+  const RiskScore risk = ScoreRisk({c, k, ips, screening ? screening->status : std::string(),
+                                    std::chrono::floor<std::chrono::days>(clock_.Now())},
+                                   cip, *pol);
+  row.risk_level = risk.level;
+  row.risk_json = risk.Json();
+  if (row.verification == "verified" && row.verified_at) {
+    auto days = cip.reverify_days.find(risk.level);
+    row.reverify_due =
+        *row.verified_at + std::chrono::days(days != cip.reverify_days.end() ? days->second : 365);
+  } else if (row.verification != "pending") {
+    row.reverify_due.reset();
+  }
+  const bool risky =
+      !cip.risk_review_at.empty() && RiskRank(risk.level) >= RiskRank(cip.risk_review_at);
   const policy::Action any = s.Worst(false), controlled = s.Worst(true);
-  if (any == policy::Action::kDeny || row.verification == "failed") {
+  if (any == policy::Action::kDeny || (row.verification == "failed" && !restricted)) {
     row.decision = "reject";
-  } else if (controlled != policy::Action::kAllow) {
+  } else if (controlled != policy::Action::kAllow || restricted || risky) {
     row.decision = "review";
   } else if (row.verification == "pending") {
     row.decision = "verify";
   } else {
     row.decision = "approve";
   }
+  if (risky && row.decision == "review") {
+    r.reasons.push_back(policy::Reason{
+        "cip.risk-" + risk.level, "cip-risk", policy::Action::kReview,
+        fmt::format("CIP risk {} (score {} under {})", risk.level, risk.score, cip.version)});
+  }
   row.policy_id = s.policy_id;
-  KY_ASSIGN_OR_RETURN(r.row, customers_.Update(row));
+  if (verification) {
+    KY_ASSIGN_OR_RETURN(r.row, customers_.RecordVerification(row, *verification));
+  } else {
+    KY_ASSIGN_OR_RETURN(r.row, customers_.Update(row));
+  }
   r.customer = std::move(c);
   r.created = created;
   r.screening = std::move(screening);

@@ -13,6 +13,8 @@
 //            review reason (an open screening hit, linked evidence, a reseller's end users)
 //   verify   verification required (a foreign customer or owner) and not done
 //   approve  otherwise
+// → score the risk from the CIP policy's rules (risk_score.h; a level at or above the policy's
+// review_at sends approve and verify to review; the level sets the re-verification date)
 // → store the decision with the policy version → one alert for review and reject (source "cip").
 // Update() (PATCH) applies changed top-level fields and runs the same; a new beneficial owner
 // re-triggers verification (R11).
@@ -27,6 +29,7 @@
 
 #include "kycloud/base/clock.h"
 #include "kycloud/cases/case_manager.h"
+#include "kycloud/cip/cip_policy.h"
 #include "kycloud/cip/customer.h"
 #include "kycloud/cip/party_screener.h"
 #include "kycloud/cip/us_person_classifier.h"
@@ -62,6 +65,26 @@ class Onboarding {
   // Decides again on the stored record (after new access-IP countries, a policy change).
   // Errors: NotFound; as Update.
   Result<OnboardingResult> Refresh(const std::string& id, const std::string& actor);
+  // Records a verification resolution (verification.h) and decides again (R9, R10): verified
+  // sets the state and schedules re-verification by risk level (R12); failed records what the
+  // account may do (deny, restrict and monitor, or close — which closes the account and starts
+  // the retention clock); reopened starts a re-verification. Errors: InvalidArgument (the
+  // request, reason "cip.*"); FailedPrecondition (reason "cip.verification_not_required" for a
+  // customer whose parties are all US persons, "cip.closed" for a closed account); as Update.
+  Result<OnboardingResult> Verify(const std::string& id, std::string_view body,
+                                  const std::string& actor);
+  // Closes the account (the retention clock starts, R13). Errors: NotFound; FailedPrecondition
+  // (reason "cip.closed") when it is closed; Aborted.
+  Result<OnboardingResult> Close(const std::string& id, const std::string& actor);
+  // Puts a retention hold on the record (or lifts it): a held record is never purged.
+  // Errors: NotFound; Aborted.
+  Result<storage::CustomerRow> SetRetentionHold(const std::string& id, bool hold);
+
+  // Opens a stored row's sealed record. Errors: DataLoss/NotFound from the cipher.
+  Result<Customer> Open(const storage::CustomerRow& row) const;
+
+  // The CIP policy of the policy version in force. Errors: as CipPolicy::FromPolicy.
+  Result<CipPolicy> CipRules() const;
 
   // Screens every record's parties before deciding (may be null; must outlive the onboarding).
   void SetScreener(PartyScreener* screener) { screener_ = screener; }
@@ -74,7 +97,8 @@ class Onboarding {
   Result<OnboardingResult> Decide(storage::CustomerRow row, Customer c, const Classification& k,
                                   const std::vector<std::string>& ips, bool created,
                                   std::optional<ScreeningOutcome> screening,
-                                  const std::string& actor);
+                                  const std::string& actor,
+                                  const storage::VerificationRow* verification = nullptr);
   Result<std::optional<ScreeningOutcome>> ScreenParties(const Customer& c);
 
   storage::CustomerStore& customers_;

@@ -138,7 +138,9 @@ Result<PartyFacts> ParsePartyFacts(std::string_view text) {
       s = GetBool(v, p, f.us_person);
     } else if (key == "verification") {
       s = GetString(v, p, f.verification);
-      if (s.ok()) s = OneOf(p, f.verification, {"not_required", "pending", "verified", "failed"});
+      if (s.ok())
+        s = OneOf(p, f.verification,
+                  {"not_required", "pending", "verified", "failed", "failed_restricted"});
     } else if (key == "sanctions") {
       s = GetString(v, p, f.sanctions);
       if (s.ok()) s = OneOf(p, f.sanctions, {"clear", "pending", "listed"});

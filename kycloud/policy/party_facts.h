@@ -46,7 +46,8 @@ struct PartyFacts {
   std::string parent_id;  // the parent party's id, when known
   std::vector<Ownership> owners;
   bool us_person = false;
-  std::string verification = "pending";  // not_required | pending | verified | failed
+  std::string verification = "pending";  // not_required | pending | verified | failed |
+                                         // failed_restricted (failed; restrict and monitor)
   std::string sanctions = "clear";       // clear | pending (an open hit) | listed (confirmed)
   bool entity_list = false;              // confirmed Entity List match
   std::vector<std::string> list_entity_ids;

@@ -189,6 +189,9 @@ class Evaluator {
     if (!r || !s_.foreign) return;
     if (c_.verification == "failed") {
       Add(s_.always, *r, "cip.verification-failed", "foreign customer whose verification failed");
+    } else if (c_.verification == "failed_restricted") {
+      Add(s_.always, *r, "cip.verification-failed-restricted",
+          "foreign customer whose verification failed, restricted and monitored");
     } else if (c_.verification != "verified") {
       Add(s_.always, *r, "cip.unverified-foreign",
           fmt::format("foreign customer, verification {}", c_.verification));

@@ -38,10 +38,29 @@ struct CustomerRow {
   std::optional<Timestamp> closed_at;
   std::optional<Timestamp> last_access_at;
   std::optional<Timestamp> reverify_due;
+  std::optional<Timestamp> verified_at;  // the last successful verification
   bool legal_hold = false;
-  std::int64_t revision = 0;  // assigned by the store: 1 on insert, +1 per update
+  std::string risk_json = "{}";
+  // What a failed account may do (deny | restrict_and_monitor | close), "" unless failed.
+  std::string verification_resolution;  // the risk score, level and reasons (no personal data)
+  std::int64_t revision = 0;            // assigned by the store: 1 on insert, +1 per update
 
   friend bool operator==(const CustomerRow&, const CustomerRow&) = default;
+};
+
+// One verification resolution of a customer (R9, R10): the outcome and method in clear, the
+// evidence references and the officer's note sealed (PiiCipher, "verifications/<customer id>").
+struct VerificationRow {
+  std::int64_t seq = 0;  // assigned by the store
+  std::string customer_id;
+  Timestamp at;
+  std::string outcome;         // verified | failed | reopened
+  std::string method;          // documentary | non_documentary ("" for reopened)
+  std::string resolution;      // what a failed account may do: deny | restrict_and_monitor | close
+  std::string details_sealed;  // {"evidence": [...], "note": "..."}
+  std::string actor;
+
+  friend bool operator==(const VerificationRow&, const VerificationRow&) = default;
 };
 
 struct CustomerFilter {
@@ -81,6 +100,21 @@ class CustomerStore {
   virtual Result<CustomerRow> Update(const CustomerRow& row) = 0;
   // By id, ascending.
   virtual Result<std::vector<CustomerRow>> List(const CustomerFilter& filter) = 0;
+  // Active customers whose re-verification is due at `as_of` or earlier, earliest first.
+  virtual Result<std::vector<CustomerRow>> ReverifyDue(Timestamp as_of, size_t limit) = 0;
+  // Deletes a customer with its access events, verifications and idempotency keys (the purge
+  // job decides what may go; the store does not check retention). Errors: NotFound.
+  virtual Status Delete(std::string_view id) = 0;
+
+  // Updates the row (as Update) and appends the verification in one transaction.
+  // Errors: as Update.
+  virtual Result<CustomerRow> RecordVerification(const CustomerRow& row,
+                                                 const VerificationRow& v) = 0;
+  // A customer's verifications, oldest first.
+  virtual Result<std::vector<VerificationRow>> Verifications(std::string_view customer_id) = 0;
+  // Every verification in [from, to), oldest first (certifications).
+  virtual Result<std::vector<VerificationRow>> VerificationsBetween(Timestamp from,
+                                                                    Timestamp to) = 0;
 
   // Appends a customer's access events in one transaction and moves its last_access_at (the
   // retention clock) to the latest. Errors: NotFound (no such customer; nothing stored).

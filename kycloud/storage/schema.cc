@@ -284,6 +284,37 @@ CREATE TABLE customer_access_events (
 );
 CREATE INDEX customer_access_events_customer ON customer_access_events (customer_id, seq);
 )sql"},
+    {9, "CIP risk, verifications and the reseller registry", R"sql(
+ALTER TABLE customers ADD COLUMN verified_at BIGINT;
+ALTER TABLE customers ADD COLUMN risk_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE customers ADD COLUMN verification_resolution TEXT NOT NULL DEFAULT '';
+CREATE TABLE customer_verifications (
+  seq {serial_pk},
+  customer_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  outcome TEXT NOT NULL,
+  method TEXT NOT NULL,
+  resolution TEXT NOT NULL,
+  details_sealed TEXT NOT NULL,
+  actor TEXT NOT NULL
+);
+CREATE INDEX customer_verifications_customer ON customer_verifications (customer_id, seq);
+CREATE INDEX customer_verifications_at ON customer_verifications (at);
+CREATE TABLE resellers (
+  customer_id TEXT PRIMARY KEY,
+  cip TEXT NOT NULL,
+  contract_flow_down BIGINT NOT NULL,
+  reports_pass_through BIGINT NOT NULL,
+  compliance_status TEXT NOT NULL,
+  noncompliant_since BIGINT,
+  terminate_by BIGINT,
+  terminated_at BIGINT,
+  note TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by TEXT NOT NULL,
+  revision BIGINT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

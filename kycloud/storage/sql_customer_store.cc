@@ -11,7 +11,8 @@ namespace {
 constexpr std::string_view kColumns =
     "id, kind, status, country, headquarters_country, verification, us_person, decision, "
     "risk_level, policy_id, record_sealed, classification_json, created_at, updated_at, "
-    "closed_at, last_access_at, reverify_due, legal_hold, revision";
+    "closed_at, last_access_at, reverify_due, legal_hold, revision, verified_at, risk_json, "
+    "verification_resolution";
 
 std::optional<long long> Micros(const std::optional<Timestamp>& t) {
   if (!t) return std::nullopt;
@@ -44,6 +45,9 @@ CustomerRow FromRow(const Row& r) {
   c.reverify_due = OptTime(r[16]);
   c.legal_hold = r[17].AsInt() != 0;
   c.revision = r[18].AsInt();
+  c.verified_at = OptTime(r[19]);
+  c.risk_json = r[20].AsText();
+  c.verification_resolution = r[21].AsText();
   return c;
 }
 
@@ -66,7 +70,10 @@ Params ToParams(const CustomerRow& c, std::int64_t revision) {
           Micros(c.last_access_at),
           Micros(c.reverify_due),
           c.legal_hold ? 1 : 0,
-          static_cast<long long>(revision)};
+          static_cast<long long>(revision),
+          Micros(c.verified_at),
+          c.risk_json,
+          c.verification_resolution};
 }
 
 Result<std::optional<CustomerRow>> Find(Session& s, std::string_view id) {
@@ -107,7 +114,7 @@ Result<std::pair<CustomerRow, bool>> SqlCustomerStore::Insert(const CustomerRow&
           .WithField("/id");
     }
     KY_TRY(s.Execute(fmt::format("INSERT INTO customers ({}) VALUES "
-                                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                  kColumns),
                      ToParams(row, 1)));
     if (!idempotency_key.empty()) {
@@ -132,30 +139,116 @@ Result<CustomerRow> SqlCustomerStore::Get(std::string_view id) {
   return *found;
 }
 
+namespace {
+
+Status UpdateIn(Session& s, const CustomerRow& row, std::int64_t new_revision) {
+  Params p = ToParams(row, new_revision);
+  p.erase(p.begin());  // id goes last, in WHERE
+  p.push_back(row.id);
+  p.push_back(static_cast<long long>(row.revision));
+  KY_ASSIGN_OR_RETURN(
+      std::int64_t n,
+      s.Execute("UPDATE customers SET kind = ?, status = ?, country = ?, "
+                "headquarters_country = ?, verification = ?, us_person = ?, decision = ?, "
+                "risk_level = ?, policy_id = ?, record_sealed = ?, classification_json = ?, "
+                "created_at = ?, updated_at = ?, closed_at = ?, last_access_at = ?, "
+                "reverify_due = ?, legal_hold = ?, revision = ?, verified_at = ?, risk_json = ?, "
+                "verification_resolution = ? "
+                "WHERE id = ? AND revision = ?",
+                p));
+  if (n == 1) return OkStatus();
+  KY_ASSIGN_OR_RETURN(auto current, Find(s, row.id));
+  if (!current) return NotFoundError(fmt::format("no customer '{}'", row.id));
+  return AbortedError(fmt::format("customer '{}' changed since revision {} (now {})", row.id,
+                                  row.revision, current->revision))
+      .WithReason("revision_conflict");
+}
+
+constexpr std::string_view kVerificationColumns =
+    "seq, customer_id, at, outcome, method, resolution, details_sealed, actor";
+
+VerificationRow VerificationFromRow(const Row& r) {
+  return VerificationRow{r[0].AsInt(),  r[1].AsText(), FromUnixMicros(r[2].AsInt()),
+                         r[3].AsText(), r[4].AsText(), r[5].AsText(),
+                         r[6].AsText(), r[7].AsText()};
+}
+
+}  // namespace
+
 Result<CustomerRow> SqlCustomerStore::Update(const CustomerRow& row) {
   CustomerRow updated = row;
   updated.revision = row.revision + 1;
+  KY_TRY(db_.Transact(TxMode::kWrite,
+                      [&](Session& s) -> Status { return UpdateIn(s, row, updated.revision); }));
+  return updated;
+}
+
+Result<CustomerRow> SqlCustomerStore::RecordVerification(const CustomerRow& row,
+                                                         const VerificationRow& v) {
+  CustomerRow updated = row;
+  updated.revision = row.revision + 1;
   KY_TRY(db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
-    Params p = ToParams(row, updated.revision);
-    p.erase(p.begin());  // id goes last, in WHERE
-    p.push_back(row.id);
-    p.push_back(static_cast<long long>(row.revision));
-    KY_ASSIGN_OR_RETURN(
-        std::int64_t n,
-        s.Execute("UPDATE customers SET kind = ?, status = ?, country = ?, "
-                  "headquarters_country = ?, verification = ?, us_person = ?, decision = ?, "
-                  "risk_level = ?, policy_id = ?, record_sealed = ?, classification_json = ?, "
-                  "created_at = ?, updated_at = ?, closed_at = ?, last_access_at = ?, "
-                  "reverify_due = ?, legal_hold = ?, revision = ? WHERE id = ? AND revision = ?",
-                  p));
-    if (n == 1) return OkStatus();
-    KY_ASSIGN_OR_RETURN(auto current, Find(s, row.id));
-    if (!current) return NotFoundError(fmt::format("no customer '{}'", row.id));
-    return AbortedError(fmt::format("customer '{}' changed since revision {} (now {})", row.id,
-                                    row.revision, current->revision))
-        .WithReason("revision_conflict");
+    KY_TRY(UpdateIn(s, row, updated.revision));
+    KY_TRY(s.Execute(
+        "INSERT INTO customer_verifications (customer_id, at, outcome, method, resolution, "
+        "details_sealed, actor) VALUES (?,?,?,?,?,?,?)",
+        {row.id, static_cast<long long>(ToUnixMicros(v.at)), v.outcome, v.method, v.resolution,
+         v.details_sealed, v.actor}));
+    return OkStatus();
   }));
   return updated;
+}
+
+Result<std::vector<VerificationRow>> SqlCustomerStore::Verifications(std::string_view customer_id) {
+  KY_ASSIGN_OR_RETURN(
+      Rows rows,
+      QueryOnce(db_,
+                fmt::format("SELECT {} FROM customer_verifications WHERE customer_id = ? ORDER BY "
+                            "seq",
+                            kVerificationColumns),
+                {customer_id}));
+  std::vector<VerificationRow> out;
+  for (const Row& r : rows.rows) out.push_back(VerificationFromRow(r));
+  return out;
+}
+
+Result<std::vector<VerificationRow>> SqlCustomerStore::VerificationsBetween(Timestamp from,
+                                                                            Timestamp to) {
+  KY_ASSIGN_OR_RETURN(
+      Rows rows,
+      QueryOnce(
+          db_,
+          fmt::format("SELECT {} FROM customer_verifications WHERE at >= ? AND at < ? "
+                      "ORDER BY seq",
+                      kVerificationColumns),
+          {static_cast<long long>(ToUnixMicros(from)), static_cast<long long>(ToUnixMicros(to))}));
+  std::vector<VerificationRow> out;
+  for (const Row& r : rows.rows) out.push_back(VerificationFromRow(r));
+  return out;
+}
+
+Result<std::vector<CustomerRow>> SqlCustomerStore::ReverifyDue(Timestamp as_of, size_t limit) {
+  KY_ASSIGN_OR_RETURN(
+      Rows rows,
+      QueryOnce(db_,
+                fmt::format("SELECT {} FROM customers WHERE status = 'active' AND reverify_due "
+                            "IS NOT NULL AND reverify_due <= ? ORDER BY reverify_due, id LIMIT ?",
+                            kColumns),
+                {static_cast<long long>(ToUnixMicros(as_of)), static_cast<long long>(limit)}));
+  std::vector<CustomerRow> out;
+  for (const Row& r : rows.rows) out.push_back(FromRow(r));
+  return out;
+}
+
+Status SqlCustomerStore::Delete(std::string_view id) {
+  return db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
+    KY_ASSIGN_OR_RETURN(std::int64_t n, s.Execute("DELETE FROM customers WHERE id = ?", {id}));
+    if (n != 1) return NotFoundError(fmt::format("no customer '{}'", id));
+    KY_TRY(s.Execute("DELETE FROM customer_access_events WHERE customer_id = ?", {id}));
+    KY_TRY(s.Execute("DELETE FROM customer_verifications WHERE customer_id = ?", {id}));
+    KY_TRY(s.Execute("DELETE FROM customer_idempotency WHERE customer_id = ?", {id}));
+    return OkStatus();
+  });
 }
 
 Result<std::vector<CustomerRow>> SqlCustomerStore::List(const CustomerFilter& f) {

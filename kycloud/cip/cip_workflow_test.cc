@@ -1,0 +1,308 @@
+// The CIP's duties after sign-up, on both backends: verification resolutions and what a failed
+// account may do (R9, R10), risk from versioned rules and the re-verification schedule (R12),
+// retention and the purge (R13), certifications (R15, R16), the reseller registry and its
+// termination clock (R18-R20).
+#include <gtest/gtest.h>
+
+#include "kycloud/cip/certification.h"
+#include "kycloud/cip/onboarding_fixture.h"
+#include "kycloud/cip/reseller_registry.h"
+#include "kycloud/cip/retention.h"
+#include "kycloud/cip/risk_score.h"
+#include "kycloud/storage/sql_reseller_store.h"
+
+namespace kycloud::cip {
+namespace {
+
+class CipWorkflowTest : public OnboardingFixture {
+ protected:
+  void SetUp() override {
+    OnboardingFixture::SetUp();
+    if (HasFatalFailure()) return;
+    reseller_store_ = std::make_unique<storage::SqlResellerStore>(*db_->db);
+    registry_ =
+        std::make_unique<ResellerRegistry>(*reseller_store_, *onboarding_, cases_.get(), clock_);
+  }
+  Result<OnboardingResult> Verify(const std::string& id, const json& body) {
+    return onboarding_->Verify(id, body.dump(), "officer_a");
+  }
+  std::string ErrorField(const Result<OnboardingResult>& r) {
+    return r.has_value() ? "(ok)" : std::string(r.error().field());
+  }
+  std::unique_ptr<storage::SqlResellerStore> reseller_store_;
+  std::unique_ptr<ResellerRegistry> registry_;
+};
+
+const json kVerified = {{"outcome", "verified"},
+                        {"method", "documentary"},
+                        {"evidence", {"idv://vendor/check/8812"}},
+                        {"note", "passport and certificate of incorporation"}};
+
+TEST_P(CipWorkflowTest, VerificationResolutionsAreRecordedAndDecide) {
+  ASSERT_EQ(Create(Org("c-sg")).row.decision, "verify");
+  // Bad requests name the field and the rule, and change nothing.
+  EXPECT_EQ(ErrorField(Verify("c-sg", json::object())), "/outcome");
+  EXPECT_EQ(ErrorField(Verify("c-sg", {{"outcome", "verified"}, {"method", "documentary"}})),
+            "/evidence");
+  EXPECT_EQ(Verify("c-sg", {{"outcome", "verified"}, {"method", "documentary"}}).error().reason(),
+            "cip.evidence_required");
+  json with_resolution = kVerified;
+  with_resolution["resolution"] = "close";
+  EXPECT_EQ(ErrorField(Verify("c-sg", with_resolution)), "/resolution");
+  EXPECT_EQ(ErrorField(Verify("c-sg", {{"outcome", "maybe"}})), "/outcome");
+  EXPECT_TRUE(customers_->Verifications("c-sg")->empty());
+
+  // R9: verified, with its method and evidence (sealed); the decision becomes approve and the
+  // re-verification date follows the risk level (R12: medium -> 365 days in policy/cip.toml).
+  auto v = Verify("c-sg", kVerified);
+  ASSERT_TRUE(v.has_value()) << v.error();
+  EXPECT_EQ(v->row.verification, "verified");
+  EXPECT_EQ(v->row.decision, "approve");
+  EXPECT_EQ(v->row.risk_level, "medium");
+  ASSERT_TRUE(v->row.reverify_due.has_value());
+  EXPECT_EQ(*v->row.reverify_due, clock_.Now() + std::chrono::days(365));
+  json risk = json::parse(v->row.risk_json);
+  EXPECT_EQ(risk["score"], 30);  // foreign customer 15, foreign owner 10, no website 5
+  EXPECT_EQ(risk["reasons"][0]["rule"], "risk.foreign-customer");
+  auto history = customers_->Verifications("c-sg");
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].method, "documentary");
+  EXPECT_EQ((*history)[0].actor, "officer_a");
+  EXPECT_EQ((*history)[0].details_sealed.find("vendor/check"), std::string::npos);
+  auto opened = cipher_->Open((*history)[0].details_sealed, "verifications/c-sg");
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_NE(opened->find("idv://vendor/check/8812"), std::string::npos);
+
+  // The due list (R12): not before the date, then there.
+  EXPECT_TRUE(customers_->ReverifyDue(clock_.Now() + std::chrono::days(364), 10)->empty());
+  auto due = customers_->ReverifyDue(clock_.Now() + std::chrono::days(366), 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, "c-sg");
+
+  // R10: a failed re-verification resolved as restrict and monitor goes to review; as deny,
+  // reject; as close, the account closes (the retention clock starts) and nothing more is done.
+  clock_.Advance(std::chrono::days(370));
+  auto failed = Verify("c-sg", {{"outcome", "failed"},
+                                {"method", "non_documentary"},
+                                {"evidence", {"idv://vendor/check/9901"}},
+                                {"resolution", "restrict_and_monitor"}});
+  ASSERT_TRUE(failed.has_value()) << failed.error();
+  EXPECT_EQ(failed->row.verification, "failed");
+  EXPECT_EQ(failed->row.verification_resolution, "restrict_and_monitor");
+  EXPECT_EQ(failed->row.decision, "review");
+  EXPECT_FALSE(failed->row.reverify_due.has_value());
+  auto denied = Verify("c-sg", {{"outcome", "failed"},
+                                {"method", "non_documentary"},
+                                {"evidence", {"idv://vendor/check/9902"}}});  // policy: deny
+  ASSERT_TRUE(denied.has_value());
+  EXPECT_EQ(denied->row.verification_resolution, "deny");
+  EXPECT_EQ(denied->row.decision, "reject");
+  auto closed = Verify("c-sg", {{"outcome", "failed"},
+                                {"method", "documentary"},
+                                {"evidence", {"doc://3"}},
+                                {"resolution", "close"}});
+  ASSERT_TRUE(closed.has_value());
+  EXPECT_EQ(closed->row.status, "closed");
+  EXPECT_EQ(closed->row.closed_at, clock_.Now());
+  EXPECT_EQ(Verify("c-sg", kVerified).error().reason(), "cip.closed");
+  EXPECT_EQ(customers_->Verifications("c-sg")->size(), 4u);
+
+  // R8: all-US parties need no verification.
+  Create(UsOrg("c-us"));
+  EXPECT_EQ(Verify("c-us", kVerified).error().reason(), "cip.verification_not_required");
+}
+
+TEST_P(CipWorkflowTest, RiskRulesAreVersionedPolicyWithReasons) {
+  // A D:5 nexus (an owner's nationality) makes the risk high: review, with the reason.
+  json j = Org("c-risky");
+  j["beneficial_owners"][0]["nationality"] = "CN";
+  j["website"] = "https://risky.example";
+  OnboardingResult r = Create(j);
+  EXPECT_EQ(r.row.risk_level, "high");
+  EXPECT_EQ(r.row.decision, "review");
+  bool risk_reason = false;
+  for (const auto& x : r.reasons) risk_reason |= x.rule == "cip.risk-high";
+  EXPECT_TRUE(risk_reason);
+  json risk = json::parse(r.row.risk_json);
+  std::string rules;
+  for (const auto& x : risk["reasons"]) rules += x["rule"].get<std::string>() + " ";
+  EXPECT_EQ(rules, "risk.foreign-customer risk.foreign-owner risk.d5-nexus ");
+  EXPECT_EQ(risk["reasons"][2]["detail"], "CN");
+  EXPECT_FALSE(risk["policy_version"].get<std::string>().empty());
+
+  // The rules are checked when the policy is read: an unknown factor names the line.
+  auto bad = CipPolicy::Parse(R"(version = "t"
+[required]
+individual = ["names"]
+[risk]
+rules = [ { id = "x", factor = "star_sign", points = 5, text = "t" } ]
+)",
+                              "cip.toml");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message().find("cip.toml:5: risk.rules[0].factor"), std::string::npos)
+      << bad.error();
+  EXPECT_FALSE(
+      CipPolicy::Parse("version = \"t\"\n[required]\n[risk]\nmedium = 60\nhigh = 10\n", "cip.toml")
+          .has_value());
+}
+
+TEST_P(CipWorkflowTest, ResellerRegistryAndTerminationClock) {
+  json reseller = Org("r-1");
+  reseller["is_reseller"] = true;
+  Create(reseller);
+  Create(Org("c-plain"));
+  auto not_reseller = registry_->Register(R"({"customer_id": "c-plain"})", "officer_a");
+  ASSERT_FALSE(not_reseller.has_value());
+  EXPECT_EQ(not_reseller.error().reason(), "cip.not_a_reseller");
+  EXPECT_EQ(registry_->Register(R"({"customer_id": "nobody"})", "officer_a").error().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(registry_->Register(R"({"customer_id": "r-1", "cip": "borrowed"})", "officer_a")
+                .error()
+                .field(),
+            "/cip");
+
+  // R18: registered compliant with its CIP, the flow-down and the report pass-through.
+  auto ok = registry_->Register(
+      R"({"customer_id": "r-1", "cip": "adopted", "contract_flow_down": true,
+          "reports_pass_through": true, "compliance_status": "compliant"})",
+      "officer_a");
+  ASSERT_TRUE(ok.has_value()) << ok.error();
+  EXPECT_EQ(ok->row.compliance_status, "compliant");
+  EXPECT_FALSE(ok->row.terminate_by.has_value());
+  EXPECT_EQ(registry_->Register(R"({"customer_id": "r-1"})", "x").error().code(),
+            StatusCode::kAlreadyExists);
+
+  // R19: found non-compliant -> terminate within 30 days, with an alert.
+  auto nc = registry_->Update("r-1", R"({"compliance_status": "non_compliant",
+                                         "note": "no CIP records on request"})",
+                              "officer_a");
+  ASSERT_TRUE(nc.has_value()) << nc.error();
+  EXPECT_EQ(nc->row.terminate_by, clock_.Now() + std::chrono::days(30));
+  EXPECT_EQ(nc->days_left, 30);
+  EXPECT_TRUE(nc->alert_id.has_value());
+  clock_.Advance(std::chrono::days(31));
+  auto late = registry_->Get("r-1");
+  EXPECT_TRUE(late->overdue);
+  EXPECT_EQ(late->days_left, -1);
+  // Remedied: the clock stops.
+  auto remedied = registry_->Update("r-1", R"({"compliance_status": "compliant"})", "officer_a");
+  EXPECT_EQ(remedied->row.compliance_status, "compliant");
+  EXPECT_FALSE(remedied->row.terminate_by.has_value());
+
+  // R20: a reseller that does not pass training-run reports on is non-compliant whatever is
+  // claimed; terminated closes its account for good.
+  auto no_reports = registry_->Update(
+      "r-1", R"({"reports_pass_through": false, "compliance_status": "compliant"})", "officer_a");
+  EXPECT_EQ(no_reports->row.compliance_status, "non_compliant");
+  auto ended = registry_->Update("r-1", R"({"compliance_status": "terminated"})", "officer_a");
+  ASSERT_TRUE(ended.has_value()) << ended.error();
+  EXPECT_EQ(ended->row.terminated_at, clock_.Now());
+  EXPECT_EQ(customers_->Get("r-1")->status, "closed");
+  EXPECT_EQ(registry_->Update("r-1", R"({"compliance_status": "compliant"})", "x").error().reason(),
+            "cip.terminated");
+  EXPECT_EQ(registry_->List(std::string("terminated"))->size(), 1u);
+}
+
+TEST_P(CipWorkflowTest, PurgeDeletesOnlyWhatIsPastRetention) {
+  Create(Org("c-old"));
+  Create(Org("c-held"));
+  Create(Org("c-accessed"));
+  Create(Org("c-active"));
+  for (const char* id : {"c-old", "c-held", "c-accessed"}) {
+    ASSERT_TRUE(onboarding_->Close(id, "officer_a").has_value());
+  }
+  EXPECT_EQ(onboarding_->Close("c-old", "x").error().reason(), "cip.closed");
+  ASSERT_TRUE(onboarding_->SetRetentionHold("c-held", true).has_value());
+  // Access after closure moves the retention clock (R13: after closure or last access).
+  ASSERT_TRUE(customers_
+                  ->AppendAccessEvents("c-accessed",
+                                       {{0, "c-accessed", clock_.Now() + std::chrono::days(100),
+                                         "login", "sealed", "SG"}})
+                  .ok());
+  const Timestamp t0 = clock_.Now();
+  auto early = Purge(*customers_, 730, t0 + std::chrono::days(729), false, nullptr, "test");
+  ASSERT_TRUE(early.has_value());
+  EXPECT_TRUE(early->purged.empty());
+  EXPECT_EQ(early->closed_scanned, 3u);
+
+  auto plan = Purge(*customers_, 730, t0 + std::chrono::days(731), true, nullptr, "test");
+  ASSERT_EQ(plan->purged.size(), 1u);
+  EXPECT_EQ(plan->purged[0].id, "c-old");
+  ASSERT_EQ(plan->held.size(), 1u);
+  EXPECT_EQ(plan->held[0].id, "c-held");
+  EXPECT_TRUE(customers_->Get("c-old").has_value());  // a dry run deletes nothing
+
+  auto done = Purge(*customers_, 730, t0 + std::chrono::days(731), false, nullptr, "test");
+  ASSERT_EQ(done->purged.size(), 1u);
+  EXPECT_EQ(customers_->Get("c-old").error().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(customers_->Get("c-held").has_value());
+  EXPECT_TRUE(customers_->Get("c-accessed").has_value());
+  EXPECT_TRUE(customers_->Get("c-active").has_value());
+  auto later = Purge(*customers_, 730, t0 + std::chrono::days(831), false, nullptr, "test");
+  ASSERT_EQ(later->purged.size(), 1u);
+  EXPECT_EQ(later->purged[0].id, "c-accessed");
+  EXPECT_TRUE(customers_->AccessEvents("c-accessed", 10)->empty());
+}
+
+TEST_P(CipWorkflowTest, CertificationsFromTheRecords) {
+  Create(UsOrg("c-us"));
+  Create(Org("c-sg-ok"));
+  Create(Org("c-sg-pending"));
+  json de = Org("c-de");
+  de["addresses"][0]["country"] = "DE";
+  de["beneficial_owners"][0]["nationality"] = "DE";
+  Create(de);
+  json reseller = Org("r-sg");
+  reseller["is_reseller"] = true;
+  Create(reseller);
+  ASSERT_TRUE(registry_
+                  ->Register(R"({"customer_id": "r-sg", "cip": "own", "contract_flow_down": true,
+                                 "reports_pass_through": true})",
+                             "officer_a")
+                  .has_value());
+  ASSERT_TRUE(Verify("c-sg-ok", kVerified).has_value());
+  ASSERT_TRUE(Verify("c-de", {{"outcome", "failed"},
+                              {"method", "documentary"},
+                              {"evidence", {"doc://1"}},
+                              {"resolution", "restrict_and_monitor"}})
+                  .has_value());
+  CertificationRequest req{"initial", clock_.Now(), std::nullopt};
+  auto text = BuildCertification(req, *customers_, *reseller_store_, *onboarding_, "Acme Cloud");
+  ASSERT_TRUE(text.has_value()) << text.error();
+  json r = json::parse(*text);
+  EXPECT_EQ(r["type"], "initial");
+  EXPECT_EQ(r["customers"]["total"], 5);
+  EXPECT_EQ(r["customers"]["us"], 1);
+  EXPECT_EQ(r["customers"]["by_country"]["SG"], 3);
+  EXPECT_EQ(r["customers"]["by_country"]["DE"], 1);
+  EXPECT_EQ(r["foreign_beneficial_owners"]["by_country"]["SG"], 3);
+  EXPECT_EQ(r["foreign_beneficial_owners"]["by_country"]["DE"], 1);
+  EXPECT_EQ(r["foreign_resellers"]["total"], 1);
+  EXPECT_EQ(r["foreign_resellers"]["resellers"][0]["cip"], "own");
+  std::string unverified;
+  for (const auto& a : r["unverified_foreign_accounts"]["accounts"]) {
+    unverified += a["id"].get<std::string>() + ":" + a["verification"].get<std::string>() + " ";
+  }
+  EXPECT_EQ(unverified, "c-de:failed c-sg-pending:pending r-sg:pending ");
+  EXPECT_EQ(r["failed_verification_resolutions"]["by_resolution"]["restrict_and_monitor"], 1);
+  // As of a date before anyone was verified, the states are those of that date.
+  clock_.Advance(std::chrono::days(1));
+  Create(Org("c-later"));
+  auto before = BuildCertification({"annual", clock_.Now() - std::chrono::hours(1), std::nullopt},
+                                   *customers_, *reseller_store_, *onboarding_, "Acme Cloud");
+  EXPECT_EQ(json::parse(*before)["customers"]["total"], 5);
+  std::string html = CertificationHtml(*text);
+  EXPECT_NE(html.find("<h1>CIP certification (initial)"), std::string::npos);
+  EXPECT_NE(html.find("<td>c-de</td>"), std::string::npos);
+  EXPECT_EQ(BuildCertification({"out_of_cycle", clock_.Now(), std::nullopt}, *customers_,
+                               *reseller_store_, *onboarding_, "x")
+                .error()
+                .field(),
+            "from");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CipWorkflowTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace kycloud::cip
