@@ -7,12 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "kycloud/server/api_error.h"
+#include "kycloud/server/cip_routes.h"
 #include "kycloud/server/party_screening.h"
 #include "kycloud/storage/memory_audit_store.h"
 #include "kycloud/storage/memory_disposition_store.h"
 #include "kycloud/storage/sql_case_store.h"
 #include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_policy_store.h"
+#include "kycloud/storage/sql_reseller_store.h"
 #include "kycloud/storage/testing/test_database.h"
 
 namespace kycloud::server {
@@ -61,6 +63,17 @@ class CustomerRoutesTest : public ::testing::Test {
     AddCustomerRoutes(router_, *onboarding_, *customers_, audit_.get());
     access_ = std::make_unique<cip::AccessLog>(*customers_, *cipher_, nullptr, *onboarding_);
     AddAccessEventRoutes(router_, *access_, *customers_, *cipher_, audit_.get());
+    resellers_ = std::make_unique<storage::SqlResellerStore>(*db_->db);
+    registry_ =
+        std::make_unique<cip::ResellerRegistry>(*resellers_, *onboarding_, cases_.get(), clock_);
+    AddCipRoutes(router_, {.onboarding = *onboarding_,
+                           .resellers = *registry_,
+                           .customers = *customers_,
+                           .reseller_store = *resellers_,
+                           .cipher = *cipher_,
+                           .clock = clock_,
+                           .audit = audit_.get(),
+                           .provider = "Acme Cloud"});
   }
   std::pair<int, json> Call(Method m, std::string path, std::string body = "",
                             std::string idempotency_key = "") {
@@ -83,7 +96,10 @@ class CustomerRoutesTest : public ::testing::Test {
     ctx.principal = Principal{"kyc_officer", "officer", "officer"};
     auto r = match.route->handler(req, ctx);
     HttpResponse resp = r.has_value() ? *r : ErrorResponse(r.error(), "");
-    return {resp.status, json::parse(resp.body, nullptr, false)};
+    last_content_type_ = resp.content_type;
+    json j = json::parse(resp.body, nullptr, false);
+    if (j.is_discarded()) j = resp.body;
+    return {resp.status, j};
   }
 
   FakeClock clock_{Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 12 / 1))};
@@ -101,7 +117,10 @@ class CustomerRoutesTest : public ::testing::Test {
   storage::MemoryDispositionStore dispositions_;
   std::unique_ptr<ServicePartyScreener> screener_;
   std::unique_ptr<cip::AccessLog> access_;
+  std::unique_ptr<storage::SqlResellerStore> resellers_;
+  std::unique_ptr<cip::ResellerRegistry> registry_;
   Router router_;
+  std::string last_content_type_;
 };
 
 TEST_F(CustomerRoutesTest, CreateReadPatchList) {
@@ -207,6 +226,86 @@ TEST_F(CustomerRoutesTest, OwnersAreScreenedAndHitsGoToReview) {
   later["id"] = "c-later";
   EXPECT_EQ(Call(Method::kPost, "/v1/customers", later.dump()).first, 503);
   EXPECT_EQ(customers_->Get("c-later").error().code(), StatusCode::kNotFound);
+}
+
+// The CIP workflow over HTTP: verification resolutions (422 naming field and rule, 409 when
+// closed), their audited read, closing and holds, the due list, the purge, certifications as JSON
+// and HTML, and the reseller registry.
+TEST_F(CustomerRoutesTest, VerificationRetentionCertificationAndResellers) {
+  json rec = json::parse(kRecord);
+  rec["ultimate_parent_country"] = "SG";
+  ASSERT_EQ(Call(Method::kPost, "/v1/customers", rec.dump()).first, 201);
+  auto [bad, e] = Call(Method::kPost, "/v1/customers/c-1/verifications",
+                       R"({"outcome": "verified", "method": "documentary"})");
+  EXPECT_EQ(bad, 422);
+  EXPECT_EQ(e["error"]["field"], "/evidence") << e.dump();
+  EXPECT_EQ(e["error"]["code"], "cip.evidence_required") << e.dump();
+  auto [ok, v] = Call(Method::kPost, "/v1/customers/c-1/verifications",
+                      R"({"outcome": "verified", "method": "documentary",
+                          "evidence": ["idv://check/1"]})");
+  ASSERT_EQ(ok, 200) << v.dump();
+  EXPECT_EQ(v["verification"], "verified");
+  EXPECT_EQ(v["decision"], "approve");
+  EXPECT_EQ(v["risk"]["level"], "medium");
+  EXPECT_FALSE(v["reverify_due"].is_null());
+  const std::int64_t audited = audit_store_.Size().value();
+  auto [got, list] = Call(Method::kGet, "/v1/customers/c-1/verifications");
+  ASSERT_EQ(got, 200);
+  EXPECT_EQ(list["verifications"][0]["evidence"][0], "idv://check/1");
+  EXPECT_EQ(audit_store_.Size().value(), audited + 1);  // pii.read
+  auto [due_st, due] = Call(Method::kGet, "/v1/cip/due?as_of=2027-12-31");
+  ASSERT_EQ(due_st, 200) << due.dump();
+  EXPECT_EQ(due["reverification"][0]["id"], "c-1");
+  EXPECT_EQ(Call(Method::kGet, "/v1/cip/due?as_of=yesterday").first, 422);
+
+  auto [cert_st, cert] = Call(Method::kGet, "/v1/reports/cip-certification?kind=initial");
+  ASSERT_EQ(cert_st, 200) << cert.dump();
+  EXPECT_EQ(cert["customers"]["by_country"]["SG"], 1);
+  EXPECT_EQ(cert["provider"], "Acme Cloud");
+  auto [html_st, html] = Call(Method::kGet, "/v1/reports/cip-certification?format=html");
+  EXPECT_EQ(html_st, 200);
+  EXPECT_EQ(last_content_type_, "text/html; charset=utf-8");
+  EXPECT_NE(html.get<std::string>().find("<table>"), std::string::npos);
+  EXPECT_EQ(Call(Method::kGet, "/v1/reports/cip-certification?kind=weekly").first, 422);
+
+  EXPECT_EQ(Call(Method::kPut, "/v1/customers/c-1/retention-hold", R"({"hold": true})").first, 422);
+  auto [hold_st, held] = Call(Method::kPut, "/v1/customers/c-1/retention-hold",
+                              R"({"hold": true, "reason": "litigation 2026-17"})");
+  EXPECT_EQ(hold_st, 200);
+  EXPECT_TRUE(held["legal_hold"]);
+  auto [close_st, closed] = Call(Method::kPost, "/v1/customers/c-1/close");
+  EXPECT_EQ(close_st, 200);
+  EXPECT_EQ(closed["status"], "closed");
+  EXPECT_EQ(Call(Method::kPost, "/v1/customers/c-1/close").first, 409);
+  EXPECT_EQ(
+      Call(Method::kPost, "/v1/customers/c-1/verifications", R"({"outcome": "reopened"})").first,
+      409);
+  auto [purge_st, purge] = Call(Method::kPost, "/v1/cip/purge", R"({"dry_run": true})");
+  EXPECT_EQ(purge_st, 200) << purge.dump();
+  EXPECT_TRUE(purge["would_purge"].empty());  // closed today: kept two years
+  EXPECT_EQ(Call(Method::kPost, "/v1/cip/purge", R"({"as_of": "2030-01-01"})").first, 422);
+
+  json r = json::parse(kRecord);
+  r["id"] = "r-1";
+  r["is_reseller"] = true;
+  ASSERT_EQ(Call(Method::kPost, "/v1/customers", r.dump()).first, 201);
+  EXPECT_EQ(Call(Method::kPost, "/v1/resellers", R"({"customer_id": "c-1"})").first, 422);
+  auto [reg_st, reg] = Call(Method::kPost, "/v1/resellers",
+                            R"({"customer_id": "r-1", "cip": "adopted",
+                                "contract_flow_down": true, "reports_pass_through": true})");
+  ASSERT_EQ(reg_st, 201) << reg.dump();
+  EXPECT_EQ(reg["compliance_status"], "compliant");
+  EXPECT_EQ(Call(Method::kPost, "/v1/resellers", R"({"customer_id": "r-1"})").first, 409);
+  auto [nc_st, nc] =
+      Call(Method::kPatch, "/v1/resellers/r-1", R"({"compliance_status": "non_compliant"})");
+  EXPECT_EQ(nc_st, 200);
+  EXPECT_EQ(nc["days_left"], 30);
+  EXPECT_TRUE(nc.contains("alert_id"));
+  auto [list_st, listed] = Call(Method::kGet, "/v1/resellers?status=non_compliant");
+  EXPECT_EQ(listed["resellers"].size(), 1u);
+  EXPECT_EQ(Call(Method::kGet, "/v1/resellers/nobody").first, 404);
+  auto [due2_st, due2] = Call(Method::kGet, "/v1/cip/due");
+  EXPECT_EQ(due2["reseller_terminations"][0]["customer_id"], "r-1");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "kycloud/server/audit_routes.h"
 #include "kycloud/server/case_routes.h"
+#include "kycloud/server/cip_routes.h"
 #include "kycloud/server/compute_routes.h"
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/customer_routes.h"
@@ -23,6 +24,7 @@
 #include "kycloud/storage/sql_case_store.h"
 #include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_policy_store.h"
+#include "kycloud/storage/sql_reseller_store.h"
 #include "kycloud/storage/sql_usage_store.h"
 #include "kycloud/storage/testing/test_database.h"
 
@@ -76,6 +78,14 @@ Router ServiceRouter() {
   AddCustomerRoutes(router, onboarding, customers, nullptr);
   static cip::AccessLog access(customers, cipher, nullptr, onboarding);
   AddAccessEventRoutes(router, access, customers, cipher, nullptr);
+  static storage::SqlResellerStore reseller_store(*(*db)->db);
+  static cip::ResellerRegistry registry(reseller_store, onboarding, &cases, SystemClock::Default());
+  AddCipRoutes(router, {.onboarding = onboarding,
+                        .resellers = registry,
+                        .customers = customers,
+                        .reseller_store = reseller_store,
+                        .cipher = cipher,
+                        .clock = SystemClock::Default()});
   return router;
 }
 
