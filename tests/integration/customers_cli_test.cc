@@ -1,5 +1,6 @@
 // `kycloud customers import|export` end to end on SQLite: per-line errors with the line, the field
-// and the rule; a rerun imports nothing twice (resumable); export opens every record.
+// and the rule; a rerun imports nothing twice (resumable); export opens every record; then
+// `kycloud cip due|purge` and `kycloud report cip-certification` on the same database.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -72,6 +73,41 @@ TEST(CustomersCommandTest, ImportIsResumableAndNamesBadLines) {
     ++n;
   }
   EXPECT_EQ(n, 3);
+
+  // The CIP's scheduled duties on the same database: nothing due yet; a certification with the
+  // imported records (JSON and HTML); a purge plan that deletes nothing (no account is closed).
+  r = RunToCompletion({KycloudBinary(), "cip", "due", "--db", db, "--json"}, dir.string(), env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(json::parse(r.out)["reverification"].empty());
+  r = RunToCompletion({KycloudBinary(), "report", "cip-certification", "--initial", "--db", db,
+                       "--provider", "Acme Cloud"},
+                      dir.string(), env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto cert = json::parse(r.out);
+  EXPECT_EQ(cert["type"], "initial");
+  EXPECT_EQ(cert["customers"]["total"], 3);
+  EXPECT_EQ(cert["customers"]["by_country"]["DE"], 2);
+  EXPECT_EQ(cert["unverified_foreign_accounts"]["total"], 3);
+  r = RunToCompletion(
+      {KycloudBinary(), "report", "cip-certification", "--annual", "--as-of", "2026-12-31",
+       "--html", "--output", (dir / "cert.html").string(), "--db", db},
+      dir.string(), env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream html(dir / "cert.html");
+  std::string page((std::istreambuf_iterator<char>(html)), {});
+  EXPECT_NE(page.find("CIP certification (annual) as of 2026-12-31"), std::string::npos);
+  r = RunToCompletion({KycloudBinary(), "report", "cip-certification", "--db", db}, dir.string(),
+                      env);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("exactly one of --initial"), std::string::npos) << r.err;
+  r = RunToCompletion(
+      {KycloudBinary(), "cip", "purge", "--dry-run", "--as-of", "2031-01-01", "--db", db},
+      dir.string(), env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(json::parse(r.out)["would_purge"].empty());
+  r = RunToCompletion({KycloudBinary(), "cip", "purge", "--as-of", "2031-01-01", "--db", db},
+                      dir.string(), env);
+  EXPECT_NE(r.code, 0);  // later than now only as a dry run
   fs::remove_all(dir);
 }
 
