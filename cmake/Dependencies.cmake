@@ -18,6 +18,11 @@ find_package(ZLIB REQUIRED)                                          # zlib1g-de
 find_package(simdjson REQUIRED)                                      # libsimdjson-dev
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)          # librdkafka-dev
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)         # libsodium-dev
+# mimalloc (libmimalloc-dev) replaces malloc in the kycloud binary: glibc's allocator spent a fifth
+# of a bulk import's CPU (docs/benchmarks.md). Not with the sanitizers, which bring their own.
+if(NOT KYCLOUD_SANITIZE)
+  find_package(mimalloc 2.0 REQUIRED)
+endif()
 pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)   # libmaxminddb-dev
 find_library(PHONENUMBER_LIBRARY phonenumber REQUIRED)               # libphonenumber-dev
 if(KYCLOUD_BUILD_TESTS)

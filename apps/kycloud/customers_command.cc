@@ -1,14 +1,23 @@
 // `kycloud customers import FILE.jsonl|-` and `kycloud customers export`: CIP records in bulk
 // (docs/cip.md). Import runs every line through onboarding — validation, classification,
 // screening against the lists (the configured or bundled ones), sealing, the decision — with
-// several workers; a bad line is reported as "FILE:LINE: /field: message (rule)" on stderr and the
+// several workers preparing chunks of lines while the previous chunk is committed in one database
+// batch; a bad line is reported as "FILE:LINE: /field: message (rule)" on stderr and the
 // others go on. Each line carries the idempotency key "import:<sha256 of the line>", so running
 // the same file again (after an interruption) skips what was imported: the import is resumable.
 // The summary is one JSON object on stdout. Export writes every record (opened) as JSON lines to
 // stdout — personal data: the export is an audit entry.
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <time.h>
+
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -36,7 +45,7 @@ namespace {
 struct ImportFlags {
   CommonFlags common;
   std::string file;
-  int workers = 4;
+  int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool no_screening = false;
 };
 
@@ -80,43 +89,133 @@ void RunImport(const ImportFlags& flags) {
 
   auto progress =
       ProgressReporter::ForStderr({.label = "import", .total = lines.size(), .unit = "records"});
-  std::atomic<size_t> next{0}, created{0}, replayed{0}, failed{0}, blank{0};
-  std::mutex err_mu;
-  std::map<std::string, size_t> decisions;
+  // A pipeline of chunks: workers prepare chunk k+1 (validation, classification, screening,
+  // sealing: the CPU) while this thread commits chunk k in one database batch (one disk flush per
+  // chunk instead of several per record).
+  constexpr size_t kChunk = 512;
+  using Prepared = std::optional<Result<cip::PreparedCustomer>>;  // nullopt: a blank line
+  const size_t n_chunks = (lines.size() + kChunk - 1) / kChunk;
+  const size_t workers = static_cast<size_t>(std::max(1, flags.workers));
+  // Persistent workers (their thread-local caches — ICU transliterators, scratch buffers — are
+  // built once), each preparing whole chunks, at most workers + 1 chunks ahead of the commit.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<size_t, std::vector<Prepared>> ready;
+  size_t next_chunk = 0, committed = 0;
+  bool stop = false;
   auto worker = [&] {
-    for (size_t i = next++; i < lines.size(); i = next++) {
-      std::string_view line = lines[i];
-      progress.Add();
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
-        ++blank;
-        continue;
+    // Below the committing thread: the commit is the serial part of the pipeline.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 5);
+    for (;;) {
+      size_t k;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] {
+          return stop || next_chunk >= n_chunks || next_chunk < committed + workers + 1;
+        });
+        if (stop || next_chunk >= n_chunks) return;
+        k = next_chunk++;
       }
-      auto r = onboarding.Create(line, "import:" + Sha256Hex(line), "cli");
-      std::lock_guard lock(err_mu);
-      if (!r) {
-        ++failed;
-        const Status& e = r.error();
-        fmt::print(stderr, "{}:{}: {}{}{}\n", flags.file, i + 1,
-                   e.field().empty() ? "" : std::string(e.field()) + ": ", e.message(),
-                   e.reason().empty() ? "" : fmt::format(" [{}]", e.reason()));
-        continue;
+      const size_t begin = k * kChunk, end = std::min(lines.size(), begin + kChunk);
+      std::vector<Prepared> out(end - begin);
+      for (size_t i = begin; i < end; ++i) {
+        std::string_view line = lines[i];
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        out[i - begin] = onboarding.Prepare(line, "import:" + Sha256Hex(line));
       }
-      (r->created ? created : replayed)++;
-      decisions[r->row.decision]++;
+      {
+        std::lock_guard lock(mu);
+        ready.emplace(k, std::move(out));
+      }
+      cv.notify_all();
     }
   };
-  std::vector<std::thread> ts;
-  for (int w = 0; w < std::max(1, flags.workers); ++w) ts.emplace_back(worker);
-  for (auto& t : ts) t.join();
+  std::vector<std::thread> pool;
+  for (size_t w = 0; w < workers; ++w) pool.emplace_back(worker);
+  auto stop_workers = [&] {
+    {
+      std::lock_guard lock(mu);
+      stop = true;
+    }
+    cv.notify_all();
+    for (auto& t : pool) {
+      if (t.joinable()) t.join();
+    }
+  };
+  size_t created = 0, replayed = 0, failed = 0, blank = 0;
+  std::map<std::string, size_t> decisions;
+  auto report_error = [&](size_t i, const Status& e) {
+    ++failed;
+    fmt::print(stderr, "{}:{}: {}{}{}\n", flags.file, i + 1,
+               e.field().empty() ? "" : std::string(e.field()) + ": ", e.message(),
+               e.reason().empty() ? "" : fmt::format(" [{}]", e.reason()));
+  };
+  std::chrono::steady_clock::duration waiting{}, committing{};
+  for (size_t k = 0; k < n_chunks; ++k) {
+    const size_t begin = k * kChunk;
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<Prepared> chunk;
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return ready.count(k) > 0; });
+      chunk = std::move(ready[k]);
+      ready.erase(k);
+    }
+    auto t1 = std::chrono::steady_clock::now();
+    waiting += t1 - t0;
+    std::vector<std::optional<Result<cip::OnboardingResult>>> results;
+    Status batch = opened.db->Batch([&]() -> Status {
+      results.assign(chunk.size(), std::nullopt);  // repeatable: a retry starts over
+      for (size_t k = 0; k < chunk.size(); ++k) {
+        if (!chunk[k] || !chunk[k]->has_value()) continue;
+        results[k] = onboarding.Commit(**chunk[k], "cli");
+      }
+      return OkStatus();
+    });
+    committing += std::chrono::steady_clock::now() - t1;
+    {
+      std::lock_guard lock(mu);
+      committed = k + 1;
+    }
+    cv.notify_all();
+    if (!batch.ok()) {
+      stop_workers();
+      Fail(
+          batch.Annotate(fmt::format("lines {}-{} were not stored (run the import again to "
+                                     "continue)",
+                                     begin + 1, begin + chunk.size())));
+    }
+    for (size_t k = 0; k < chunk.size(); ++k) {
+      progress.Add();
+      if (!chunk[k]) {
+        ++blank;
+      } else if (!chunk[k]->has_value()) {
+        report_error(begin + k, chunk[k]->error());
+      } else if (!results[k]->has_value()) {
+        report_error(begin + k, results[k]->error());
+      } else {
+        ((*results[k])->created ? created : replayed)++;
+        decisions[(*results[k])->row.decision]++;
+      }
+    }
+  }
+  stop_workers();
   progress.Finish();
-  std::cout << nlohmann::json{{"lines", lines.size() - blank.load()},
-                              {"created", created.load()},
-                              {"already_imported", replayed.load()},
-                              {"errors", failed.load()},
+  timespec cpu{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+  fmt::print(stderr,
+             "import: {:.1f} s committing ({:.1f} s CPU in this thread, loading included), {:.1f} "
+             "s waiting for prepared records\n",
+             std::chrono::duration<double>(committing).count(), cpu.tv_sec + cpu.tv_nsec / 1e9,
+             std::chrono::duration<double>(waiting).count());
+  std::cout << nlohmann::json{{"lines", lines.size() - blank},
+                              {"created", created},
+                              {"already_imported", replayed},
+                              {"errors", failed},
                               {"decisions", decisions}}
                    .dump()
             << std::endl;
-  if (failed.load() > 0) throw CLI::RuntimeError(1);
+  if (failed > 0) throw CLI::RuntimeError(1);
 }
 
 void RunExport(const CommonFlags& flags) {
@@ -167,7 +266,8 @@ void RegisterCustomersCommand(CLI::App& app) {
   flags->common.AddTo(*import);
   import->add_option("FILE", flags->file, "JSON lines, one CIP record per line; - for stdin")
       ->required();
-  import->add_option("--workers", flags->workers, "parallel workers (default 4)");
+  import->add_option("--workers", flags->workers,
+                     "threads preparing records (default: one per core)");
   import->add_flag("--no-screening", flags->no_screening,
                    "skip screening (records are screened later; not for production)");
   import->callback([flags] { RunImport(*flags);

@@ -4,8 +4,16 @@
 
 #include "commands.h"
 #include "kycloud/base/build_info.h"
+#ifdef KYCLOUD_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 int main(int argc, char** argv) {
+#ifdef KYCLOUD_MIMALLOC
+  // mimalloc replaces malloc through the dynamic linker; a call keeps the library linked even
+  // when the linker drops libraries nothing calls (--as-needed).
+  (void)mi_version();
+#endif
   CLI::App app{
       "kycloud: Know-Your-Customer and compute governance for cloud and GPU-cloud providers"};
   app.set_version_flag("--version", std::string(kycloud::Version()));

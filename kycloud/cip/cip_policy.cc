@@ -151,20 +151,26 @@ Result<CipPolicy> CipPolicy::Parse(std::string_view text, std::string_view origi
 }
 
 Result<CipPolicy> CipPolicy::FromPolicy(const policy::Policy& p) {
+  KY_ASSIGN_OR_RETURN(auto shared, ForPolicy(p));
+  return *shared;
+}
+
+Result<std::shared_ptr<const CipPolicy>> CipPolicy::ForPolicy(const policy::Policy& p) {
   static std::mutex mu;
   static std::string cached_id;
-  static CipPolicy cached;
+  static std::shared_ptr<const CipPolicy> cached;
   {
     std::lock_guard lock(mu);
-    if (!cached_id.empty() && cached_id == p.Id()) return cached;
+    if (cached && cached_id == p.Id()) return cached;
   }
   for (const policy::PolicyFile& f : p.files()) {
     if (f.name != "cip.toml") continue;
     KY_ASSIGN_OR_RETURN(CipPolicy parsed, Parse(f.text, f.name));
+    auto shared = std::make_shared<const CipPolicy>(std::move(parsed));
     std::lock_guard lock(mu);
     cached_id = p.Id();
-    cached = parsed;
-    return parsed;
+    cached = shared;
+    return shared;
   }
   return Err(NotFoundError(fmt::format("policy {} has no cip.toml", p.Id())));
 }

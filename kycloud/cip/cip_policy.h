@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,8 @@ struct CipPolicy {
   // cip.toml of a policy version (parsed once per version and cached). Errors: NotFound when the
   // version has none; Parse's.
   static Result<CipPolicy> FromPolicy(const policy::Policy& p);
+  // The same, shared (no copy: for the hot paths).
+  static Result<std::shared_ptr<const CipPolicy>> ForPolicy(const policy::Policy& p);
 };
 
 }  // namespace kycloud::cip

@@ -74,24 +74,39 @@ Onboarding::Onboarding(storage::CustomerStore& customers, const storage::PiiCiph
 
 Result<OnboardingResult> Onboarding::Create(std::string_view body, std::string_view idempotency_key,
                                             const std::string& actor) {
-  KY_ASSIGN_OR_RETURN(CipPolicy cip, CipPolicy::FromPolicy(*provisioning_.policy()));
-  KY_ASSIGN_OR_RETURN(Customer c, ParseCustomer(body, cip));
-  const Classification k = ClassifyUsPerson(c, {});
-  KY_ASSIGN_OR_RETURN(auto screened, ScreenParties(c));
-  storage::CustomerRow row;
+  KY_ASSIGN_OR_RETURN(PreparedCustomer p, Prepare(body, idempotency_key));
+  return Commit(std::move(p), actor);
+}
+
+Result<PreparedCustomer> Onboarding::Prepare(std::string_view body,
+                                             std::string_view idempotency_key) {
+  const std::shared_ptr<const policy::Policy> pol = provisioning_.policy();
+  KY_ASSIGN_OR_RETURN(auto cip, CipPolicy::ForPolicy(*pol));
+  PreparedCustomer p;
+  KY_ASSIGN_OR_RETURN(p.customer, ParseCustomer(body, *cip));
+  const Customer& c = p.customer;
+  p.classification = ClassifyUsPerson(c, {});
+  KY_ASSIGN_OR_RETURN(p.screening, ScreenParties(c));
+  storage::CustomerRow& row = p.row;
   row.id = c.id;
   row.kind = c.kind;
   row.country = c.addresses.empty() ? "" : c.addresses[0].country;
   row.headquarters_country =
       !c.headquarters_country.empty() ? c.headquarters_country : c.country_of_incorporation;
-  row.verification = k.verification_required ? "pending" : "not_required";
-  row.us_person = k.customer_us;
+  row.verification = p.classification.verification_required ? "pending" : "not_required";
+  row.us_person = p.classification.customer_us;
   row.decision = "pending";
-  row.policy_id = provisioning_.policy()->Id();
+  row.policy_id = pol->Id();
   row.record_sealed = cipher_.Seal(CustomerJson(c), Associated(c.id));
-  row.classification_json = k.Json();
+  row.classification_json = p.classification.Json();
   row.created_at = row.updated_at = clock_.Now();
-  KY_ASSIGN_OR_RETURN(auto inserted, customers_.Insert(row, idempotency_key, Sha256Hex(body)));
+  p.idempotency_key = std::string(idempotency_key);
+  p.request_hash = Sha256Hex(body);
+  return p;
+}
+
+Result<OnboardingResult> Onboarding::Commit(PreparedCustomer p, const std::string& actor) {
+  KY_ASSIGN_OR_RETURN(auto inserted, customers_.Insert(p.row, p.idempotency_key, p.request_hash));
   if (!inserted.second) {
     // A replay: the record first created, as it stands now.
     KY_ASSIGN_OR_RETURN(auto got, Get(inserted.first.id));
@@ -102,7 +117,8 @@ Result<OnboardingResult> Onboarding::Create(std::string_view body, std::string_v
     }
     return r;
   }
-  return Decide(inserted.first, std::move(c), k, {}, true, std::move(screened), actor);
+  return Decide(inserted.first, std::move(p.customer), p.classification, {}, true,
+                std::move(p.screening), actor);
 }
 
 Result<OnboardingResult> Onboarding::Update(const std::string& id, std::string_view patch,
@@ -284,7 +300,8 @@ Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c
                                             const std::string& actor,
                                             const storage::VerificationRow* verification) {
   const std::shared_ptr<const policy::Policy> pol = provisioning_.policy();
-  KY_ASSIGN_OR_RETURN(CipPolicy cip, CipPolicy::FromPolicy(*pol));
+  KY_ASSIGN_OR_RETURN(std::shared_ptr<const CipPolicy> cip_rules, CipPolicy::ForPolicy(*pol));
+  const CipPolicy& cip = *cip_rules;
   const bool restricted =
       row.verification == "failed" && row.verification_resolution == "restrict_and_monitor";
   policy::PartyFacts facts = FactsOf(c, k, restricted ? "failed_restricted" : row.verification);

@@ -48,6 +48,17 @@ struct OnboardingResult {
   std::optional<ScreeningOutcome> screening;  // when a screener is set
 };
 
+// A record validated, classified, screened and sealed, not yet stored (Onboarding::Prepare): the
+// CPU-heavy half of Create, safe to run on many threads ahead of the writes.
+struct PreparedCustomer {
+  Customer customer;
+  Classification classification;
+  std::optional<ScreeningOutcome> screening;
+  storage::CustomerRow row;
+  std::string idempotency_key;
+  std::string request_hash;
+};
+
 class Onboarding {
  public:
   // The references (and `cases`, which may be null) must outlive the onboarding.
@@ -59,6 +70,11 @@ class Onboarding {
   // "customer_exists" or "idempotency_key_reused"); the stores'.
   Result<OnboardingResult> Create(std::string_view json, std::string_view idempotency_key,
                                   const std::string& actor);
+  // Create() in two halves: Prepare() reads nothing but the policy and the lists (errors:
+  // InvalidArgument; Unavailable while the lists load); Commit() stores and decides (errors: as
+  // Create). Bulk import prepares on many threads and commits batches (Database::Batch).
+  Result<PreparedCustomer> Prepare(std::string_view json, std::string_view idempotency_key);
+  Result<OnboardingResult> Commit(PreparedCustomer p, const std::string& actor);
   // Errors: NotFound; as Create; Aborted on a concurrent update (retry).
   Result<OnboardingResult> Update(const std::string& id, std::string_view patch_json,
                                   const std::string& actor);

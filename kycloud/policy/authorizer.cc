@@ -157,13 +157,18 @@ Decision Authorizer::Authorize(const AuthorizeRequest& request) const {
 }
 
 std::shared_ptr<const Policy> Authorizer::policy() const {
-  std::shared_lock lock(mu_);
+  // Not mu_: a party update holds it while it recomputes standings, and readers of the policy
+  // (every onboarding) need not wait for that.
+  std::lock_guard lock(policy_ptr_mu_);
   return policy_;
 }
 
 void Authorizer::SetPolicy(std::shared_ptr<const Policy> policy) {
   std::unique_lock lock(mu_);
-  policy_ = std::move(policy);
+  {
+    std::lock_guard ptr_lock(policy_ptr_mu_);
+    policy_ = std::move(policy);
+  }
   standings_date_ = Date{};
   RefreshIfNewDayLocked();
 }

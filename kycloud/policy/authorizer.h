@@ -21,6 +21,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -88,6 +89,7 @@ class Authorizer {
 
   const Clock& clock_;
   mutable std::shared_mutex mu_;
+  mutable std::mutex policy_ptr_mu_;  // policy_'s pointer for policy(); written under both
   std::shared_ptr<const Policy> policy_;
   PartyDirectory parties_;
   mutable Date standings_date_{};

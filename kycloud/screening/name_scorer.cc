@@ -126,7 +126,7 @@ NameScore ScoreNames(const text::PreparedName& q, const std::vector<double>& wq,
 }
 
 NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
-                     const CrossScriptOptions& cross_script) {
+                     const CrossScriptOptions& cross_script, bool explain) {
   NameScore out;
   const text::PreparedName& q = *sq.name;
   const text::PreparedName& c = *sc.name;
@@ -156,7 +156,8 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
     double sim, value;
     bool modelled = false;  // similarity from the transliteration model
   };
-  std::vector<Candidate> pairs;
+  thread_local std::vector<Candidate> pairs;  // reused: this runs for every candidate name
+  pairs.clear();
   // Per word, its best similarity to any word of the other name, the model's below its floor
   // included: the whole-name comparison of several words needs every word to agree a little.
   std::vector<double> best_q(model ? q.tokens.size() : 0), best_c(model ? c.tokens.size() : 0);
@@ -204,7 +205,9 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
   std::sort(pairs.begin(), pairs.end(), [](const Candidate& x, const Candidate& y) {
     return x.value != y.value ? x.value > y.value : x.sim > y.sim;
   });
-  std::vector<bool> used_q(q.tokens.size()), used_c(c.tokens.size());
+  thread_local std::vector<bool> used_q, used_c;
+  used_q.assign(q.tokens.size(), false);
+  used_c.assign(c.tokens.size(), false);
   double matched = 0;
   bool substantive = false;
   for (const Candidate& p : pairs) {
@@ -225,12 +228,12 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
       return u.count == 1 ? n.tokens[u.first].text
                           : n.tokens[u.first].text + "+" + n.tokens[u.first + 1].text;
     };
-    out.aligned.push_back({text_of(q, a), text_of(c, b), p.sim, p.value});
+    if (explain) out.aligned.push_back({text_of(q, a), text_of(c, b), p.sim, p.value});
   }
-  for (size_t i = 0; i < q.tokens.size(); ++i) {
+  for (size_t i = 0; explain && i < q.tokens.size(); ++i) {
     if (!used_q[i]) out.unmatched_query.push_back(q.tokens[i].text);
   }
-  for (size_t j = 0; j < c.tokens.size(); ++j) {
+  for (size_t j = 0; explain && j < c.tokens.size(); ++j) {
     if (!used_c[j]) out.unmatched_candidate.push_back(c.tokens[j].text);
   }
   double denom = (total_q + total_c) / 2;

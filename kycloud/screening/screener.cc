@@ -61,32 +61,32 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
   ScoringName scoring_query = MakeScoringName(q, std::move(query_weights));
   const auto& entities = index.snapshot().entities();
 
-  // Best name per entity.
-  std::unordered_map<std::uint32_t, Hit> best;
+  // Best name per entity, by score alone (the alignment is worked out below for hits only).
+  struct Best {
+    std::uint32_t name = 0;
+    double score = 0;
+  };
+  std::unordered_map<std::uint32_t, Best> best;
   for (std::uint32_t id : index.Candidates(q, options.max_candidates)) {
     const IndexedName& n = index.names()[id];
-    NameScore s = ScoreNames(scoring_query, n.scoring, options.cross_script);
-    auto& slot = best[n.entity];
-    if (slot.detail.aligned.empty() || s.score > slot.name_score) {
-      const auto& name = entities[n.entity].names[n.name];
-      slot.entity = n.entity;
-      slot.matched_name = name.text;
-      slot.matched_kind = name.kind;
-      slot.name_score = s.score;
-      slot.detail = std::move(s);
-    }
+    const double s = ScoreNames(scoring_query, n.scoring, options.cross_script, false).score;
+    auto [slot, inserted] = best.try_emplace(n.entity, Best{id, s});
+    if (!inserted && s > slot->second.score) slot->second = {id, s};
   }
   int query_year = YearOf(query.date_of_birth);
   std::string query_id = CanonicalId(query.id);
-  for (auto& [entity_index, hit] : best) {
+  for (const auto& [entity_index, b] : best) {
     const lists::ListEntity& e = entities[entity_index];
-    double score = hit.name_score;
+    const IndexedName& n = index.names()[b.name];
+    const auto& name = e.names[n.name];
+    double score = b.score;
+    std::vector<std::string> features;
     if (query.schema && *query.schema != lists::Schema::kLegalEntity &&
         e.schema != lists::Schema::kLegalEntity && *query.schema != e.schema &&
         (IsPersonLike(*query.schema) != IsPersonLike(e.schema) ||
          IsThing(*query.schema) != IsThing(e.schema))) {
       score -= 0.15;
-      hit.features.push_back("schema_mismatch:-0.15");
+      features.push_back("schema_mismatch:-0.15");
     }
     if (query_year > 0 && !e.dates_of_birth.empty()) {
       bool same = false, near = false;
@@ -98,10 +98,10 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
       }
       if (same) {
         score += 0.05;
-        hit.features.push_back("dob_match:+0.05");
+        features.push_back("dob_match:+0.05");
       } else if (!near) {
         score -= 0.20;
-        hit.features.push_back("dob_mismatch:-0.20");
+        features.push_back("dob_mismatch:-0.20");
       }
     }
     bool id_match = false;
@@ -110,18 +110,26 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
         if (CanonicalId(id.value) == query_id) {
           score = 1.0;
           id_match = true;
-          hit.features.push_back("id_match:" + id.type);
+          features.push_back("id_match:" + id.type);
           break;
         }
       }
     }
-    if (hit.matched_kind == lists::NameKind::kWeakAlias && score >= options.threshold &&
-        !id_match) {
+    if (name.kind == lists::NameKind::kWeakAlias && score >= options.threshold && !id_match) {
       score = std::max(0.0, options.threshold - 0.01);
-      hit.features.push_back("weak_alias_cap");
+      features.push_back("weak_alias_cap");
     }
-    hit.score = std::clamp(score, 0.0, 1.0);
-    if (hit.score >= options.threshold) hits.push_back(std::move(hit));
+    score = std::clamp(score, 0.0, 1.0);
+    if (score < options.threshold) continue;
+    Hit hit;
+    hit.entity = entity_index;
+    hit.matched_name = name.text;
+    hit.matched_kind = name.kind;
+    hit.name_score = b.score;
+    hit.score = score;
+    hit.detail = ScoreNames(scoring_query, n.scoring, options.cross_script, true);
+    hit.features = std::move(features);
+    hits.push_back(std::move(hit));
   }
   std::sort(hits.begin(), hits.end(), [&](const Hit& a, const Hit& b) {
     if (a.score != b.score) return a.score > b.score;

@@ -11,7 +11,45 @@ Status Database::Ping() {
   });
 }
 
+namespace {
+
+// The batch this thread has open, if any (Database::Batch).
+struct OpenBatch {
+  const Database* db = nullptr;
+  Session* session = nullptr;
+  int savepoints = 0;
+};
+thread_local OpenBatch t_batch;
+
+}  // namespace
+
+Status Database::Batch(const std::function<Status()>& work) {
+  if (t_batch.db == this) return work();
+  if (t_batch.db != nullptr) {
+    return FailedPreconditionError("a batch on another database is open on this thread");
+  }
+  return Transact(TxMode::kWrite, [&](Session& s) -> Status {
+    t_batch = {this, &s, 0};
+    Status st = work();
+    t_batch = {};
+    return st;
+  });
+}
+
 Status Database::Transact(TxMode mode, const std::function<Status(Session&)>& body) {
+  if (t_batch.db == this) {
+    Session& s = *t_batch.session;
+    const std::string name = "ky_batch_" + std::to_string(++t_batch.savepoints);
+    KY_TRY(s.ExecuteScript("SAVEPOINT " + name));
+    Status st = body(s);
+    if (!st.ok()) {
+      Status undo = s.ExecuteScript("ROLLBACK TO SAVEPOINT " + name);
+      if (!undo.ok()) return undo.Annotate("rolling back a batch savepoint");
+    }
+    Status release = s.ExecuteScript("RELEASE SAVEPOINT " + name);
+    if (st.ok() && !release.ok()) return release;
+    return st;
+  }
   Status st;
   for (int attempt = 0; attempt < 3; ++attempt) {
     st = TransactOnce(mode, body);

@@ -56,6 +56,14 @@ class Database {
   // body's Status returned). Retries the whole body up to 3 times on Aborted, so a body must
   // have no side effects outside the Session. A write is durable once Transact returns OK.
   Status Transact(TxMode mode, const std::function<Status(Session&)>& body);
+  // Bulk work: runs `work` with every Transact() that this thread makes on this database joined
+  // into one write transaction, each in its own savepoint (a body that fails rolls back only its
+  // own writes and returns its error to its caller as usual). Commits when `work` returns OK,
+  // rolls everything back otherwise; a write is durable once Batch returns OK. One disk flush for
+  // the lot instead of one per Transact(). Retries `work` on Aborted like Transact(), so `work`
+  // must be repeatable. Other threads' write transactions wait for the batch: keep it short.
+  // Nested Batch() calls join the outer one.
+  Status Batch(const std::function<Status()>& work);
 
  protected:
   // One attempt of Transact(): BEGIN, body, COMMIT or ROLLBACK.
