@@ -150,6 +150,41 @@ TEST_P(DatabaseConformanceTest, BadSqlIsAnErrorValue) {
   EXPECT_EQ(r.error().code(), StatusCode::kInternal);
 }
 
+// A batch joins this thread's transactions into one: a failing body (even one whose statement
+// failed in the engine, as a duplicate key does) undoes only its own writes; the batch commits
+// the rest at once; a failing batch undoes everything; nested batches join the outer one.
+TEST_P(DatabaseConformanceTest, BatchJoinsTransactionsWithSavepoints) {
+  auto insert = [&](int id, const std::string& name) {
+    return ExecuteOnce(db(), "INSERT INTO items (id, name) VALUES (?, ?)",
+                       {static_cast<long long>(id), name});
+  };
+  Status st = db().Batch([&]() -> Status {
+    EXPECT_TRUE(insert(1, "a").has_value());
+    EXPECT_EQ(insert(2, "a").error().code(), StatusCode::kAlreadyExists);  // engine error
+    Status mine = db().Transact(TxMode::kWrite, [](Session& s) -> Status {
+      KY_TRY(s.Execute("INSERT INTO items (id, name) VALUES (3, 'c')"));
+      return InvalidArgumentError("changed my mind");
+    });
+    EXPECT_EQ(mine.code(), StatusCode::kInvalidArgument);
+    KY_TRY(db().Batch([&]() -> Status { return StatusOf(insert(4, "d")); }));
+    // Reads inside the batch see its writes.
+    EXPECT_EQ((*QueryOnce(db(), "SELECT COUNT(*) FROM items"))[0][0].AsInt(), 2);
+    return OkStatus();
+  });
+  ASSERT_TRUE(st.ok()) << st;
+  auto rows = QueryOnce(db(), "SELECT id FROM items ORDER BY id");
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0][0].AsInt(), 1);
+  EXPECT_EQ((*rows)[1][0].AsInt(), 4);
+
+  st = db().Batch([&]() -> Status {
+    EXPECT_TRUE(insert(5, "e").has_value());
+    return UnavailableError("disk full");
+  });
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+  EXPECT_EQ((*QueryOnce(db(), "SELECT COUNT(*) FROM items"))[0][0].AsInt(), 2);
+}
+
 TEST_P(DatabaseConformanceTest, FailedBodyRollsBack) {
   Status st = db().Transact(TxMode::kWrite, [](Session& s) -> Status {
     KY_TRY(s.Execute("INSERT INTO items (id, name) VALUES (1, 'a')"));
