@@ -16,6 +16,7 @@
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/build_info.h"
 #include "kycloud/base/log.h"
+#include "kycloud/cip/rescreening.h"
 #include "kycloud/provisioning/provisioning_service.h"
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/server/audit_routes.h"
@@ -92,7 +93,18 @@ Status Serve(Config config) {
 
   // They are reloaded when the directory's files change, on SIGHUP and on POST /v1/lists/reload.
   screening::IndexHolder lists;
-  lists.OnLoaded([&audit_log](const screening::ScreeningIndex& index) {
+  // Customers are re-screened when the lists change (cip/rescreening.h); the rescreener exists
+  // once onboarding does, and this callback may run on the loader's thread before then.
+  std::mutex rescreen_mu;
+  cip::Rescreener* rescreener_ptr = nullptr;
+  lists.OnLoaded([&audit_log, &rescreen_mu, &rescreener_ptr](
+                     std::shared_ptr<const screening::ScreeningIndex> now,
+                     std::shared_ptr<const screening::ScreeningIndex> before) {
+    {
+      std::lock_guard lock(rescreen_mu);
+      if (rescreener_ptr && before) rescreener_ptr->ListsChanged(before, now);
+    }
+    const screening::ScreeningIndex& index = *now;
     nlohmann::json published = nlohmann::json::array();
     for (const auto& l : index.snapshot().lists()) {
       published.push_back({{"id", l.id}, {"data_date", l.data_date}, {"entities", l.entities}});
@@ -169,6 +181,20 @@ Status Serve(Config config) {
   }
   cip::AccessLog access_log(customer_store, data_cipher, geo.get(), onboarding);
   server::AddAccessEventRoutes(router, access_log, customer_store, data_cipher, &audit_log);
+  cip::Rescreener rescreener(customer_store, onboarding, &audit_log);
+  {
+    std::lock_guard lock(rescreen_mu);
+    rescreener_ptr = &rescreener;
+  }
+  // Detached before the rescreener goes (reverse order of declaration).
+  struct RescreenerDetach {
+    std::mutex& mu;
+    cip::Rescreener*& ptr;
+    ~RescreenerDetach() {
+      std::lock_guard lock(mu);
+      ptr = nullptr;
+    }
+  } rescreener_detach{rescreen_mu, rescreener_ptr};
   storage::SqlResellerStore reseller_store(*db);
   cip::ResellerRegistry reseller_registry(reseller_store, onboarding, &case_manager, clock);
   server::AddCipRoutes(router, {.onboarding = onboarding,

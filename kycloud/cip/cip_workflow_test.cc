@@ -6,9 +6,12 @@
 
 #include "kycloud/cip/certification.h"
 #include "kycloud/cip/onboarding_fixture.h"
+#include "kycloud/cip/rescreening.h"
 #include "kycloud/cip/reseller_registry.h"
 #include "kycloud/cip/retention.h"
 #include "kycloud/cip/risk_score.h"
+#include "kycloud/screening/index_holder.h"
+#include "kycloud/screening/screener.h"
 #include "kycloud/storage/sql_reseller_store.h"
 
 namespace kycloud::cip {
@@ -299,6 +302,111 @@ TEST_P(CipWorkflowTest, CertificationsFromTheRecords) {
                 .error()
                 .field(),
             "from");
+}
+
+// A party screener over an index holder that raises one alert per hit (the service's is
+// server::ServicePartyScreener, with dispositions and audit).
+class HolderScreener final : public PartyScreener {
+ public:
+  HolderScreener(const screening::IndexHolder& h, cases::CaseManager& cases)
+      : holder_(h), cases_(cases) {}
+  Result<ScreeningOutcome> Screen(const std::vector<screening::ScreeningQuery>& qs) override {
+    ScreeningOutcome o;
+    o.queries = qs;
+    o.lists_hash = holder_.Get()->snapshot().hash();
+    json results = json::array();
+    for (const auto& q : qs) {
+      json hits = json::array();
+      for (const auto& h : screening::Screen(*holder_.Get(), q)) {
+        const auto& e = holder_.Get()->snapshot().entities()[h.entity];
+        hits.push_back({{"list", e.list}, {"entity_id", e.id}});
+        ++o.hits;
+      }
+      results.push_back(hits);
+    }
+    o.results_json = results.dump();
+    o.status = o.hits ? "pending" : "clear";
+    return o;
+  }
+  Status Record(ScreeningOutcome& o, const std::string& actor) override {
+    json results = json::parse(o.results_json);
+    for (size_t i = 0; i < o.queries.size(); ++i) {
+      for (const auto& h : results[i]) {
+        cases::NewAlert a;
+        a.source = "screening";
+        a.kind = "screening.hit";
+        a.severity = "high";
+        a.subject = o.queries[i].subject_id;
+        a.title = "hit";
+        a.details_json = h.dump();
+        a.dedup_key = o.queries[i].subject_id + "|" + h["entity_id"].get<std::string>();
+        KY_ASSIGN_OR_RETURN(auto r, cases_.RaiseAlert(a, actor));
+        if (r.outcome == "raised") o.alert_ids.push_back(r.alert.id);
+      }
+    }
+    return OkStatus();
+  }
+
+ private:
+  const screening::IndexHolder& holder_;
+  cases::CaseManager& cases_;
+};
+
+lists::ListEntity Entity(std::string id, std::string name, lists::Schema schema) {
+  lists::ListEntity e;
+  e.list = "test";
+  e.id = std::move(id);
+  e.schema = schema;
+  e.names = {{std::move(name), lists::NameKind::kPrimary}};
+  return e;
+}
+
+// R27: when the lists change, exactly the customers near an added or modified entity are screened
+// again, and the new hit raises an alert; a change that touches nobody refreshes nobody.
+TEST_P(CipWorkflowTest, ListChangesRescreenOnlyWhoCanChange) {
+  auto snapshot = [](std::vector<lists::ListEntity> es) {
+    return std::make_shared<lists::ListSnapshot>(std::vector<lists::ListInfo>{{.id = "test"}},
+                                                 std::move(es));
+  };
+  auto before = snapshot({Entity("1", "Ortwin Pallas", lists::Schema::kPerson)});
+  screening::IndexHolder holder;
+  holder.Set(screening::ScreeningIndex::Build(before));
+  HolderScreener screener(holder, *cases_);
+  onboarding_->SetScreener(&screener);
+  Create(Org("c-zeph"));  // Zephyrine Compute Pte Ltd, owner Quillon Varga
+  json other = Org("c-other");
+  other["names"][0]["full"] = "Brightwater Analytics GmbH";
+  other["beneficial_owners"][0]["names"][0]["full"] = "Ilse Korr";
+  Create(other);
+  ASSERT_EQ(customers_->Get("c-zeph")->decision, "verify");
+
+  // Nobody is near the new entity: nothing refreshed.
+  auto unrelated = snapshot({Entity("1", "Ortwin Pallas", lists::Schema::kPerson),
+                             Entity("2", "Marisol Echeverria", lists::Schema::kPerson)});
+  auto none = RescreenCustomers(*customers_, *onboarding_, *before, *unrelated, "system");
+  ASSERT_TRUE(none.has_value()) << none.error();
+  EXPECT_EQ(none->changed_entities, 1u);
+  EXPECT_EQ(none->customers_scanned, 2u);
+  EXPECT_TRUE(none->refreshed.empty());
+
+  // The owner is listed: that customer alone is screened again, with an alert, and reviewed.
+  auto after = snapshot({Entity("1", "Ortwin Pallas", lists::Schema::kPerson),
+                         Entity("3", "Quillon Varga", lists::Schema::kPerson)});
+  holder.Set(screening::ScreeningIndex::Build(after));
+  Rescreener rescreener(*customers_, *onboarding_, nullptr);
+  rescreener.ListsChanged(screening::ScreeningIndex::Build(before), holder.Get());
+  rescreener.Wait();
+  auto report = rescreener.last();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->refreshed, std::vector<std::string>{"c-zeph"});
+  EXPECT_EQ(report->new_alerts, 1u);
+  EXPECT_TRUE(report->errors.empty());
+  EXPECT_EQ(customers_->Get("c-zeph")->decision, "review");
+  EXPECT_EQ(customers_->Get("c-other")->decision, "verify");
+  // Again: the hit is known, no second alert.
+  auto again = RescreenCustomers(*customers_, *onboarding_, *before, *after, "system");
+  EXPECT_EQ(again->refreshed.size(), 1u);
+  EXPECT_EQ(again->new_alerts, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CipWorkflowTest, ::testing::Values("sqlite", "postgresql"),

@@ -52,6 +52,7 @@ struct PaymentInstrument {
   std::string issuing_country;  // ISO alpha-2
   std::string fingerprint;      // the provider's token or fingerprint — never a card number
   std::string wallet_address;   // for wallets
+  std::string holder_name;      // who pays, when not the customer (a payer, R27), NFC
 };
 
 struct Customer {

@@ -298,17 +298,25 @@ Result<Customer> FromJson(const json& j, const CipPolicy& policy) {
   KY_TRY(r.Array("payment_instruments", [&](const json& e, const std::string& p) -> Status {
     if (!e.is_object()) return Bad(p, "cip.type", "must be an object");
     Reader pi(e, p);
-    KY_TRY(pi.Known({"type", "institution", "issuing_country", "fingerprint", "wallet_address"}));
+    KY_TRY(pi.Known({"type", "institution", "issuing_country", "fingerprint", "wallet_address",
+                     "holder_name"}));
     PaymentInstrument pay;
     KY_TRY(pi.Enum("type", pay.type, {"card", "bank_account", "wallet", "invoice", "other"}, true));
     KY_TRY(pi.String("institution", pay.institution));
     KY_TRY(pi.Country("issuing_country", pay.issuing_country));
     KY_TRY(pi.String("fingerprint", pay.fingerprint));
     KY_TRY(pi.String("wallet_address", pay.wallet_address));
+    KY_TRY(pi.String("holder_name", pay.holder_name));
+    if (!pay.holder_name.empty()) {
+      auto norm = NormalizeName(pay.holder_name);
+      if (!norm) return Bad(pi.Ptr("holder_name"), "cip.name", norm.error().message());
+      pay.holder_name = *norm;
+    }
     for (auto [key, value] :
          {std::pair<const char*, const std::string*>{"fingerprint", &pay.fingerprint},
           {"institution", &pay.institution},
-          {"wallet_address", &pay.wallet_address}}) {
+          {"wallet_address", &pay.wallet_address},
+          {"holder_name", &pay.holder_name}}) {
       KY_TRY(CheckNoCardNumber(pi.Ptr(key), *value));
     }
     if ((pay.type == "card" || pay.type == "bank_account") && pay.fingerprint.empty()) {
@@ -372,6 +380,7 @@ json ToJson(const Customer& c) {
                         {"issuing_country", p.issuing_country},
                         {"fingerprint", p.fingerprint},
                         {"wallet_address", p.wallet_address}});
+    if (!p.holder_name.empty()) payments.back()["holder_name"] = p.holder_name;
   }
   json j = {{"id", c.id},
             {"kind", c.kind},

@@ -279,6 +279,28 @@ std::vector<screening::ScreeningQuery> ScreeningQueries(const Customer& c) {
     q.subject_id = c.id + "/parent";
     out.push_back(std::move(q));
   }
+  // Payers (a holder who is not the customer) and the institutions that hold the money: a
+  // sanctioned bank is a hit as surely as a sanctioned customer.
+  std::set<std::string> own_names;
+  for (const Name& n : c.names) own_names.insert(n.full);
+  for (size_t i = 0; i < c.payment_instruments.size(); ++i) {
+    const PaymentInstrument& p = c.payment_instruments[i];
+    if (!p.holder_name.empty() && !own_names.count(p.holder_name)) {
+      screening::ScreeningQuery q;
+      q.name = p.holder_name;
+      q.country = p.issuing_country;
+      q.subject_id = fmt::format("{}/payers/{}", c.id, i);
+      out.push_back(std::move(q));
+    }
+    if (!p.institution.empty()) {
+      screening::ScreeningQuery q;
+      q.name = p.institution;
+      q.schema = lists::Schema::kCompany;
+      q.country = p.issuing_country;
+      q.subject_id = fmt::format("{}/institutions/{}", c.id, i);
+      out.push_back(std::move(q));
+    }
+  }
   return out;
 }
 

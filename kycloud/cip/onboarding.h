@@ -126,7 +126,9 @@ class Onboarding {
 };
 
 // The screening queries of a record: each name of the customer, each beneficial owner, the
-// ultimate parent; subject ids "<id>", "<id>/owners/<owner id>", "<id>/parent".
+// ultimate parent, each payment instrument's holder (when not the customer) and institution;
+// subject ids "<id>", "<id>/owners/<owner id>", "<id>/parent", "<id>/payers/<i>",
+// "<id>/institutions/<i>".
 std::vector<screening::ScreeningQuery> ScreeningQueries(const Customer& c);
 
 // The policy facts of a CIP record (party_facts.h), for the provisioning decision. They hold no

@@ -83,7 +83,7 @@ Status IndexHolder::LoadLocked(const std::string& dir) {
     auto previous = Get();
     bool changed = !previous || previous->snapshot().hash() != index->snapshot().hash();
     Set(index);
-    if (changed && on_loaded_) on_loaded_(*index);
+    if (changed && on_loaded_) on_loaded_(index, previous);
   } else {
     KY_LOG_ERROR("loading lists from {} failed: {}", dir, st.ToString());
   }

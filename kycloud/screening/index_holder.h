@@ -32,9 +32,12 @@ class IndexHolder {
   std::shared_ptr<const ScreeningIndex> Get() const { return index_.load(); }
   void Set(std::shared_ptr<const ScreeningIndex> index) { index_.store(std::move(index)); }
 
-  // Called (on the loading thread) with every index that loaded cleanly and replaced another or
-  // none, e.g. to record the list publication in the audit log. Set before loading.
-  void OnLoaded(std::function<void(const ScreeningIndex&)> fn) { on_loaded_ = std::move(fn); }
+  // Called (on the loading thread) with every index that loaded cleanly and replaced another
+  // (`before`) or none (null), e.g. to record the list publication in the audit log or to
+  // re-screen customers. Set before loading.
+  using LoadedFn = std::function<void(std::shared_ptr<const ScreeningIndex> now,
+                                      std::shared_ptr<const ScreeningIndex> before)>;
+  void OnLoaded(LoadedFn fn) { on_loaded_ = std::move(fn); }
 
   // Loads every list in `dir` and builds the index on a background thread, then Set()s it.
   // A failure is kept in last_error() and logged; the previous index stays in force.
@@ -64,7 +67,7 @@ class IndexHolder {
   std::condition_variable watch_cv_;
   bool stopping_ = false;
   std::thread watcher_;
-  std::function<void(const ScreeningIndex&)> on_loaded_;
+  LoadedFn on_loaded_;
 };
 
 }  // namespace kycloud::screening

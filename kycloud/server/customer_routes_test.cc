@@ -194,6 +194,7 @@ TEST_F(CustomerRoutesTest, AccessEventsInAndAuditedOut) {
             404);
 }
 
+// R27: the customer, its owners and its payers are screened; a hit goes to review.
 TEST_F(CustomerRoutesTest, OwnersAreScreenedAndHitsGoToReview) {
   onboarding_->SetScreener(screener_.get());
   json clean = json::parse(kRecord);
@@ -218,6 +219,18 @@ TEST_F(CustomerRoutesTest, OwnersAreScreenedAndHitsGoToReview) {
   auto alert = case_store_->GetAlert(hit["screening"]["alerts"][0].get<std::string>());
   ASSERT_TRUE(alert.has_value() && alert->has_value());
   EXPECT_EQ((*alert)->subject, "c-hit/owners/bo-1");
+  // A payer who is not the customer is screened too (R27).
+  json payer = clean;
+  payer["id"] = "c-payer";
+  payer["payment_instruments"][0]["holder_name"] = "Quillon Varga";
+  payer["payment_instruments"][0]["institution"] = "Harbour Savings Bank";
+  auto [st3, paid] = Call(Method::kPost, "/v1/customers", payer.dump());
+  ASSERT_EQ(st3, 201) << paid.dump();
+  EXPECT_EQ(paid["screening"]["hits"], 1);
+  EXPECT_EQ(paid["record"]["payment_instruments"][0]["holder_name"], "Quillon Varga");
+  auto payer_alert = case_store_->GetAlert(paid["screening"]["alerts"][0].get<std::string>());
+  ASSERT_TRUE(payer_alert.has_value() && payer_alert->has_value());
+  EXPECT_EQ((*payer_alert)->subject, "c-payer/payers/0");
   // Lists not loaded: 503, nothing stored.
   screening::IndexHolder empty;
   ServicePartyScreener loading(empty, dispositions_, cases_.get(), audit_.get());
