@@ -6,6 +6,7 @@
 //   2. access events: batches of 1,000 events (IPv4, geolocated with the bundled database,
 //      sealed) through AccessLog::Record — events/s.
 // Usage: cip_benchmark SOURCE_ROOT [rate, default 200] [seconds, default 10]
+//        cip_benchmark --write-records N FILE   (the bulk-import input: N records, JSON lines)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -75,8 +77,20 @@ double Pct(std::vector<double>& v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--write-records") {
+    // The bulk-import benchmark's input (scripts/run-benchmarks): N records as JSON lines.
+    std::mt19937 rng(7);
+    std::FILE* f = std::fopen(argv[3], "w");
+    if (!f) return 1;
+    for (int i = 0, n = std::atoi(argv[2]); i < n; ++i) {
+      std::fprintf(f, "%s\n", Record(i, rng).c_str());
+    }
+    return std::fclose(f) == 0 ? 0 : 1;
+  }
   if (argc < 2) {
-    std::fprintf(stderr, "usage: cip_benchmark SOURCE_ROOT [rate] [seconds]\n");
+    std::fprintf(stderr,
+                 "usage: cip_benchmark SOURCE_ROOT [rate] [seconds]\n"
+                 "       cip_benchmark --write-records N FILE\n");
     return 2;
   }
   const std::string root = argv[1];

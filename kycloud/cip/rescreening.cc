@@ -24,8 +24,8 @@ std::string RescreenReport::Json() const {
 
 Result<RescreenReport> RescreenCustomers(storage::CustomerStore& customers, Onboarding& onboarding,
                                          const lists::ListSnapshot& before,
-                                         const lists::ListSnapshot& after,
-                                         const std::string& actor, double filter_threshold) {
+                                         const lists::ListSnapshot& after, const std::string& actor,
+                                         double filter_threshold) {
   RescreenReport out;
   out.before_hash = before.hash();
   out.after_hash = after.hash();

@@ -43,8 +43,8 @@ struct RescreenReport {
 // `errors`.
 Result<RescreenReport> RescreenCustomers(storage::CustomerStore& customers, Onboarding& onboarding,
                                          const lists::ListSnapshot& before,
-                                         const lists::ListSnapshot& after,
-                                         const std::string& actor, double filter_threshold = 0.6);
+                                         const lists::ListSnapshot& after, const std::string& actor,
+                                         double filter_threshold = 0.6);
 
 class Rescreener {
  public:
