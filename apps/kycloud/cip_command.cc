@@ -86,7 +86,7 @@ void RunDue(const DueFlags& flags) {
   const Timestamp as_of = AsOfOrFail(flags.as_of, SystemClock::Default().Now());
   auto due = s->customers->ReverifyDue(as_of, 1000000);
   if (!due) Fail(due.error());
-  auto nc = s->registry->List(std::string("non_compliant"));
+  auto nc = s->registry->TerminationsDue(Timestamp::max(), as_of);
   if (!nc) Fail(nc.error());
   if (flags.json) {
     nlohmann::json out = {{"as_of", FormatRfc3339(as_of)},

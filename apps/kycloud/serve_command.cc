@@ -92,11 +92,12 @@ Status Serve(Config config) {
                 {"verifier_key", signing_key.VerifierKey()}});
 
   // They are reloaded when the directory's files change, on SIGHUP and on POST /v1/lists/reload.
+  // Declared before the lists: the holder's threads may call back into them until it is gone.
+  std::mutex rescreen_mu;
+  cip::Rescreener* rescreener_ptr = nullptr;
   screening::IndexHolder lists;
   // Customers are re-screened when the lists change (cip/rescreening.h); the rescreener exists
   // once onboarding does, and this callback may run on the loader's thread before then.
-  std::mutex rescreen_mu;
-  cip::Rescreener* rescreener_ptr = nullptr;
   lists.OnLoaded([&audit_log, &rescreen_mu, &rescreener_ptr](
                      std::shared_ptr<const screening::ScreeningIndex> now,
                      std::shared_ptr<const screening::ScreeningIndex> before) {
@@ -274,6 +275,7 @@ Status Serve(Config config) {
   }
   checkpoint_cv.notify_all();
   checkpointer.join();
+  rescreener.Stop();  // its alerts and audit entries land before the final flush and checkpoint
   if (auto n = case_manager.FlushAuditOutbox(std::chrono::seconds(0)); !n.has_value()) {
     KY_LOG_ERROR("audit: appending pending case events failed: {}", n.error().ToString());
   }

@@ -241,10 +241,44 @@ TEST_P(CipWorkflowTest, PurgeDeletesOnlyWhatIsPastRetention) {
   EXPECT_TRUE(customers_->Get("c-held").has_value());
   EXPECT_TRUE(customers_->Get("c-accessed").has_value());
   EXPECT_TRUE(customers_->Get("c-active").has_value());
+  // A record changed after the purge job read it (a hold set, an access recorded) is kept.
+  auto stale = customers_->Get("c-held");
+  ASSERT_TRUE(onboarding_->SetRetentionHold("c-held", false).has_value());
+  ASSERT_TRUE(onboarding_->SetRetentionHold("c-held", true).has_value());
+  EXPECT_FALSE(*customers_->DeleteIfUnchanged(*stale));
+  EXPECT_TRUE(customers_->Get("c-held").has_value());
   auto later = Purge(*customers_, 730, t0 + std::chrono::days(831), false, nullptr, "test");
   ASSERT_EQ(later->purged.size(), 1u);
   EXPECT_EQ(later->purged[0].id, "c-accessed");
   EXPECT_TRUE(customers_->AccessEvents("c-accessed", 10)->empty());
+}
+
+// The retention clock never moves back: an update made from a row read before an access event
+// keeps the later access; a closed account is denied every request.
+TEST_P(CipWorkflowTest, ClosedAccountsAreDeniedAndAccessTimesKept) {
+  Create(Org("c-1"));
+  auto before = customers_->Get("c-1");
+  ASSERT_TRUE(before.has_value());
+  const Timestamp access = clock_.Now() + std::chrono::hours(5);
+  ASSERT_TRUE(
+      customers_->AppendAccessEvents("c-1", {{0, "c-1", access, "login", "sealed", "SG"}}).ok());
+  storage::CustomerRow row = *before;
+  row.risk_level = "low";
+  auto updated = customers_->Update(row);
+  ASSERT_TRUE(updated.has_value()) << updated.error();
+  EXPECT_EQ(customers_->Get("c-1")->last_access_at, access);
+
+  provisioning::AuthorizeInput req{"c-1", "", "h100", 8, "", std::nullopt};
+  auto open = provisioning_->Authorize(req);
+  ASSERT_TRUE(open.has_value()) << open.error();
+  for (const auto& r : open->reasons) EXPECT_NE(r.rule, "cip.account-closed");
+  ASSERT_TRUE(onboarding_->Close("c-1", "officer_a").has_value());
+  auto closed = provisioning_->Authorize(req);
+  ASSERT_TRUE(closed.has_value());
+  EXPECT_EQ(closed->outcome, policy::Action::kDeny);
+  bool named = false;
+  for (const auto& r : closed->reasons) named |= r.rule == "cip.account-closed";
+  EXPECT_TRUE(named);
 }
 
 TEST_P(CipWorkflowTest, CertificationsFromTheRecords) {

@@ -107,6 +107,11 @@ Result<PreparedCustomer> Onboarding::Prepare(std::string_view body,
 
 Result<OnboardingResult> Onboarding::Commit(PreparedCustomer p, const std::string& actor) {
   KY_ASSIGN_OR_RETURN(auto inserted, customers_.Insert(p.row, p.idempotency_key, p.request_hash));
+  if (!inserted.second && inserted.first.decision == "pending") {
+    // Stored but never decided (the decision failed after the insert): decide it now.
+    return Decide(inserted.first, std::move(p.customer), p.classification, {}, false,
+                  std::move(p.screening), actor);
+  }
   if (!inserted.second) {
     // A replay: the record first created, as it stands now.
     KY_ASSIGN_OR_RETURN(auto got, Get(inserted.first.id));
@@ -232,7 +237,9 @@ Result<OnboardingResult> Onboarding::Close(const std::string& id, const std::str
   row.reverify_due.reset();
   KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, customers_.AccessCountries(id));
   const Classification k = ClassifyUsPerson(c, ips);
-  return Decide(row, std::move(c), k, ips, false, std::nullopt, actor);
+  // Screened again so that the standing keeps its sanctions state (an open hit stays open).
+  KY_ASSIGN_OR_RETURN(auto screened, ScreenParties(c));
+  return Decide(row, std::move(c), k, ips, false, std::move(screened), actor);
 }
 
 Result<storage::CustomerRow> Onboarding::SetRetentionHold(const std::string& id, bool hold) {
@@ -327,6 +334,7 @@ Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c
   const bool restricted =
       row.verification == "failed" && row.verification_resolution == "restrict_and_monitor";
   policy::PartyFacts facts = FactsOf(c, k, restricted ? "failed_restricted" : row.verification);
+  facts.closed = row.status == "closed";
   facts.ip_countries = ips;
   if (screening) {
     facts.sanctions = screening->status;

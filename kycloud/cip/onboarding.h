@@ -70,9 +70,10 @@ class Onboarding {
   // "customer_exists" or "idempotency_key_reused"); the stores'.
   Result<OnboardingResult> Create(std::string_view json, std::string_view idempotency_key,
                                   const std::string& actor);
-  // Create() in two halves: Prepare() reads nothing but the policy and the lists (errors:
-  // InvalidArgument; Unavailable while the lists load); Commit() stores and decides (errors: as
-  // Create). Bulk import prepares on many threads and commits batches (Database::Batch).
+  // Create() in two halves: Prepare() writes nothing (it reads the policy, the lists and the
+  // officers' dispositions; errors: InvalidArgument; Unavailable while the lists load); Commit()
+  // stores and decides (errors: as Create; a replay of a record stored but never decided
+  // decides it). Bulk import prepares on many threads and commits batches (Database::Batch).
   Result<PreparedCustomer> Prepare(std::string_view json, std::string_view idempotency_key);
   Result<OnboardingResult> Commit(PreparedCustomer p, const std::string& actor);
   // Errors: NotFound; as Create; Aborted on a concurrent update (retry).

@@ -126,7 +126,7 @@ TEST(OnboardingSealTest, TheDatabaseFileHoldsNoPlaintextPersonalData) {
   ASSERT_TRUE(onboarding.Get("c-secret").has_value());
   // Every byte of the database (and its WAL) — no name, email, phone or address in clear.
   std::string bytes;
-  for (const std::string& suffix : {"", "-wal"}) {
+  for (const char* suffix : {"", "-wal"}) {
     std::ifstream in((*t)->cleanup_dir + "/test.db" + suffix, std::ios::binary);
     std::ostringstream s;
     s << in.rdbuf();

@@ -18,14 +18,15 @@ std::string RescreenReport::Json() const {
                         {"customers_scanned", customers_scanned},
                         {"refreshed", refreshed},
                         {"new_alerts", new_alerts},
-                        {"errors", errors}}
+                        {"errors", errors},
+                        {"cancelled", cancelled}}
       .dump();
 }
 
 Result<RescreenReport> RescreenCustomers(storage::CustomerStore& customers, Onboarding& onboarding,
                                          const lists::ListSnapshot& before,
                                          const lists::ListSnapshot& after, const std::string& actor,
-                                         double filter_threshold) {
+                                         double filter_threshold, const std::atomic<bool>* cancel) {
   RescreenReport out;
   out.before_hash = before.hash();
   out.after_hash = after.hash();
@@ -52,6 +53,10 @@ Result<RescreenReport> RescreenCustomers(storage::CustomerStore& customers, Onbo
   for (;;) {
     KY_ASSIGN_OR_RETURN(auto page, customers.List(f));
     for (const storage::CustomerRow& row : page) {
+      if (cancel && cancel->load()) {
+        out.cancelled = true;
+        return out;
+      }
       ++out.customers_scanned;
       auto record = onboarding.Open(row);
       if (!record) {
@@ -67,6 +72,11 @@ Result<RescreenReport> RescreenCustomers(storage::CustomerStore& customers, Onbo
       }
       if (!candidate) continue;
       auto refreshed = onboarding.Refresh(row.id, actor);
+      for (int attempt = 1;
+           !refreshed && refreshed.error().code() == StatusCode::kAborted && attempt < 3;
+           ++attempt) {
+        refreshed = onboarding.Refresh(row.id, actor);  // lost a race with another update
+      }
       if (!refreshed) {
         out.errors.push_back(row.id + ": " + refreshed.error().ToString());
         continue;
@@ -86,14 +96,17 @@ Rescreener::Rescreener(storage::CustomerStore& customers, Onboarding& onboarding
   thread_ = std::thread([this] { Run(); });
 }
 
-Rescreener::~Rescreener() {
+Rescreener::~Rescreener() { Stop(); }
+
+void Rescreener::Stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
     queue_.clear();
   }
+  cancel_ = true;
   cv_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void Rescreener::ListsChanged(std::shared_ptr<const screening::ScreeningIndex> before,
@@ -108,7 +121,7 @@ void Rescreener::ListsChanged(std::shared_ptr<const screening::ScreeningIndex> b
 
 void Rescreener::Wait() {
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
+  cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || stopping_; });
 }
 
 std::optional<RescreenReport> Rescreener::last() const {
@@ -130,7 +143,7 @@ void Rescreener::Run() {
       busy_ = true;
     }
     auto report = RescreenCustomers(customers_, onboarding_, job.first->snapshot(),
-                                    job.second->snapshot(), "system");
+                                    job.second->snapshot(), "system", 0.6, &cancel_);
     if (report) {
       KY_LOG_EVENT(kInfo, "customers re-screened",
                    {{"lists_hash", report->after_hash},
@@ -138,7 +151,7 @@ void Rescreener::Run() {
                     {"scanned", std::to_string(report->customers_scanned)},
                     {"refreshed", std::to_string(report->refreshed.size())},
                     {"new_alerts", std::to_string(report->new_alerts)}});
-      if (audit_) {
+      if (audit_ && !report->cancelled) {
         nlohmann::json data = {{"lists_hash", report->after_hash},
                                {"previous_lists_hash", report->before_hash},
                                {"changed_entities", report->changed_entities},

@@ -14,6 +14,7 @@
 // Thread-safety: RescreenCustomers as the stores; Rescreener's methods from any thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -36,22 +37,30 @@ struct RescreenReport {
   std::vector<std::string> refreshed;  // customer ids screened again in full
   size_t new_alerts = 0;
   std::vector<std::string> errors;  // "<id>: <error>" (the others go on)
+  bool cancelled = false;           // stopped early (shutdown): not every customer was seen
   std::string Json() const;
 };
 
 // Errors: the store's (listing customers). A customer that cannot be refreshed is reported in
 // `errors`.
+// `cancel` (may be null) is checked per customer: set, the job ends early with `cancelled`.
+// A refresh that loses a race with another update (Aborted) is tried again, up to 3 times.
 Result<RescreenReport> RescreenCustomers(storage::CustomerStore& customers, Onboarding& onboarding,
                                          const lists::ListSnapshot& before,
                                          const lists::ListSnapshot& after, const std::string& actor,
-                                         double filter_threshold = 0.6);
+                                         double filter_threshold = 0.6,
+                                         const std::atomic<bool>* cancel = nullptr);
 
 class Rescreener {
  public:
   // The references (and `audit`, which may be null: each job's report is an audit entry
   // "cip.rescreened") must outlive the rescreener.
   Rescreener(storage::CustomerStore& customers, Onboarding& onboarding, audit::AuditLog* audit);
-  ~Rescreener();  // finishes the running job; drops queued ones
+  ~Rescreener();  // Stop()
+
+  // Cancels the running job (at the next customer), drops queued ones and joins the thread; no
+  // audit entry is written after it returns. Idempotent.
+  void Stop();
 
   // Queues a job for a list change and returns.
   void ListsChanged(std::shared_ptr<const screening::ScreeningIndex> before,
@@ -74,6 +83,7 @@ class Rescreener {
       queue_;
   bool busy_ = false;
   bool stopping_ = false;
+  std::atomic<bool> cancel_{false};
   std::optional<RescreenReport> last_;
   std::thread thread_;
 };

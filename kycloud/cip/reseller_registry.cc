@@ -45,15 +45,24 @@ ResellerRegistry::ResellerRegistry(storage::ResellerStore& resellers, Onboarding
                                    cases::CaseManager* cases, const Clock& clock)
     : resellers_(resellers), onboarding_(onboarding), cases_(cases), clock_(clock) {}
 
-ResellerView ResellerRegistry::View(storage::ResellerRow row) const {
+ResellerView ResellerRegistry::View(storage::ResellerRow row, Timestamp as_of) {
   ResellerView v;
   if (row.compliance_status == "non_compliant" && row.terminate_by) {
-    auto left = std::chrono::floor<std::chrono::days>(*row.terminate_by - clock_.Now());
+    auto left = std::chrono::ceil<std::chrono::days>(*row.terminate_by - as_of);
     v.days_left = static_cast<int>(left.count());
-    v.overdue = clock_.Now() > *row.terminate_by;
+    v.overdue = as_of > *row.terminate_by;
   }
   v.row = std::move(row);
   return v;
+}
+
+Result<std::vector<ResellerView>> ResellerRegistry::TerminationsDue(Timestamp by, Timestamp as_of) {
+  KY_ASSIGN_OR_RETURN(auto rows, resellers_.List(std::string("non_compliant")));
+  std::vector<ResellerView> out;
+  for (auto& r : rows) {
+    if (r.terminate_by && *r.terminate_by <= by) out.push_back(View(std::move(r), as_of));
+  }
+  return out;
 }
 
 Result<ResellerView> ResellerRegistry::Register(std::string_view body, const std::string& actor) {
@@ -156,34 +165,38 @@ Result<ResellerView> ResellerRegistry::Apply(storage::ResellerRow row, std::stri
   }
   const bool newly_terminated = status == "terminated" && row.compliance_status != "terminated";
   if (newly_terminated) row.terminated_at = now;
+  // Side effects first, each idempotent, so that a failure leaves the status unchanged and a
+  // retry does them again: the account is closed, the alert raised (deduplicated by the date of
+  // the finding), then the status stored.
+  if (status == "terminated" && customer.first.status != "closed") {
+    KY_TRY(onboarding_.Close(row.customer_id, actor));
+  }
+  std::optional<std::string> alert_id;
+  if (newly_noncompliant && cases_) {
+    cases::NewAlert a;
+    a.source = "cip";
+    a.kind = "cip.reseller-noncompliant";
+    a.severity = "high";
+    a.subject = row.customer_id;
+    a.title = fmt::format("Reseller non-compliant: terminate by {} unless remedied",
+                          FormatRfc3339(*row.terminate_by).substr(0, 10));
+    a.details_json = json{
+        {"terminate_by", FormatRfc3339(*row.terminate_by)},
+        {"findings", findings},
+        {"note", row.note},
+        {"cip", row.cip},
+        {"policy_version",
+         cip.version}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    a.dedup_key = "reseller-noncompliant:" + FormatRfc3339(*row.noncompliant_since);
+    KY_ASSIGN_OR_RETURN(auto raised, cases_->RaiseAlert(a, actor));
+    alert_id = raised.alert.id;
+  }
   row.compliance_status = status;
   row.updated_at = now;
   row.updated_by = actor;
   KY_ASSIGN_OR_RETURN(storage::ResellerRow stored, resellers_.Put(row));
   ResellerView view = View(std::move(stored));
-  if (newly_terminated && customer.first.status != "closed") {
-    KY_TRY(onboarding_.Close(view.row.customer_id, actor));
-  }
-  if (newly_noncompliant && cases_) {
-    std::string why = row.note;
-    for (const std::string& f : findings) why += (why.empty() ? "" : "; ") + f;
-    cases::NewAlert a;
-    a.source = "cip";
-    a.kind = "cip.reseller-noncompliant";
-    a.severity = "high";
-    a.subject = view.row.customer_id;
-    a.title = fmt::format("Reseller non-compliant: terminate by {} unless remedied",
-                          FormatRfc3339(*view.row.terminate_by).substr(0, 10));
-    a.details_json = json{
-        {"terminate_by", FormatRfc3339(*view.row.terminate_by)},
-        {"findings", findings},
-        {"cip", view.row.cip},
-        {"policy_version",
-         cip.version}}.dump(-1, ' ', false, json::error_handler_t::replace);
-    a.dedup_key = "reseller-noncompliant:" + FormatRfc3339(*view.row.noncompliant_since);
-    KY_ASSIGN_OR_RETURN(auto raised, cases_->RaiseAlert(a, actor));
-    view.alert_id = raised.alert.id;
-  }
+  view.alert_id = std::move(alert_id);
   return view;
 }
 

@@ -51,11 +51,15 @@ class ResellerRegistry {
                               const std::string& actor);
   Result<ResellerView> Get(const std::string& id);
   Result<std::vector<ResellerView>> List(const std::optional<std::string>& status);
+  // Non-compliant resellers whose termination date is at or before `by`, with days left and
+  // overdue as of `as_of` (the due list).
+  Result<std::vector<ResellerView>> TerminationsDue(Timestamp by, Timestamp as_of);
 
  private:
   Result<ResellerView> Apply(storage::ResellerRow row, std::string_view body, bool create,
                              const std::string& actor);
-  ResellerView View(storage::ResellerRow row) const;
+  ResellerView View(storage::ResellerRow row) const { return View(std::move(row), clock_.Now()); }
+  static ResellerView View(storage::ResellerRow row, Timestamp as_of);
 
   storage::ResellerStore& resellers_;
   Onboarding& onboarding_;

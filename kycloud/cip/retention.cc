@@ -46,7 +46,8 @@ Result<PurgeReport> Purge(storage::CustomerStore& customers, int retention_days,
         continue;
       }
       if (!dry_run) {
-        KY_TRY(customers.Delete(row.id));
+        KY_ASSIGN_OR_RETURN(bool deleted, customers.DeleteIfUnchanged(row));
+        if (!deleted) continue;  // held, reopened or accessed since it was read: kept
         if (audit) {
           json data = ItemJson(item);
           data["retention_days"] = retention_days;

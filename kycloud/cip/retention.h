@@ -4,7 +4,8 @@
 // account is never purged. Purge() deletes exactly the records past retention — the record, its
 // access events, verifications and idempotency keys — writes one audit entry per deleted record
 // ("cip.purged": id and dates, no personal data) and reports what it deleted and what it kept
-// because of a hold. A dry run reports the same without deleting.
+// because of a hold. A record held, reopened or accessed after the job read it is kept
+// (CustomerStore::DeleteIfUnchanged). A dry run reports the same without deleting.
 //
 // Thread-safety: safe from many threads (the store's).
 #pragma once

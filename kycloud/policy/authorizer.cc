@@ -49,6 +49,9 @@ Decision Decide(const Policy& policy, const Standing* standing, const AuthorizeR
     d.reasons.push_back(
         Reason{"cip.unknown-customer", std::string(kProvider), Action::kDeny,
                fmt::format("no customer '{}' is known: onboard it first", request.customer_id)});
+  } else if (standing->closed) {
+    d.reasons.push_back(Reason{"cip.account-closed", std::string(kProvider), Action::kDeny,
+                               fmt::format("the account of '{}' is closed", request.customer_id)});
   }
 
   // The hardware: controlled when its legal status (or, without one, the numeric test) says so.

@@ -158,6 +158,8 @@ Result<PartyFacts> ParsePartyFacts(std::string_view text) {
       s = GetStrings(v, p, f.linked_countries, true);
     } else if (key == "legal_hold") {
       s = GetBool(v, p, f.legal_hold);
+    } else if (key == "closed") {
+      s = GetBool(v, p, f.closed);
     } else {
       s = Bad(p, "is not a field of the party facts (docs/policy.md)");
     }
@@ -198,7 +200,8 @@ std::string PartyFactsJson(const PartyFacts& f) {
             {"end_user_countries", f.end_user_countries},
             {"reseller_id", f.reseller_id},
             {"linked_countries", f.linked_countries},
-            {"legal_hold", f.legal_hold}};
+            {"legal_hold", f.legal_hold},
+            {"closed", f.closed}};
   return j.dump();
 }
 

@@ -56,6 +56,7 @@ struct PartyFacts {
   std::string reseller_id;                      // the reseller this customer buys through
   std::vector<std::string> linked_countries;    // countries linked evidence points to (R33)
   bool legal_hold = false;                      // R32
+  bool closed = false;  // the account is closed (CIP): every request is denied
 
   // Every country the party is located in, pays from or connects from.
   std::vector<std::string> PresenceCountries() const;

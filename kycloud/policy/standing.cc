@@ -51,6 +51,7 @@ class Evaluator {
     s_.policy_id = p_.Id();
     s_.date = date_;
     s_.foreign = !c_.us_person;
+    s_.closed = c_.closed;
     Embargoes();
     Sanctions();
     SpecialMeasures();

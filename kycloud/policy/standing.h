@@ -63,6 +63,7 @@ struct Standing {
   Date date{};
   bool foreign = true;
   bool diffusion_candidate = false;  // foreign and outside the AI Diffusion regime's trusted groups
+  bool closed = false;               // the account is closed: every request is denied
   std::vector<Reason> always;
   std::vector<Reason> controlled;
 

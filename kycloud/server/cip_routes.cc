@@ -82,26 +82,35 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
 
   router.Add(
       {.method = Method::kPut, .path = "/v1/customers/{id}/retention-hold", .roles = kActors},
-      [&onboarding, audit](const HttpRequest& req,
-                           const RequestContext& ctx) -> Result<HttpResponse> {
+      [&onboarding, &customers, audit](const HttpRequest& req,
+                                       const RequestContext& ctx) -> Result<HttpResponse> {
         KY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
+        for (const auto& [k, v] : body.items()) {
+          if (k != "hold" && k != "reason") {
+            return Err(InvalidArgumentError("/" + k + " is not a field of a retention hold")
+                           .WithField("/" + k));
+          }
+        }
         if (!body.contains("hold") || !body["hold"].is_boolean()) {
           return Err(InvalidArgumentError("/hold must be true or false").WithField("/hold"));
         }
         if (!body.contains("reason") || !body["reason"].is_string() ||
-            body["reason"].get<std::string>().empty()) {
-          return Err(InvalidArgumentError("/reason is required (why the record is held or "
-                                          "released)")
+            body["reason"].get<std::string>().empty() ||
+            body["reason"].get<std::string>().size() > 2000) {
+          return Err(InvalidArgumentError("/reason is required, at most 2,000 bytes (why the "
+                                          "record is held or released)")
                          .WithField("/reason"));
         }
         const std::string& id = req.path_params.at("id");
-        KY_ASSIGN_OR_RETURN(auto row, onboarding.SetRetentionHold(id, body["hold"]));
+        KY_TRY(customers.Get(id));
+        // Audited before it is set: a hold never stands unaudited.
         if (audit) {
           KY_TRY(audit->Append(
               {"cip.retention_hold", ActorOf(ctx),
                json{{"customer_id", id}, {"hold", body["hold"]}, {"reason", body["reason"]}}.dump(
                    -1, ' ', false, json::error_handler_t::replace)}));
         }
+        KY_ASSIGN_OR_RETURN(auto row, onboarding.SetRetentionHold(id, body["hold"]));
         return HttpResponse::Json(200, DumpJson(RowJson(row)));
       });
 
@@ -122,7 +131,8 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
                {"verified_at", r.verified_at ? json(FormatRfc3339(*r.verified_at)) : json(nullptr)},
                {"reverify_due", FormatRfc3339(*r.reverify_due)}});
         }
-        KY_ASSIGN_OR_RETURN(auto nc, registry.List(std::string("non_compliant")));
+        // Every running termination clock, counted as of `as_of`.
+        KY_ASSIGN_OR_RETURN(auto nc, registry.TerminationsDue(Timestamp::max(), as_of));
         json deadlines = json::array();
         for (const auto& v : nc) deadlines.push_back(json::parse(v.Json()));
         return HttpResponse::Json(200, DumpJson({{"as_of", FormatRfc3339(as_of)},
@@ -137,6 +147,14 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
         json body = json::object();
         if (!req.body.empty()) {
           KY_ASSIGN_OR_RETURN(body, ParseJsonObject(req.body));
+        }
+        for (const auto& [k, v] : body.items()) {
+          if (k != "dry_run" && k != "as_of") {
+            // A misspelt dry_run must not purge for real.
+            return Err(
+                InvalidArgumentError("/" + k + " is not a field of a purge request (dry_run)")
+                    .WithField("/" + k));
+          }
         }
         Timestamp as_of = clock.Now();
         if (body.contains("as_of")) {

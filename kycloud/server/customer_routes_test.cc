@@ -297,6 +297,9 @@ TEST_F(CustomerRoutesTest, VerificationRetentionCertificationAndResellers) {
   EXPECT_EQ(purge_st, 200) << purge.dump();
   EXPECT_TRUE(purge["would_purge"].empty());  // closed today: kept two years
   EXPECT_EQ(Call(Method::kPost, "/v1/cip/purge", R"({"as_of": "2030-01-01"})").first, 422);
+  auto [typo_st, typo] = Call(Method::kPost, "/v1/cip/purge", R"({"dryRun": true})");
+  EXPECT_EQ(typo_st, 422);  // a misspelt dry run never purges
+  EXPECT_EQ(typo["error"]["field"], "/dryRun");
 
   json r = json::parse(kRecord);
   r["id"] = "r-1";

@@ -40,10 +40,10 @@ struct CustomerRow {
   std::optional<Timestamp> reverify_due;
   std::optional<Timestamp> verified_at;  // the last successful verification
   bool legal_hold = false;
-  std::string risk_json = "{}";
+  std::string risk_json = "{}";  // the risk score, level and reasons (no personal data)
   // What a failed account may do (deny | restrict_and_monitor | close), "" unless failed.
-  std::string verification_resolution;  // the risk score, level and reasons (no personal data)
-  std::int64_t revision = 0;            // assigned by the store: 1 on insert, +1 per update
+  std::string verification_resolution;
+  std::int64_t revision = 0;  // assigned by the store: 1 on insert, +1 per update
 
   friend bool operator==(const CustomerRow&, const CustomerRow&) = default;
 };
@@ -102,9 +102,11 @@ class CustomerStore {
   virtual Result<std::vector<CustomerRow>> List(const CustomerFilter& filter) = 0;
   // Active customers whose re-verification is due at `as_of` or earlier, earliest first.
   virtual Result<std::vector<CustomerRow>> ReverifyDue(Timestamp as_of, size_t limit) = 0;
-  // Deletes a customer with its access events, verifications and idempotency keys (the purge
-  // job decides what may go; the store does not check retention). Errors: NotFound.
-  virtual Status Delete(std::string_view id) = 0;
+  // Deletes a customer with its access events, verifications and idempotency keys, if it is
+  // still as the purge job read it: closed, not held, at `row.revision`, accessed no later than
+  // `row.last_access_at`. Returns false (nothing deleted) when it changed since. The purge job
+  // decides what may go; the store does not compute retention. Errors: the database's.
+  virtual Result<bool> DeleteIfUnchanged(const CustomerRow& row) = 0;
 
   // Updates the row (as Update) and appends the verification in one transaction.
   // Errors: as Update.

@@ -18,6 +18,7 @@ struct OpenBatch {
   const Database* db = nullptr;
   Session* session = nullptr;
   int savepoints = 0;
+  Status broken;  // a savepoint could not be undone: the engine dropped the transaction
 };
 thread_local OpenBatch t_batch;
 
@@ -29,22 +30,31 @@ Status Database::Batch(const std::function<Status()>& work) {
     return FailedPreconditionError("a batch on another database is open on this thread");
   }
   return Transact(TxMode::kWrite, [&](Session& s) -> Status {
-    t_batch = {this, &s, 0};
+    t_batch = {this, &s, 0, OkStatus()};
+    struct Reset {
+      ~Reset() { t_batch = {}; }
+    } reset;  // also when `work` throws
     Status st = work();
-    t_batch = {};
+    if (st.ok() && !t_batch.broken.ok()) st = t_batch.broken;
     return st;
   });
 }
 
 Status Database::Transact(TxMode mode, const std::function<Status(Session&)>& body) {
   if (t_batch.db == this) {
+    if (!t_batch.broken.ok()) return t_batch.broken;
     Session& s = *t_batch.session;
     const std::string name = "ky_batch_" + std::to_string(++t_batch.savepoints);
     KY_TRY(s.ExecuteScript("SAVEPOINT " + name));
     Status st = body(s);
     if (!st.ok()) {
       Status undo = s.ExecuteScript("ROLLBACK TO SAVEPOINT " + name);
-      if (!undo.ok()) return undo.Annotate("rolling back a batch savepoint");
+      if (!undo.ok()) {
+        // The engine gave up the whole transaction (SQLite on a full disk): nothing more of the
+        // batch may run, or it would commit piecemeal outside it.
+        t_batch.broken = undo.Annotate("rolling back a batch savepoint");
+        return t_batch.broken;
+      }
     }
     Status release = s.ExecuteScript("RELEASE SAVEPOINT " + name);
     if (st.ok() && !release.ok()) return release;

@@ -144,6 +144,9 @@ namespace {
 Status UpdateIn(Session& s, const CustomerRow& row, std::int64_t new_revision) {
   Params p = ToParams(row, new_revision);
   p.erase(p.begin());  // id goes last, in WHERE
+  // last_access_at never moves back: access events move it without a revision (twice: CASE).
+  constexpr size_t kLastAccess = 14;
+  p.insert(p.begin() + kLastAccess, p[kLastAccess]);
   p.push_back(row.id);
   p.push_back(static_cast<long long>(row.revision));
   KY_ASSIGN_OR_RETURN(
@@ -151,7 +154,9 @@ Status UpdateIn(Session& s, const CustomerRow& row, std::int64_t new_revision) {
       s.Execute("UPDATE customers SET kind = ?, status = ?, country = ?, "
                 "headquarters_country = ?, verification = ?, us_person = ?, decision = ?, "
                 "risk_level = ?, policy_id = ?, record_sealed = ?, classification_json = ?, "
-                "created_at = ?, updated_at = ?, closed_at = ?, last_access_at = ?, "
+                "created_at = ?, updated_at = ?, closed_at = ?, "
+                "last_access_at = CASE WHEN last_access_at IS NULL OR last_access_at < ? THEN ? "
+                "ELSE last_access_at END, "
                 "reverify_due = ?, legal_hold = ?, revision = ?, verified_at = ?, risk_json = ?, "
                 "verification_resolution = ? "
                 "WHERE id = ? AND revision = ?",
@@ -240,15 +245,26 @@ Result<std::vector<CustomerRow>> SqlCustomerStore::ReverifyDue(Timestamp as_of, 
   return out;
 }
 
-Status SqlCustomerStore::Delete(std::string_view id) {
-  return db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
-    KY_ASSIGN_OR_RETURN(std::int64_t n, s.Execute("DELETE FROM customers WHERE id = ?", {id}));
-    if (n != 1) return NotFoundError(fmt::format("no customer '{}'", id));
+Result<bool> SqlCustomerStore::DeleteIfUnchanged(const CustomerRow& row) {
+  bool deleted = false;
+  const std::string_view id = row.id;
+  KY_TRY(db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
+    deleted = false;
+    KY_ASSIGN_OR_RETURN(
+        std::int64_t n,
+        s.Execute(
+            "DELETE FROM customers WHERE id = ? AND revision = ? AND status = 'closed' AND "
+            "legal_hold = 0 AND (last_access_at IS NULL OR last_access_at <= ?)",
+            {id, static_cast<long long>(row.revision),
+             static_cast<long long>(row.last_access_at ? ToUnixMicros(*row.last_access_at) : 0)}));
+    if (n != 1) return OkStatus();
+    deleted = true;
     KY_TRY(s.Execute("DELETE FROM customer_access_events WHERE customer_id = ?", {id}));
     KY_TRY(s.Execute("DELETE FROM customer_verifications WHERE customer_id = ?", {id}));
     KY_TRY(s.Execute("DELETE FROM customer_idempotency WHERE customer_id = ?", {id}));
     return OkStatus();
-  });
+  }));
+  return deleted;
 }
 
 Result<std::vector<CustomerRow>> SqlCustomerStore::List(const CustomerFilter& f) {

@@ -20,7 +20,7 @@ class SqlCustomerStore final : public CustomerStore {
   Result<CustomerRow> Update(const CustomerRow& row) override;
   Result<std::vector<CustomerRow>> List(const CustomerFilter& filter) override;
   Result<std::vector<CustomerRow>> ReverifyDue(Timestamp as_of, size_t limit) override;
-  Status Delete(std::string_view id) override;
+  Result<bool> DeleteIfUnchanged(const CustomerRow& row) override;
   Result<CustomerRow> RecordVerification(const CustomerRow& row, const VerificationRow& v) override;
   Result<std::vector<VerificationRow>> Verifications(std::string_view customer_id) override;
   Result<std::vector<VerificationRow>> VerificationsBetween(Timestamp from, Timestamp to) override;
