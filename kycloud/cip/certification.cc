@@ -5,37 +5,15 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "kycloud/cases/report_html.h"
+
 namespace kycloud::cip {
 
 namespace {
 
 using json = nlohmann::json;
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string Escape(const std::string& s) { return cases::HtmlEscape(s); }
 
 std::string Text(const json& v) {
   if (v.is_string()) return v.get<std::string>();

@@ -1,5 +1,7 @@
 #include "kycloud/cip/customer_json.h"
 
+#include "kycloud/cip/cip_error.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,12 +16,6 @@ namespace kycloud::cip {
 namespace {
 
 using json = nlohmann::json;
-
-Status Bad(const std::string& pointer, std::string_view rule, std::string_view message) {
-  return InvalidArgumentError(fmt::format("{}: {} ({})", pointer, message, rule))
-      .WithField(pointer)
-      .WithReason(std::string(rule));
-}
 
 // Reads one JSON object's members with the pointer of each, rejecting unknown ones.
 class Reader {

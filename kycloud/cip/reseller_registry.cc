@@ -1,5 +1,7 @@
 #include "kycloud/cip/reseller_registry.h"
 
+#include "kycloud/cip/cip_error.h"
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -9,12 +11,6 @@ namespace kycloud::cip {
 namespace {
 
 using json = nlohmann::json;
-
-Status Bad(const std::string& pointer, std::string_view rule, std::string_view message) {
-  return InvalidArgumentError(fmt::format("{}: {} ({})", pointer, message, rule))
-      .WithField(pointer)
-      .WithReason(std::string(rule));
-}
 
 json OptTime(const std::optional<Timestamp>& t) {
   return t ? json(FormatRfc3339(*t)) : json(nullptr);

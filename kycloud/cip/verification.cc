@@ -1,5 +1,7 @@
 #include "kycloud/cip/verification.h"
 
+#include "kycloud/cip/cip_error.h"
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -9,12 +11,6 @@ namespace kycloud::cip {
 namespace {
 
 using json = nlohmann::json;
-
-Status Bad(const std::string& pointer, std::string_view rule, std::string_view message) {
-  return InvalidArgumentError(fmt::format("{}: {} ({})", pointer, message, rule))
-      .WithField(pointer)
-      .WithReason(std::string(rule));
-}
 
 Result<std::string> OneOf(const json& j, const char* key,
                           std::initializer_list<std::string_view> ok, bool required) {

@@ -1,5 +1,7 @@
 #include "kycloud/storage/sql_customer_store.h"
 
+#include "kycloud/storage/sql_time.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,16 +15,6 @@ constexpr std::string_view kColumns =
     "risk_level, policy_id, record_sealed, classification_json, created_at, updated_at, "
     "closed_at, last_access_at, reverify_due, legal_hold, revision, verified_at, risk_json, "
     "verification_resolution";
-
-std::optional<long long> Micros(const std::optional<Timestamp>& t) {
-  if (!t) return std::nullopt;
-  return static_cast<long long>(ToUnixMicros(*t));
-}
-
-std::optional<Timestamp> OptTime(const Value& v) {
-  if (v.is_null()) return std::nullopt;
-  return FromUnixMicros(v.AsInt());
-}
 
 CustomerRow FromRow(const Row& r) {
   CustomerRow c;
@@ -40,12 +32,12 @@ CustomerRow FromRow(const Row& r) {
   c.classification_json = r[11].AsText();
   c.created_at = FromUnixMicros(r[12].AsInt());
   c.updated_at = FromUnixMicros(r[13].AsInt());
-  c.closed_at = OptTime(r[14]);
-  c.last_access_at = OptTime(r[15]);
-  c.reverify_due = OptTime(r[16]);
+  c.closed_at = OptionalTime(r[14]);
+  c.last_access_at = OptionalTime(r[15]);
+  c.reverify_due = OptionalTime(r[16]);
   c.legal_hold = r[17].AsInt() != 0;
   c.revision = r[18].AsInt();
-  c.verified_at = OptTime(r[19]);
+  c.verified_at = OptionalTime(r[19]);
   c.risk_json = r[20].AsText();
   c.verification_resolution = r[21].AsText();
   return c;
@@ -66,12 +58,12 @@ Params ToParams(const CustomerRow& c, std::int64_t revision) {
           c.classification_json,
           static_cast<long long>(ToUnixMicros(c.created_at)),
           static_cast<long long>(ToUnixMicros(c.updated_at)),
-          Micros(c.closed_at),
-          Micros(c.last_access_at),
-          Micros(c.reverify_due),
+          OptionalMicrosValue(c.closed_at),
+          OptionalMicrosValue(c.last_access_at),
+          OptionalMicrosValue(c.reverify_due),
           c.legal_hold ? 1 : 0,
           static_cast<long long>(revision),
-          Micros(c.verified_at),
+          OptionalMicrosValue(c.verified_at),
           c.risk_json,
           c.verification_resolution};
 }

@@ -1,5 +1,7 @@
 #include "kycloud/storage/sql_reseller_store.h"
 
+#include "kycloud/storage/sql_time.h"
+
 #include <fmt/format.h>
 
 namespace kycloud::storage {
@@ -10,16 +12,6 @@ constexpr std::string_view kColumns =
     "customer_id, cip, contract_flow_down, reports_pass_through, compliance_status, "
     "noncompliant_since, terminate_by, terminated_at, note, updated_at, updated_by, revision";
 
-std::optional<long long> Micros(const std::optional<Timestamp>& t) {
-  if (!t) return std::nullopt;
-  return static_cast<long long>(ToUnixMicros(*t));
-}
-
-std::optional<Timestamp> OptTime(const Value& v) {
-  if (v.is_null()) return std::nullopt;
-  return FromUnixMicros(v.AsInt());
-}
-
 ResellerRow FromRow(const Row& r) {
   ResellerRow x;
   x.customer_id = r[0].AsText();
@@ -27,9 +19,9 @@ ResellerRow FromRow(const Row& r) {
   x.contract_flow_down = r[2].AsInt() != 0;
   x.reports_pass_through = r[3].AsInt() != 0;
   x.compliance_status = r[4].AsText();
-  x.noncompliant_since = OptTime(r[5]);
-  x.terminate_by = OptTime(r[6]);
-  x.terminated_at = OptTime(r[7]);
+  x.noncompliant_since = OptionalTime(r[5]);
+  x.terminate_by = OptionalTime(r[6]);
+  x.terminated_at = OptionalTime(r[7]);
   x.note = r[8].AsText();
   x.updated_at = FromUnixMicros(r[9].AsInt());
   x.updated_by = r[10].AsText();
@@ -43,9 +35,9 @@ Params ToParams(const ResellerRow& x, std::int64_t revision) {
           x.contract_flow_down ? 1 : 0,
           x.reports_pass_through ? 1 : 0,
           x.compliance_status,
-          Micros(x.noncompliant_since),
-          Micros(x.terminate_by),
-          Micros(x.terminated_at),
+          OptionalMicrosValue(x.noncompliant_since),
+          OptionalMicrosValue(x.terminate_by),
+          OptionalMicrosValue(x.terminated_at),
           x.note,
           static_cast<long long>(ToUnixMicros(x.updated_at)),
           x.updated_by,
