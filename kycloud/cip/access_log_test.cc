@@ -7,9 +7,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "kycloud/storage/sql_customer_store.h"
-#include "kycloud/storage/sql_policy_store.h"
-#include "kycloud/storage/testing/test_database.h"
+#include "kycloud/cip/onboarding_fixture.h"
 
 namespace kycloud::cip {
 namespace {
@@ -33,21 +31,11 @@ TEST(IpGeolocatorTest, BundledDatabase) {
   EXPECT_EQ(IpGeolocator::Open("/nonexistent.mmdb").error().code(), StatusCode::kNotFound);
 }
 
-class AccessLogTest : public ::testing::TestWithParam<std::string> {
+class AccessLogTest : public OnboardingFixture {
  protected:
   void SetUp() override {
-    auto t = storage::testing::MakeTestDatabase(GetParam());
-    ASSERT_TRUE(t.has_value()) << t.error();
-    db_ = std::move(*t);
-    customers_ = std::make_unique<storage::SqlCustomerStore>(*db_->db);
-    policies_ = std::make_unique<storage::SqlPolicyStore>(*db_->db);
-    provisioning_ = std::make_unique<provisioning::ProvisioningService>(
-        *policies_, nullptr, clock_, compute::Estimator::Bundled());
-    ASSERT_TRUE(provisioning_->Load().ok());
-    cipher_ = std::make_unique<storage::PiiCipher>(
-        storage::PiiCipher::FromHexKeys(storage::PiiCipher::GenerateHexKey()).value());
-    onboarding_ =
-        std::make_unique<Onboarding>(*customers_, *cipher_, *provisioning_, nullptr, clock_);
+    OnboardingFixture::SetUp();
+    if (HasFatalFailure()) return;
     geo_ = std::move(IpGeolocator::Open(GeoPath()).value());
     log_ = std::make_unique<AccessLog>(*customers_, *cipher_, geo_.get(), *onboarding_);
     json c = json::parse(R"({"id": "c-1", "kind": "individual", "names": [{"full": "Jane Roe"}],
@@ -56,13 +44,6 @@ class AccessLogTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(onboarding_->Create(c.dump(), "", "test").has_value());
   }
 
-  FakeClock clock_{Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 12 / 1))};
-  std::unique_ptr<storage::testing::TestDatabase> db_;
-  std::unique_ptr<storage::SqlCustomerStore> customers_;
-  std::unique_ptr<storage::SqlPolicyStore> policies_;
-  std::unique_ptr<provisioning::ProvisioningService> provisioning_;
-  std::unique_ptr<storage::PiiCipher> cipher_;
-  std::unique_ptr<Onboarding> onboarding_;
   std::unique_ptr<IpGeolocator> geo_;
   std::unique_ptr<AccessLog> log_;
 };
