@@ -340,8 +340,7 @@ Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c
     facts.sanctions = screening->status;
     KY_TRY(screener_->Record(*screening, actor));
   }
-  KY_ASSIGN_OR_RETURN(policy::Standing s,
-                      provisioning_.PutParty(c.id, policy::PartyFactsJson(facts)));
+  KY_ASSIGN_OR_RETURN(policy::Standing s, provisioning_.PutParty(std::move(facts)));
   OnboardingResult r;
   r.reasons = s.always;
   r.reasons.insert(r.reasons.end(), s.controlled.begin(), s.controlled.end());

@@ -123,9 +123,14 @@ Result<policy::Standing> ProvisioningService::PutParty(const std::string& id,
                    fmt::format("id '{}' differs from the customer in the path '{}'", facts.id, id))
                    .WithField("/id"));
   }
+  return PutParty(std::move(facts));
+}
+
+Result<policy::Standing> ProvisioningService::PutParty(policy::PartyFacts facts) {
+  const std::string id = facts.id;
+  std::string json = policy::PartyFactsJson(facts);
   std::lock_guard lock(write_mu_);
-  KY_TRY(
-      store_.PutParty(storage::PartyRecord{facts.id, policy::PartyFactsJson(facts), clock_.Now()}));
+  KY_TRY(store_.PutParty(storage::PartyRecord{id, std::move(json), clock_.Now()}));
   authorizer_.PutParty(std::move(facts));
   auto s = authorizer_.StandingOf(id);
   if (!s) return Err(InternalError("standing missing after an update"));

@@ -70,6 +70,8 @@ class ProvisioningService {
   // Validates `facts_json` (its id must be `id` when present), stores it and recomputes the
   // standings that depend on it. Errors: InvalidArgument naming the JSON pointer.
   Result<policy::Standing> PutParty(const std::string& id, std::string_view facts_json);
+  // The same for facts built in-process from validated data (onboarding): no JSON round trip.
+  Result<policy::Standing> PutParty(policy::PartyFacts facts);
   std::optional<policy::Standing> StandingOf(const std::string& id) const;
 
   Result<PublishResult> Publish(std::vector<policy::PolicyFile> files, const std::string& actor);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "kycloud/text/transliteration_model.h"
 
@@ -28,19 +29,18 @@ bool IsLatinLike(text::Script s) {
   return s == text::Script::kLatin || s == text::Script::kUnknown;
 }
 
-// The model comparing `q` and `c` if exactly one of them is written in a non-Latin script with a
-// model; `query_is_source` tells which side that is.
-const text::TransliterationModel* CrossScriptModel(const text::PreparedName& q,
-                                                   const text::PreparedName& c,
+// The model comparing names in scripts `q` and `c` if exactly one of them is a non-Latin script
+// with a model; `query_is_source` tells which side that is.
+const text::TransliterationModel* CrossScriptModel(text::Script q, text::Script c,
                                                    bool& query_is_source) {
   const auto& models = text::TransliterationModels::Default();
-  if (!IsLatinLike(q.script) && IsLatinLike(c.script)) {
+  if (!IsLatinLike(q) && IsLatinLike(c)) {
     query_is_source = true;
-    return models.For(q.script);
+    return models.For(q);
   }
-  if (IsLatinLike(q.script) && !IsLatinLike(c.script)) {
+  if (IsLatinLike(q) && !IsLatinLike(c)) {
     query_is_source = false;
-    return models.For(c.script);
+    return models.For(c);
   }
   return nullptr;
 }
@@ -78,22 +78,41 @@ bool IsAbbreviationOf(std::string_view s, std::string_view l) {
   return vowels <= 1;
 }
 
-double TokenSimilarity(const NameToken& a, const NameToken& b, bool abbreviations) {
-  if (a.text == b.text) return 1.0;
-  if (a.kind == TokenKind::kNumber || b.kind == TokenKind::kNumber) return 0.0;
-  if (a.kind == TokenKind::kLegalForm || b.kind == TokenKind::kLegalForm) return 0.0;
-  if (a.text.size() == 1 || b.text.size() == 1) {
-    const std::string& shorter = a.text.size() == 1 ? a.text : b.text;
-    const std::string& longer = a.text.size() == 1 ? b.text : a.text;
+struct UnitScorers {
+  // One per unit of the name; empty for joined units (compared with Indel, not Jaro-Winkler).
+  std::vector<std::optional<rapidfuzz::CachedJaroWinkler<char>>> jaro_winkler;
+};
+
+namespace {
+
+// TokenSimilarity with the Jaro-Winkler computation given (cached or not: the same figure).
+template <typename JaroWinklerFn>
+double TokenSimilarityWith(std::string_view a, TokenKind a_kind, std::string_view b,
+                           TokenKind b_kind, bool abbreviations,
+                           const JaroWinklerFn& jaro_winkler) {
+  if (a == b) return 1.0;
+  if (a_kind == TokenKind::kNumber || b_kind == TokenKind::kNumber) return 0.0;
+  if (a_kind == TokenKind::kLegalForm || b_kind == TokenKind::kLegalForm) return 0.0;
+  if (a.size() == 1 || b.size() == 1) {
+    std::string_view shorter = a.size() == 1 ? a : b;
+    std::string_view longer = a.size() == 1 ? b : a;
     return longer.size() > 1 && longer[0] == shorter[0] ? 0.75 : 0.0;
   }
-  double jw = rapidfuzz::jaro_winkler_normalized_similarity(a.text, b.text, 0.1, kMinSimilarity);
+  double jw = jaro_winkler();
   if (jw < kMinSimilarity) jw = 0.0;
-  if (abbreviations && jw < 0.85 && a.kind == TokenKind::kWord && b.kind == TokenKind::kWord &&
-      (IsAbbreviationOf(a.text, b.text) || IsAbbreviationOf(b.text, a.text))) {
+  if (abbreviations && jw < 0.85 && a_kind == TokenKind::kWord && b_kind == TokenKind::kWord &&
+      (IsAbbreviationOf(a, b) || IsAbbreviationOf(b, a))) {
     return 0.85;
   }
   return jw;
+}
+
+}  // namespace
+
+double TokenSimilarity(const NameToken& a, const NameToken& b, bool abbreviations) {
+  return TokenSimilarityWith(a.text, a.kind, b.text, b.kind, abbreviations, [&] {
+    return rapidfuzz::jaro_winkler_normalized_similarity(a.text, b.text, 0.1, kMinSimilarity);
+  });
 }
 
 NameScore ScoreNames(const text::PreparedName& q, const text::PreparedName& c,
@@ -104,47 +123,113 @@ NameScore ScoreNames(const text::PreparedName& q, const text::PreparedName& c,
   return ScoreNames(q, wq, c, wc);
 }
 
-ScoringName MakeScoringName(const text::PreparedName& p, std::vector<double> w) {
-  ScoringName out;
-  out.name = &p;
+namespace {
+
+std::uint64_t Letters(std::string_view text) {
+  std::uint64_t bits = 0;
+  for (char c : text) bits |= std::uint64_t{1} << (static_cast<unsigned char>(c) & 63);
+  return bits;
+}
+
+// False when Jaro-Winkler of `a` and `b` (both longer than one byte) is surely below 0.80, known
+// from the letters alone. Jaro = (m/|a| + m/|b| + (m - t)/m) / 3 for m matching characters, and
+// rapidfuzz adds the prefix bonus only above 0.7: reaching 0.80 needs m/|a| + m/|b| > 1.1. Every
+// matching character of `a` has its letter in `b` (`b_letters`, bytes folded to 64 bits: a
+// collision only loosens the bound).
+bool MayReachJaroWinkler(std::string_view a, std::string_view b, std::uint64_t b_letters) {
+  size_t m = 0;
+  for (char c : a) m += (b_letters >> (static_cast<unsigned char>(c) & 63)) & 1;
+  const double la = static_cast<double>(a.size()), lb = static_cast<double>(b.size());
+  return m / la + m / lb > 1.1 - 1e-9;
+}
+
+}  // namespace
+
+double AppendScoringUnits(const text::PreparedName& p, const std::vector<double>& w,
+                          std::vector<ScoringUnit>& units, std::string& texts) {
+  const size_t base = texts.size();
+  std::vector<std::uint32_t> offsets;
+  offsets.reserve(p.tokens.size());
+  for (const auto& t : p.tokens) {
+    offsets.push_back(static_cast<std::uint32_t>(texts.size() - base));
+    texts += t.text;
+  }
+  double total = 0;
   for (size_t i = 0; i < p.tokens.size(); ++i) {
-    out.total_weight += w[i];
-    out.units.push_back({i, 1, p.tokens[i], w[i]});
+    const auto first = static_cast<std::uint32_t>(i);
+    const auto size = static_cast<std::uint32_t>(p.tokens[i].text.size());
+    total += w[i];
+    units.push_back(
+        {w[i], Letters(p.tokens[i].text), offsets[i], size, first, 1, p.tokens[i].kind});
     if (i + 1 < p.tokens.size() && p.tokens[i].kind != TokenKind::kPrefix &&
         p.tokens[i + 1].kind != TokenKind::kPrefix) {
-      NameToken joined{p.tokens[i].text + p.tokens[i + 1].text, TokenKind::kWord};
-      out.units.push_back({i, 2, std::move(joined), w[i] + w[i + 1]});
+      const auto joined = static_cast<std::uint32_t>(size + p.tokens[i + 1].text.size());
+      units.push_back({w[i] + w[i + 1], Letters(p.tokens[i].text + p.tokens[i + 1].text),
+                       offsets[i], joined, first, 2, TokenKind::kWord});
     }
   }
-  out.weights = std::move(w);
+  return total;
+}
+
+ScoringName MakeScoringName(const text::PreparedName& p, const std::vector<double>& w,
+                            bool cache_scorers) {
+  ScoringName out;
+  out.name = &p;
+  out.total_weight = AppendScoringUnits(p, w, out.units, out.texts);
+  if (cache_scorers) {
+    auto scorers = std::make_shared<UnitScorers>();
+    scorers->jaro_winkler.resize(out.units.size());
+    for (size_t u = 0; u < out.units.size(); ++u) {
+      const ScoringUnit& unit = out.units[u];
+      if (unit.count == 1) {
+        scorers->jaro_winkler[u].emplace(std::string_view(out.texts).substr(unit.text, unit.size),
+                                         0.1);
+      }
+    }
+    out.scorers = std::move(scorers);
+  }
   return out;
+}
+
+ScoringView ScoringName::View() const {
+  ScoringView v;
+  v.name = name;
+  v.units = units.data();
+  v.unit_count = static_cast<std::uint32_t>(units.size());
+  v.token_count = static_cast<std::uint32_t>(name->tokens.size());
+  v.texts = texts.data();
+  v.total_weight = total_weight;
+  v.person = name->person;
+  v.script = name->script;
+  v.scorers = scorers.get();
+  return v;
 }
 
 NameScore ScoreNames(const text::PreparedName& q, const std::vector<double>& wq,
                      const text::PreparedName& c, const std::vector<double>& wc) {
-  return ScoreNames(MakeScoringName(q, wq), MakeScoringName(c, wc));
+  ScoringName sq = MakeScoringName(q, wq), sc = MakeScoringName(c, wc);
+  return ScoreNames(sq.View(), sc.View());
 }
 
-NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
+NameScore ScoreNames(const ScoringView& sq, const ScoringView& sc,
                      const CrossScriptOptions& cross_script, bool explain) {
   NameScore out;
-  const text::PreparedName& q = *sq.name;
-  const text::PreparedName& c = *sc.name;
-  if (q.tokens.empty() || c.tokens.empty()) return out;
+  if (sq.token_count == 0 || sc.token_count == 0) return out;
   double total_q = sq.total_weight, total_c = sc.total_weight;
-  const bool abbreviations = !q.person && !c.person;
+  const bool abbreviations = !sq.person && !sc.person;
   // A person's name needs a closer word agreement: at 0.85 the false-alert rate on the synthetic
   // negatives with DOB rose from 0.49% to 0.56% (cross-script recall rose too; see
   // docs/benchmarks.md), so persons keep 0.90.
-  const double substantive_similarity = (q.person || c.person) ? 0.90 : 0.85;
-  const std::vector<ScoringUnit>& uq = sq.units;
-  const std::vector<ScoringUnit>& uc = sc.units;
+  const double substantive_similarity = (sq.person || sc.person) ? 0.90 : 0.85;
+  const ScoringUnit* uq = sq.units;
+  const ScoringUnit* uc = sc.units;
   bool query_is_source = false;
   const text::TransliterationModel* model =
-      cross_script.min_similarity <= 1.0 ? CrossScriptModel(q, c, query_is_source) : nullptr;
+      cross_script.min_similarity <= 1.0 ? CrossScriptModel(sq.script, sc.script, query_is_source)
+                                         : nullptr;
   // Han and Hangul are romanised one syllable per token: too short for the model word by word
   // (syllables agree by chance); their names are compared whole.
-  const text::Script source_script = query_is_source ? q.script : c.script;
+  const text::Script source_script = query_is_source ? sq.script : sc.script;
   const bool syllabic =
       source_script == text::Script::kHan || source_script == text::Script::kHangul;
   if (syllabic && !cross_script.syllabic_scripts) model = nullptr;
@@ -152,7 +237,7 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
   const double min_model_similarity = cross_script.min_similarity;
 
   struct Candidate {
-    size_t a, b;
+    std::uint32_t a, b;
     double sim, value;
     bool modelled = false;  // similarity from the transliteration model
   };
@@ -160,28 +245,39 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
   pairs.clear();
   // Per word, its best similarity to any word of the other name, the model's below its floor
   // included: the whole-name comparison of several words needs every word to agree a little.
-  std::vector<double> best_q(model ? q.tokens.size() : 0), best_c(model ? c.tokens.size() : 0);
-  for (size_t a = 0; a < uq.size(); ++a) {
-    for (size_t b = 0; b < uc.size(); ++b) {
-      if (uq[a].count == 2 && uc[b].count == 2) continue;
+  std::vector<double> best_q(model ? sq.token_count : 0), best_c(model ? sc.token_count : 0);
+  for (std::uint32_t a = 0; a < sq.unit_count; ++a) {
+    const ScoringUnit& ua = uq[a];
+    const std::string_view ta = sq.Text(ua);
+    const auto* cached = sq.scorers && ua.count == 1 && sq.scorers->jaro_winkler[a]
+                             ? &*sq.scorers->jaro_winkler[a]
+                             : nullptr;
+    for (std::uint32_t b = 0; b < sc.unit_count; ++b) {
+      const ScoringUnit& ub = uc[b];
+      if (ua.count == 2 && ub.count == 2) continue;
+      const std::string_view tb = sc.Text(ub);
       double sim;
-      if (uq[a].count == 2 || uc[b].count == 2) {
-        // Joins compare whole strings (Jaro-Winkler would reward a mere shared prefix).
-        double la = uq[a].token.text.size(), lb = uc[b].token.text.size();
-        if (1.0 - std::abs(la - lb) / (la + lb) < kJoinSimilarity) continue;  // cannot reach it
-        sim = rapidfuzz::indel_normalized_similarity(uq[a].token.text, uc[b].token.text,
-                                                     kJoinSimilarity);
+      if (ua.count == 2 || ub.count == 2) {
+        // Joins compare whole strings (Jaro-Winkler would reward a mere shared prefix). The
+        // Indel ratio is at most 1 - |la - lb| / (la + lb): below 0.92 it cannot reach it.
+        const std::uint32_t la = ua.size, lb = ub.size;
+        if (25 * (la > lb ? la - lb : lb - la) > 2 * (la + lb)) continue;
+        sim = rapidfuzz::indel_normalized_similarity(ta, tb, kJoinSimilarity);
         if (sim < kJoinSimilarity) continue;
       } else {
-        sim = TokenSimilarity(uq[a].token, uc[b].token, abbreviations);
+        sim = TokenSimilarityWith(ta, ua.kind, tb, ub.kind, abbreviations, [&] {
+          if (!MayReachJaroWinkler(ta, tb, ub.letters)) return 0.0;
+          return cached
+                     ? cached->normalized_similarity(tb, kMinSimilarity)
+                     : rapidfuzz::jaro_winkler_normalized_similarity(ta, tb, 0.1, kMinSimilarity);
+        });
       }
       bool modelled = false;
-      if (model && word_model && sim < 1.0 && uq[a].count == 1 && uc[b].count == 1 &&
-          uq[a].token.kind == TokenKind::kWord && uc[b].token.kind == TokenKind::kWord) {
-        double m = query_is_source ? model->Similarity(uq[a].token.text, uc[b].token.text)
-                                   : model->Similarity(uc[b].token.text, uq[a].token.text);
-        best_q[uq[a].first] = std::max({best_q[uq[a].first], m, sim});
-        best_c[uc[b].first] = std::max({best_c[uc[b].first], m, sim});
+      if (model && word_model && sim < 1.0 && ua.count == 1 && ub.count == 1 &&
+          ua.kind == TokenKind::kWord && ub.kind == TokenKind::kWord) {
+        double m = query_is_source ? model->Similarity(ta, tb) : model->Similarity(tb, ta);
+        best_q[ua.first] = std::max({best_q[ua.first], m, sim});
+        best_c[ub.first] = std::max({best_c[ub.first], m, sim});
         if (m >= std::max(kMinSimilarity, min_model_similarity) && m > sim) {
           sim = m;
           modelled = true;
@@ -192,22 +288,20 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
       // different names of shared letters highly ("maria" / "mark" 0.85, "ping" / "ying" 0.83).
       double credit = sim;
       // Initials and abbreviations keep their fixed similarity.
-      const std::string& ta = uq[a].token.text;
-      const std::string& tb = uc[b].token.text;
-      if (sim < 1.0 && !modelled && uq[a].count == 1 && uc[b].count == 1 && ta.size() > 1 &&
+      if (sim < 1.0 && !modelled && ua.count == 1 && ub.count == 1 && ta.size() > 1 &&
           tb.size() > 1 &&
           !(abbreviations && (IsAbbreviationOf(ta, tb) || IsAbbreviationOf(tb, ta)))) {
         credit = std::max(0.0, 1.0 - kInexactPenalty * (1.0 - sim));
       }
-      pairs.push_back({a, b, sim, credit * (uq[a].weight + uc[b].weight) / 2, modelled});
+      pairs.push_back({a, b, sim, credit * (ua.weight + ub.weight) / 2, modelled});
     }
   }
   std::sort(pairs.begin(), pairs.end(), [](const Candidate& x, const Candidate& y) {
     return x.value != y.value ? x.value > y.value : x.sim > y.sim;
   });
   thread_local std::vector<bool> used_q, used_c;
-  used_q.assign(q.tokens.size(), false);
-  used_c.assign(c.tokens.size(), false);
+  used_q.assign(sq.token_count, false);
+  used_c.assign(sc.token_count, false);
   double matched = 0;
   bool substantive = false;
   for (const Candidate& p : pairs) {
@@ -220,7 +314,7 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
     for (size_t k = 0; k < a.count; ++k) used_q[a.first + k] = true;
     for (size_t k = 0; k < b.count; ++k) used_c[b.first + k] = true;
     matched += p.value;
-    if (a.token.kind == TokenKind::kWord && b.token.kind == TokenKind::kWord &&
+    if (a.kind == TokenKind::kWord && b.kind == TokenKind::kWord &&
         (p.sim >= substantive_similarity || p.modelled)) {
       substantive = true;
     }
@@ -228,13 +322,16 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
       return u.count == 1 ? n.tokens[u.first].text
                           : n.tokens[u.first].text + "+" + n.tokens[u.first + 1].text;
     };
-    if (explain) out.aligned.push_back({text_of(q, a), text_of(c, b), p.sim, p.value});
+    if (explain)
+      out.aligned.push_back({text_of(*sq.name, a), text_of(*sc.name, b), p.sim, p.value});
   }
-  for (size_t i = 0; explain && i < q.tokens.size(); ++i) {
-    if (!used_q[i]) out.unmatched_query.push_back(q.tokens[i].text);
+  const text::PreparedName* q = sq.name;
+  const text::PreparedName* c = sc.name;
+  for (size_t i = 0; explain && i < q->tokens.size(); ++i) {
+    if (!used_q[i]) out.unmatched_query.push_back(q->tokens[i].text);
   }
-  for (size_t j = 0; explain && j < c.tokens.size(); ++j) {
-    if (!used_c[j]) out.unmatched_candidate.push_back(c.tokens[j].text);
+  for (size_t j = 0; explain && j < c->tokens.size(); ++j) {
+    if (!used_c[j]) out.unmatched_candidate.push_back(c->tokens[j].text);
   }
   double denom = (total_q + total_c) / 2;
   out.score = denom > 0 ? std::min(1.0, matched / denom) : 0.0;
@@ -249,10 +346,10 @@ NameScore ScoreNames(const ScoringName& sq, const ScoringName& sc,
     }
     return true;
   };
-  if (model && (syllabic || q.tokens.size() == 1 || c.tokens.size() == 1 ||
-                (every_word_agrees(q, best_q) && every_word_agrees(c, best_c)))) {
+  if (model && (syllabic || sq.token_count == 1 || sc.token_count == 1 ||
+                (every_word_agrees(*q, best_q) && every_word_agrees(*c, best_c)))) {
     out.cross_script =
-        query_is_source ? WholeNameSimilarity(*model, q, c) : WholeNameSimilarity(*model, c, q);
+        query_is_source ? WholeNameSimilarity(*model, *q, *c) : WholeNameSimilarity(*model, *c, *q);
     if (out.cross_script >= min_model_similarity) out.score = std::max(out.score, out.cross_script);
   }
   return out;

@@ -20,8 +20,11 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kycloud/text/prepared_name.h"
@@ -54,20 +57,52 @@ NameScore ScoreNames(const text::PreparedName& query, const std::vector<double>&
                      const std::vector<double>& candidate_weights);
 
 // A name prepared for repeated scoring: its tokens' weights and its alignment units (each token,
-// and each pair of adjacent tokens joined) computed once. An index keeps one per listed name.
+// and each pair of adjacent tokens joined) computed once. An index keeps its names' units in
+// flat arrays (screening_index.h): scoring a candidate then reads a few adjacent cache lines.
 struct ScoringUnit {
-  size_t first;  // first token
-  size_t count;  // 1 or 2
-  text::NameToken token;
   double weight;
+  std::uint64_t letters;  // bit (byte & 63) set for each byte of its text
+  std::uint32_t text;     // offset of its text in the name's `texts`
+  std::uint32_t size;     // bytes of text (a join: both tokens, which lie next to each other)
+  std::uint32_t first;    // first token
+  std::uint8_t count;     // 1 or 2
+  text::TokenKind kind;
 };
+struct UnitScorers;  // Jaro-Winkler of each single-token unit, prepared once (name_scorer.cc)
+// What ScoreNames reads of a name; it points into a ScoringName or an index and must not
+// outlive it.
+struct ScoringView {
+  const text::PreparedName* name = nullptr;  // for explanations and cross-script comparison
+  const ScoringUnit* units = nullptr;
+  std::uint32_t unit_count = 0;
+  std::uint32_t token_count = 0;
+  const char* texts = nullptr;  // the tokens' texts, concatenated in order
+  double total_weight = 0;
+  bool person = false;
+  text::Script script = text::Script::kUnknown;
+  // Set for a name scored against many others (a screening query): its words' Jaro-Winkler
+  // pattern tables are built once instead of once per pair. Scores are the same either way.
+  const UnitScorers* scorers = nullptr;
+
+  std::string_view Text(const ScoringUnit& u) const { return {texts + u.text, u.size}; }
+};
+// A name with its units, owning them.
 struct ScoringName {
   const text::PreparedName* name = nullptr;  // not owned; must outlive this
-  std::vector<double> weights;
   std::vector<ScoringUnit> units;
+  std::string texts;
   double total_weight = 0;
+  std::shared_ptr<const UnitScorers> scorers;
+
+  ScoringView View() const;
 };
-ScoringName MakeScoringName(const text::PreparedName& name, std::vector<double> weights);
+// `cache_scorers`: prepare `scorers` (worth it for a query, not for a name scored once).
+ScoringName MakeScoringName(const text::PreparedName& name, const std::vector<double>& weights,
+                            bool cache_scorers = false);
+// Appends the units of `name` to `units` (text offsets relative to the start of its texts) and its
+// tokens' texts to `texts`; returns the total weight.
+double AppendScoringUnits(const text::PreparedName& name, const std::vector<double>& weights,
+                          std::vector<ScoringUnit>& units, std::string& texts);
 // How the transliteration models take part (see above).
 struct CrossScriptOptions {
   // The least model similarity that counts (a word's or the whole name's); below it the model's
@@ -79,7 +114,7 @@ struct CrossScriptOptions {
 };
 // With `explain` false only `score` and `cross_script` are filled (no alignment, no unmatched
 // words): the same score, without the allocations, for ranking many candidates.
-NameScore ScoreNames(const ScoringName& query, const ScoringName& candidate,
+NameScore ScoreNames(const ScoringView& query, const ScoringView& candidate,
                      const CrossScriptOptions& cross_script = {}, bool explain = true);
 
 // Token similarity as described above; `abbreviations` enables abbreviation matching.

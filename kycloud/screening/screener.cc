@@ -58,7 +58,8 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
   if (q.tokens.empty()) return hits;
   std::vector<double> query_weights;
   for (const auto& t : q.tokens) query_weights.push_back(index.Weight(t));
-  ScoringName scoring_query = MakeScoringName(q, std::move(query_weights));
+  const ScoringName scoring_name = MakeScoringName(q, query_weights, true);
+  const ScoringView scoring_query = scoring_name.View();
   const auto& entities = index.snapshot().entities();
 
   // Best name per entity, by score alone (the alignment is worked out below for hits only).
@@ -67,15 +68,24 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
     double score = 0;
   };
   std::unordered_map<std::uint32_t, Best> best;
-  for (std::uint32_t id : index.Candidates(q, options.max_candidates)) {
-    const IndexedName& n = index.names()[id];
-    const double s = ScoreNames(scoring_query, n.scoring, options.cross_script, false).score;
-    auto [slot, inserted] = best.try_emplace(n.entity, Best{id, s});
+  const std::vector<std::uint32_t> candidates = index.Candidates(q, options.max_candidates);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    // The candidates lie all over the index: fetch the next ones' data while scoring this one.
+    if (i + 2 < candidates.size()) index.Prefetch(candidates[i + 2], 0);
+    if (i + 1 < candidates.size()) index.Prefetch(candidates[i + 1], 1);
+    const std::uint32_t id = candidates[i];
+    const double s =
+        ScoreNames(scoring_query, index.Scoring(id), options.cross_script, false).score;
+    auto [slot, inserted] = best.try_emplace(index.Entity(id), Best{id, s});
     if (!inserted && s > slot->second.score) slot->second = {id, s};
   }
   int query_year = YearOf(query.date_of_birth);
   std::string query_id = CanonicalId(query.id);
+  // No adjustment below raises a score by more than a matching year of birth, except an
+  // identifier match: without one, a name score that far below the threshold is no hit.
+  constexpr double kMaxRaise = 0.05;
   for (const auto& [entity_index, b] : best) {
+    if (query_id.empty() && b.score + kMaxRaise < options.threshold) continue;
     const lists::ListEntity& e = entities[entity_index];
     const IndexedName& n = index.names()[b.name];
     const auto& name = e.names[n.name];
@@ -127,7 +137,7 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
     hit.matched_kind = name.kind;
     hit.name_score = b.score;
     hit.score = score;
-    hit.detail = ScoreNames(scoring_query, n.scoring, options.cross_script, true);
+    hit.detail = ScoreNames(scoring_query, index.Scoring(b.name), options.cross_script, true);
     hit.features = std::move(features);
     hits.push_back(std::move(hit));
   }

@@ -88,12 +88,49 @@ std::shared_ptr<const ScreeningIndex> ScreeningIndex::Build(
     for (const auto& k : keys) index->key_postings_[k].push_back(id);
   }
   index->log_n_ = std::log(static_cast<double>(index->names_.size()) + 1);
-  for (auto& n : index->names_) {
-    std::vector<double> weights;
+  index->scored_.reserve(index->names_.size());
+  std::vector<double> weights;
+  for (const auto& n : index->names_) {
+    weights.clear();
     for (const auto& t : n.prepared.tokens) weights.push_back(index->Weight(t));
-    n.scoring = MakeScoringName(n.prepared, std::move(weights));
+    Scored s{};
+    s.units = static_cast<std::uint32_t>(index->units_.size());
+    s.texts = static_cast<std::uint32_t>(index->texts_.size());
+    s.total_weight = AppendScoringUnits(n.prepared, weights, index->units_, index->texts_);
+    s.unit_count = static_cast<std::uint32_t>(index->units_.size()) - s.units;
+    s.token_count = static_cast<std::uint32_t>(n.prepared.tokens.size());
+    s.entity = n.entity;
+    s.person = n.prepared.person;
+    s.script = n.prepared.script;
+    index->scored_.push_back(s);
   }
   return index;
+}
+
+void ScreeningIndex::Prefetch(std::uint32_t id, int stage) const {
+  const Scored& s = scored_[id];
+  if (stage == 0) {
+    __builtin_prefetch(&s);
+    return;
+  }
+  const char* units = reinterpret_cast<const char*>(units_.data() + s.units);
+  const size_t bytes = s.unit_count * sizeof(ScoringUnit);
+  for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(units + off);
+  __builtin_prefetch(texts_.data() + s.texts);
+}
+
+ScoringView ScreeningIndex::Scoring(std::uint32_t id) const {
+  const Scored& s = scored_[id];
+  ScoringView v;
+  v.name = &names_[id].prepared;
+  v.units = units_.data() + s.units;
+  v.unit_count = s.unit_count;
+  v.token_count = s.token_count;
+  v.texts = texts_.data() + s.texts;
+  v.total_weight = s.total_weight;
+  v.person = s.person;
+  v.script = s.script;
+  return v;
 }
 
 double ScreeningIndex::Weight(const NameToken& t) const {

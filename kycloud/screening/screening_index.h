@@ -28,7 +28,6 @@ struct IndexedName {
   std::uint32_t entity;  // index into snapshot().entities()
   std::uint32_t name;    // index into that entity's names
   text::PreparedName prepared;
-  ScoringName scoring;  // weights and alignment units, computed once at build
 };
 
 class ScreeningIndex {
@@ -38,6 +37,14 @@ class ScreeningIndex {
 
   const lists::ListSnapshot& snapshot() const { return *snapshot_; }
   const std::vector<IndexedName>& names() const { return names_; }
+  // Name `id` ready for scoring (weights and alignment units computed once at build, kept in
+  // flat arrays so that a candidate's data lies together).
+  ScoringView Scoring(std::uint32_t id) const;
+  // The entity (index into snapshot().entities()) of name `id`.
+  std::uint32_t Entity(std::uint32_t id) const { return scored_[id].entity; }
+  // Hints that name `id` is scored next: `stage` 0 fetches where its data lies, 1 the data (after
+  // a stage 0 some time before). Scoring candidates is bound by memory, not arithmetic.
+  void Prefetch(std::uint32_t id, int stage) const;
   // Inverse document frequency weight of a token, by kind (legal forms and prefixes are light).
   double Weight(const text::NameToken& token) const;
   // Ids (into names()) of the best candidates for `query`, best first.
@@ -49,6 +56,16 @@ class ScreeningIndex {
  private:
   std::shared_ptr<const lists::ListSnapshot> snapshot_;
   std::vector<IndexedName> names_;
+  struct Scored {  // per name, where its units and texts lie
+    std::uint32_t units, unit_count, texts, token_count;
+    double total_weight;
+    std::uint32_t entity;
+    bool person;
+    text::Script script;
+  };
+  std::vector<Scored> scored_;
+  std::vector<ScoringUnit> units_;
+  std::string texts_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> postings_;      // token or join
   std::unordered_map<std::string, std::vector<std::uint32_t>> key_postings_;  // phonetic key
   std::unordered_map<std::string, std::uint32_t> df_;

@@ -17,7 +17,6 @@ namespace {
 struct OpenBatch {
   const Database* db = nullptr;
   Session* session = nullptr;
-  int savepoints = 0;
   Status broken;  // a savepoint could not be undone: the engine dropped the transaction
 };
 thread_local OpenBatch t_batch;
@@ -30,7 +29,7 @@ Status Database::Batch(const std::function<Status()>& work) {
     return FailedPreconditionError("a batch on another database is open on this thread");
   }
   return Transact(TxMode::kWrite, [&](Session& s) -> Status {
-    t_batch = {this, &s, 0, OkStatus()};
+    t_batch = {this, &s, OkStatus()};
     struct Reset {
       ~Reset() { t_batch = {}; }
     } reset;  // also when `work` throws
@@ -44,11 +43,13 @@ Status Database::Transact(TxMode mode, const std::function<Status(Session&)>& bo
   if (t_batch.db == this) {
     if (!t_batch.broken.ok()) return t_batch.broken;
     Session& s = *t_batch.session;
-    const std::string name = "ky_batch_" + std::to_string(++t_batch.savepoints);
-    KY_TRY(s.ExecuteScript("SAVEPOINT " + name));
+    // One name for every level: SAVEPOINT, ROLLBACK TO and RELEASE act on the latest savepoint
+    // of that name (SQLite and PostgreSQL alike), so nested work unwinds in order, and the
+    // statements stay the same, prepared once per connection.
+    KY_TRY(StatusOf(s.Execute("SAVEPOINT ky_batch", {})));
     Status st = body(s);
     if (!st.ok()) {
-      Status undo = s.ExecuteScript("ROLLBACK TO SAVEPOINT " + name);
+      Status undo = StatusOf(s.Execute("ROLLBACK TO SAVEPOINT ky_batch", {}));
       if (!undo.ok()) {
         // The engine gave up the whole transaction (SQLite on a full disk): nothing more of the
         // batch may run, or it would commit piecemeal outside it.
@@ -56,7 +57,7 @@ Status Database::Transact(TxMode mode, const std::function<Status(Session&)>& bo
         return t_batch.broken;
       }
     }
-    Status release = s.ExecuteScript("RELEASE SAVEPOINT " + name);
+    Status release = StatusOf(s.Execute("RELEASE SAVEPOINT ky_batch", {}));
     if (st.ok() && !release.ok()) return release;
     return st;
   }
