@@ -1,7 +1,17 @@
-// kycloud cip due|purge and kycloud report cip-certification: the CIP's scheduled duties from the
-// command line (docs/cip.md).
-//   cip due [--as-of DATE] [--json]   re-verifications due (R12) and resellers' termination
-//                                     deadlines (R19); one line each, or one JSON object
+// kycloud cip due|purge|request and kycloud report cip-certification: the CIP's scheduled duties
+// from the command line (docs/cip.md).
+//   cip due [--as-of DATE] [--json]   re-verifications due (R12), resellers' termination
+//                                     deadlines (R19) and open requests for CIPs (R17); one line
+//                                     each, or one JSON object
+//   cip request open --requester WHO [--reference REF] [--received-on DATE]
+//                    [--reseller ID]... [--all-resellers] [--no-provider] [--note TEXT]
+//                                     registers a request for the provider's and resellers' CIPs
+//                                     (R17): its deadline is 10 days on (policy); prints it (JSON)
+//   cip request list [--status open|produced|withdrawn] [--json]
+//   cip request produce ID [--output FILE]
+//                                     the package (JSON) asked for; refused while a reseller with
+//                                     its own CIP has no document on file; audited with its SHA-256
+//   cip request withdraw ID --reason TEXT
 //   cip purge [--as-of DATE] [--dry-run]
 //                                     deletes the records past retention (R13) and prints what it
 //                                     deleted (JSON); --as-of later than today only with
@@ -22,10 +32,12 @@
 #include "data_key.h"
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/cip/certification.h"
+#include "kycloud/cip/cip_requests.h"
 #include "kycloud/cip/onboarding.h"
 #include "kycloud/cip/reseller_registry.h"
 #include "kycloud/cip/retention.h"
 #include "kycloud/storage/sql_audit_store.h"
+#include "kycloud/storage/sql_cip_request_store.h"
 #include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_reseller_store.h"
@@ -45,6 +57,10 @@ struct CipStack {
   std::unique_ptr<provisioning::ProvisioningService> provisioning;
   std::unique_ptr<cip::Onboarding> onboarding;
   std::unique_ptr<cip::ResellerRegistry> registry;
+  std::unique_ptr<storage::SqlAuditStore> audit_store;
+  std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<storage::SqlCipRequestStore> request_store;
+  std::unique_ptr<cip::CipRequests> requests;
 };
 
 std::unique_ptr<CipStack> OpenCipOrFail(const CommonFlags& flags) {
@@ -64,6 +80,11 @@ std::unique_ptr<CipStack> OpenCipOrFail(const CommonFlags& flags) {
                                                     nullptr, clock);
   s->registry =
       std::make_unique<cip::ResellerRegistry>(*s->resellers, *s->onboarding, nullptr, clock);
+  s->audit_store = std::make_unique<storage::SqlAuditStore>(*s->o.db);
+  s->audit = std::make_unique<audit::AuditLog>(*s->audit_store, clock, nullptr, s->o.config.audit);
+  s->request_store = std::make_unique<storage::SqlCipRequestStore>(*s->o.db);
+  s->requests = std::make_unique<cip::CipRequests>(
+      *s->request_store, *s->resellers, *s->provisioning, s->audit.get(), clock, "kycloud");
   return s;
 }
 
@@ -88,10 +109,13 @@ void RunDue(const DueFlags& flags) {
   if (!due) Fail(due.error());
   auto nc = s->registry->TerminationsDue(Timestamp::max(), as_of);
   if (!nc) Fail(nc.error());
+  auto asked = s->requests->Due(as_of);
+  if (!asked) Fail(asked.error());
   if (flags.json) {
     nlohmann::json out = {{"as_of", FormatRfc3339(as_of)},
                           {"reverification", nlohmann::json::array()},
-                          {"reseller_terminations", nlohmann::json::array()}};
+                          {"reseller_terminations", nlohmann::json::array()},
+                          {"cip_requests", nlohmann::json::array()}};
     for (const auto& r : *due) {
       out["reverification"].push_back({{"id", r.id},
                                        {"country", r.country},
@@ -102,6 +126,7 @@ void RunDue(const DueFlags& flags) {
     for (const auto& v : *nc) {
       out["reseller_terminations"].push_back(nlohmann::json::parse(v.Json()));
     }
+    for (const auto& v : *asked) out["cip_requests"].push_back(nlohmann::json::parse(v.Json()));
     std::cout << out.dump(2) << std::endl;
     return;
   }
@@ -115,8 +140,79 @@ void RunDue(const DueFlags& flags) {
                v.row.terminate_by ? FormatRfc3339(*v.row.terminate_by).substr(0, 10) : "-",
                v.overdue ? "  OVERDUE" : "");
   }
-  fmt::print(stderr, "{} re-verifications due, {} reseller terminations pending as of {}\n",
-             due->size(), nc->size(), FormatRfc3339(as_of));
+  for (const auto& v : *asked) {
+    fmt::print("produce   {}  by {}  requester {}{}\n", v.row.id,
+               FormatRfc3339(v.row.due_at).substr(0, 10), v.row.requester,
+               v.overdue ? "  OVERDUE" : "");
+  }
+  fmt::print(stderr,
+             "{} re-verifications due, {} reseller terminations pending, {} CIP requests open as "
+             "of {}\n",
+             due->size(), nc->size(), asked->size(), FormatRfc3339(as_of));
+}
+
+struct RequestFlags {
+  CommonFlags common;
+  std::string requester, reference, received_on, note, status, id, output, reason;
+  std::vector<std::string> resellers;
+  bool all_resellers = false, no_provider = false, json = false;
+};
+
+void RunRequestOpen(const RequestFlags& flags) {
+  auto s = OpenCipOrFail(flags.common);
+  nlohmann::json body = {{"requester", flags.requester}, {"provider", !flags.no_provider}};
+  if (!flags.reference.empty()) body["reference"] = flags.reference;
+  if (!flags.received_on.empty()) body["received_on"] = flags.received_on;
+  if (!flags.note.empty()) body["note"] = flags.note;
+  if (flags.all_resellers) {
+    if (!flags.resellers.empty())
+      Fail(InvalidArgumentError("--all-resellers or --reseller, not both"));
+    body["resellers"] = "all";
+  } else if (!flags.resellers.empty()) {
+    body["resellers"] = flags.resellers;
+  }
+  auto v = s->requests->Open(body.dump(), "cli");
+  if (!v) Fail(v.error());
+  std::cout << v->Json() << std::endl;
+  fmt::print(stderr, "CIP request {} registered: produce by {}\n", v->row.id,
+             FormatRfc3339(v->row.due_at));
+}
+
+void RunRequestList(const RequestFlags& flags) {
+  auto s = OpenCipOrFail(flags.common);
+  std::optional<std::string> status;
+  if (!flags.status.empty()) status = flags.status;
+  auto list = s->requests->List(status);
+  if (!list) Fail(list.error());
+  for (const auto& v : *list) {
+    if (flags.json) {
+      std::cout << v.Json() << "\n";
+      continue;
+    }
+    fmt::print("{}  received {}  due {}  {}{}  {}\n", v.row.id,
+               FormatRfc3339(v.row.received_at).substr(0, 10),
+               FormatRfc3339(v.row.due_at).substr(0, 10), v.row.status, v.overdue ? " OVERDUE" : "",
+               v.row.requester);
+  }
+  std::cout.flush();
+}
+
+void RunRequestProduce(const RequestFlags& flags) {
+  auto s = OpenCipOrFail(flags.common);
+  auto p = s->requests->Produce(flags.id, "cli");
+  if (!p) Fail(p.error());
+  std::ofstream file;
+  std::ostream& out = OutputOrFail(flags.output, file);
+  out << p->json << "\n";
+  if (!out.flush()) Fail(UnavailableError("cannot write " + flags.output));
+  fmt::print(stderr, "produced CIP request {}: package sha256 {}\n", flags.id, p->sha256);
+}
+
+void RunRequestWithdraw(const RequestFlags& flags) {
+  auto s = OpenCipOrFail(flags.common);
+  auto v = s->requests->Withdraw(flags.id, nlohmann::json{{"reason", flags.reason}}.dump(), "cli");
+  if (!v) Fail(v.error());
+  std::cout << v->Json() << std::endl;
 }
 
 struct PurgeFlags {
@@ -136,10 +232,8 @@ void RunPurge(const PurgeFlags& flags) {
   }
   auto cip = s->onboarding->CipRules();
   if (!cip) Fail(cip.error());
-  storage::SqlAuditStore audit_store(*s->o.db);
-  audit::AuditLog audit(audit_store, SystemClock::Default(), nullptr, s->o.config.audit);
   auto report = cip::Purge(*s->customers, cip->retention_days_after_close, as_of, flags.dry_run,
-                           &audit, "cli");
+                           s->audit.get(), "cli");
   if (!report) Fail(report.error());
   std::cout << report->Json() << std::endl;
   fmt::print(stderr, "{} {} record(s) past retention; {} held\n",
@@ -177,7 +271,8 @@ void RunCertification(const CertFlags& flags) {
 }  // namespace
 
 void RegisterCipCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("cip", "Customer Identification Program duties: due, purge");
+  auto* cmd =
+      app.add_subcommand("cip", "Customer Identification Program duties: due, purge, request");
   cmd->require_subcommand(1);
   auto due = std::make_shared<DueFlags>();
   auto* d = cmd->add_subcommand("due", "Re-verifications due and reseller termination deadlines");
@@ -192,6 +287,38 @@ void RegisterCipCommand(CLI::App& app) {
   p->add_option("--as-of", purge->as_of, "YYYY-MM-DD or RFC 3339 (default now; later: --dry-run)");
   p->add_flag("--dry-run", purge->dry_run, "report what would be deleted, delete nothing");
   p->callback([purge] { RunPurge(*purge); });
+
+  auto* r = cmd->add_subcommand("request", "Requests for the provider's and resellers' CIPs (R17)");
+  r->require_subcommand(1);
+  auto open = std::make_shared<RequestFlags>();
+  auto* o = r->add_subcommand("open", "Register a request; its deadline is 10 days on (policy)");
+  open->common.AddTo(*o);
+  o->add_option("--requester", open->requester, "who asked (office, officer)")->required();
+  o->add_option("--reference", open->reference, "their reference");
+  o->add_option("--received-on", open->received_on, "YYYY-MM-DD or RFC 3339 (default now)");
+  o->add_option("--reseller", open->resellers, "a reseller (customer id) whose CIP is asked for");
+  o->add_flag("--all-resellers", open->all_resellers, "every registered reseller not terminated");
+  o->add_flag("--no-provider", open->no_provider, "the provider's own CIP is not asked for");
+  o->add_option("--note", open->note, "a note (no personal data)");
+  o->callback([open] { RunRequestOpen(*open); });
+  auto list = std::make_shared<RequestFlags>();
+  auto* l = r->add_subcommand("list", "The requests, by deadline");
+  list->common.AddTo(*l);
+  l->add_option("--status", list->status, "open | produced | withdrawn");
+  l->add_flag("--json", list->json, "one JSON object per line");
+  l->callback([list] { RunRequestList(*list); });
+  auto produce = std::make_shared<RequestFlags>();
+  auto* pr = r->add_subcommand("produce", "Produce the package asked for (JSON), audited");
+  produce->common.AddTo(*pr);
+  pr->add_option("id", produce->id, "the request id")->required();
+  pr->add_option("--output", produce->output, "write to FILE instead of stdout");
+  pr->callback([produce] { RunRequestProduce(*produce); });
+  auto withdraw = std::make_shared<RequestFlags>();
+  auto* w = r->add_subcommand("withdraw", "Withdraw an open request, audited");
+  withdraw->common.AddTo(*w);
+  w->add_option("id", withdraw->id, "the request id")->required();
+  w->add_option("--reason", withdraw->reason, "why it is withdrawn")->required();
+  w->callback([withdraw] { RunRequestWithdraw(*withdraw); });
 }
 
 void RegisterCipCertificationCommand(CLI::App& report) {

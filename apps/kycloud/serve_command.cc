@@ -37,6 +37,7 @@
 #include "kycloud/storage/sql_api_key_store.h"
 #include "kycloud/storage/sql_audit_store.h"
 #include "kycloud/storage/sql_case_store.h"
+#include "kycloud/storage/sql_cip_request_store.h"
 #include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_disposition_store.h"
 #include "kycloud/storage/sql_policy_store.h"
@@ -198,8 +199,12 @@ Status Serve(Config config) {
   } rescreener_detach{rescreen_mu, rescreener_ptr};
   storage::SqlResellerStore reseller_store(*db);
   cip::ResellerRegistry reseller_registry(reseller_store, onboarding, &case_manager, clock);
+  storage::SqlCipRequestStore cip_request_store(*db);
+  cip::CipRequests cip_requests(cip_request_store, reseller_store, provisioning, &audit_log, clock,
+                                "kycloud");
   server::AddCipRoutes(router, {.onboarding = onboarding,
                                 .resellers = reseller_registry,
+                                .requests = cip_requests,
                                 .customers = customer_store,
                                 .reseller_store = reseller_store,
                                 .cipher = data_cipher,

@@ -100,6 +100,13 @@ Result<CipPolicy> CipPolicy::Parse(std::string_view text, std::string_view origi
     }
     p.reseller_termination_days = static_cast<int>(*d);
   }
+  if (const toml::node* n = root.at_path("requests.response_days").node()) {
+    auto d = n->value<int64_t>();
+    if (!d || *d <= 0) {
+      return Err(Bad(origin, n, "requests.response_days", "must be a positive number of days"));
+    }
+    p.request_response_days = static_cast<int>(*d);
+  }
   for (auto [key, out] :
        {std::pair<const char*, int*>{"risk.medium", &p.risk_medium}, {"risk.high", &p.risk_high}}) {
     if (const toml::node* n = root.at_path(key).node()) {

@@ -41,6 +41,9 @@ struct CipPolicy {
   std::vector<RiskRule> risk_rules;
   // Resellers (R19): days from a finding of non-compliance to the termination deadline.
   int reseller_termination_days = 30;
+  // Requests (R17): days from a request for the provider's or its resellers' CIPs to the
+  // deadline for producing them.
+  int request_response_days = 10;
 
   // Errors: InvalidArgument "cip.toml:LINE: key reason".
   static Result<CipPolicy> Parse(std::string_view toml_text, std::string_view origin);

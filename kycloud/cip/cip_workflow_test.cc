@@ -1,10 +1,13 @@
 // The CIP's duties after sign-up, on both backends: verification resolutions and what a failed
 // account may do (R9, R10), risk from versioned rules and the re-verification schedule (R12),
 // retention and the purge (R13), certifications (R15, R16), the reseller registry and its
-// termination clock (R18-R20).
+// termination clock (R18-R20), requests for the CIPs and their 10-day clock (R17).
 #include <gtest/gtest.h>
 
+#include "kycloud/audit/audit_log.h"
+#include "kycloud/base/sha256.h"
 #include "kycloud/cip/certification.h"
+#include "kycloud/cip/cip_requests.h"
 #include "kycloud/cip/onboarding_fixture.h"
 #include "kycloud/cip/rescreening.h"
 #include "kycloud/cip/reseller_registry.h"
@@ -12,6 +15,8 @@
 #include "kycloud/cip/risk_score.h"
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/screening/screener.h"
+#include "kycloud/storage/memory_audit_store.h"
+#include "kycloud/storage/sql_cip_request_store.h"
 #include "kycloud/storage/sql_reseller_store.h"
 
 namespace kycloud::cip {
@@ -25,6 +30,17 @@ class CipWorkflowTest : public OnboardingFixture {
     reseller_store_ = std::make_unique<storage::SqlResellerStore>(*db_->db);
     registry_ =
         std::make_unique<ResellerRegistry>(*reseller_store_, *onboarding_, cases_.get(), clock_);
+    audit_ = std::make_unique<audit::AuditLog>(audit_store_, clock_, nullptr);
+    request_store_ = std::make_unique<storage::SqlCipRequestStore>(*db_->db);
+    requests_ = std::make_unique<CipRequests>(*request_store_, *reseller_store_, *provisioning_,
+                                              audit_.get(), clock_, "Acme Cloud");
+  }
+  // Kinds of the audit entries so far.
+  std::vector<std::string> AuditKinds() {
+    std::vector<std::string> out;
+    auto entries = audit_->Entries(0, 1000);
+    for (const auto& e : *entries) out.push_back(e.kind);
+    return out;
   }
   Result<OnboardingResult> Verify(const std::string& id, const json& body) {
     return onboarding_->Verify(id, body.dump(), "officer_a");
@@ -34,6 +50,10 @@ class CipWorkflowTest : public OnboardingFixture {
   }
   std::unique_ptr<storage::SqlResellerStore> reseller_store_;
   std::unique_ptr<ResellerRegistry> registry_;
+  storage::MemoryAuditStore audit_store_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<storage::SqlCipRequestStore> request_store_;
+  std::unique_ptr<CipRequests> requests_;
 };
 
 const json kVerified = {{"outcome", "verified"},
@@ -204,6 +224,129 @@ TEST_P(CipWorkflowTest, ResellerRegistryAndTerminationClock) {
   EXPECT_EQ(registry_->Update("r-1", R"({"compliance_status": "compliant"})", "x").error().reason(),
             "cip.terminated");
   EXPECT_EQ(registry_->List(std::string("terminated"))->size(), 1u);
+}
+
+TEST_P(CipWorkflowTest, CipRequestsAreProducedWithinTheirClock) {
+  for (const char* id : {"r-own", "r-adopted", "r-gone"}) {
+    json reseller = Org(id);
+    reseller["is_reseller"] = true;
+    Create(reseller);
+  }
+  ASSERT_TRUE(registry_
+                  ->Register(R"({"customer_id": "r-own", "cip": "own", "contract_flow_down": true,
+                                 "reports_pass_through": true})",
+                             "officer_a")
+                  .has_value());
+  ASSERT_TRUE(registry_
+                  ->Register(R"({"customer_id": "r-adopted", "cip": "adopted",
+                                 "contract_flow_down": true, "reports_pass_through": true})",
+                             "officer_a")
+                  .has_value());
+  ASSERT_TRUE(registry_
+                  ->Register(R"({"customer_id": "r-gone", "cip": "own", "contract_flow_down": true,
+                                 "reports_pass_through": true, "compliance_status": "terminated"})",
+                             "officer_a")
+                  .has_value());
+
+  // Bad requests name the field and the rule, and store nothing.
+  auto field = [&](std::string_view body) {
+    auto r = requests_->Open(body, "officer_a");
+    return r.has_value() ? std::string("(ok)") : std::string(r.error().field());
+  };
+  EXPECT_EQ(field(R"({"reference": "BIS-1"})"), "/requester");
+  EXPECT_EQ(field(R"({"requester": ""})"), "/requester");
+  EXPECT_EQ(field(R"({"requester": "BIS", "resellers": ["r-own", "nobody"]})"), "/resellers/1");
+  EXPECT_EQ(
+      requests_->Open(R"({"requester": "BIS", "resellers": ["nobody"]})", "x").error().reason(),
+      "cip.unknown_reseller");
+  EXPECT_EQ(field(R"({"requester": "BIS", "received_on": "2026-13-01"})"), "/received_on");
+  EXPECT_EQ(field(R"({"requester": "BIS", "received_on": "2027-01-01"})"), "/received_on");
+  EXPECT_EQ(field(R"({"requester": "BIS", "provider": false})"), "/resellers");
+  EXPECT_EQ(field(R"({"requester": "BIS", "scope": "all"})"), "/scope");
+  EXPECT_EQ(field("[]"), "");
+  EXPECT_TRUE(requests_->List(std::nullopt)->empty());
+
+  // R17: received three days ago, due ten days after receipt (policy/cip.toml [requests]).
+  auto opened = requests_->Open(R"({"requester": "BIS Office of Export Enforcement",
+                                    "reference": "OEE-2026-117", "received_on": "2026-11-28",
+                                    "resellers": "all"})",
+                                "officer_a");
+  ASSERT_TRUE(opened.has_value()) << opened.error();
+  const std::string id = opened->row.id;
+  const Timestamp received = *ParseRfc3339("2026-11-28");
+  EXPECT_EQ(opened->row.received_at, received);
+  EXPECT_EQ(opened->row.due_at, received + std::chrono::days(10));
+  EXPECT_EQ(opened->row.resellers, (std::vector<std::string>{"r-adopted", "r-own"}));  // not r-gone
+  EXPECT_EQ(opened->days_left, 7);
+  EXPECT_FALSE(opened->overdue);
+  auto due = requests_->Due(clock_.Now());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].row.id, id);
+
+  // Not producible while a reseller running its own CIP has no document on file.
+  auto incomplete = requests_->Produce(id, "officer_a");
+  ASSERT_FALSE(incomplete.has_value());
+  EXPECT_EQ(incomplete.error().reason(), "cip.request_incomplete");
+  EXPECT_NE(incomplete.error().message().find("r-own"), std::string::npos);
+  EXPECT_EQ(requests_->Get(id)->row.status, "open");
+  ASSERT_TRUE(
+      registry_->Update("r-own", R"({"cip_document": "dms://cip/r-own/2026-v3.pdf"})", "officer_a")
+          .has_value());
+
+  // Produced on day 9: the provider's CIP rules in force and each reseller's CIP.
+  clock_.Advance(std::chrono::days(5));
+  EXPECT_EQ(requests_->Get(id)->days_left, 2);
+  auto produced = requests_->Produce(id, "officer_b");
+  ASSERT_TRUE(produced.has_value()) << produced.error();
+  json package = json::parse(produced->json);
+  EXPECT_EQ(produced->sha256, Sha256Hex(produced->json));
+  EXPECT_EQ(package["kind"], "cip_production");
+  EXPECT_EQ(package["provider"], "Acme Cloud");
+  EXPECT_EQ(package["request"]["reference"], "OEE-2026-117");
+  EXPECT_TRUE(package["on_time"].get<bool>());
+  EXPECT_EQ(package["provider_cip"]["file"], "cip.toml");
+  EXPECT_NE(package["provider_cip"]["text"].get<std::string>().find("[requests]"),
+            std::string::npos);
+  EXPECT_EQ(package["provider_cip"]["sha256"],
+            Sha256Hex(package["provider_cip"]["text"].get<std::string>()));
+  ASSERT_EQ(package["resellers"].size(), 2u);
+  EXPECT_EQ(package["resellers"][0]["customer_id"], "r-adopted");
+  EXPECT_EQ(package["resellers"][0]["provider_cip_sha256"], package["provider_cip"]["sha256"]);
+  EXPECT_EQ(package["resellers"][1]["cip_document"], "dms://cip/r-own/2026-v3.pdf");
+  EXPECT_EQ(produced->request.row.status, "produced");
+  EXPECT_EQ(produced->request.row.produced_by, "officer_b");
+  EXPECT_EQ(produced->request.row.package_sha256, produced->sha256);
+  EXPECT_FALSE(produced->request.days_left.has_value());
+  EXPECT_TRUE(requests_->Due(clock_.Now())->empty());
+  // A second production is audited too but the request keeps its first.
+  clock_.Advance(std::chrono::days(1));
+  auto again = requests_->Produce(id, "officer_a");
+  ASSERT_TRUE(again.has_value()) << again.error();
+  EXPECT_EQ(requests_->Get(id)->row.package_sha256, produced->sha256);
+
+  // A late request shows overdue; a withdrawn one leaves the due list and cannot be produced.
+  auto late = requests_->Open(R"({"requester": "BIS", "resellers": ["r-adopted"],
+                                  "provider": false, "received_on": "2026-11-20"})",
+                              "officer_a");
+  ASSERT_TRUE(late.has_value()) << late.error();
+  EXPECT_TRUE(late->overdue);
+  EXPECT_LT(*late->days_left, 0);
+  EXPECT_EQ(requests_->Withdraw(late->row.id, "{}", "officer_a").error().field(), "/reason");
+  auto withdrawn = requests_->Withdraw(late->row.id, R"({"reason": "sent in error"})", "officer_a");
+  ASSERT_TRUE(withdrawn.has_value()) << withdrawn.error();
+  EXPECT_EQ(withdrawn->row.status, "withdrawn");
+  EXPECT_EQ(requests_->Produce(late->row.id, "officer_a").error().reason(),
+            "cip.request_withdrawn");
+  EXPECT_EQ(requests_->Withdraw(late->row.id, R"({"reason": "again"})", "x").error().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(requests_->Due(clock_.Now())->empty());
+  EXPECT_EQ(requests_->List(std::string("withdrawn"))->size(), 1u);
+  EXPECT_EQ(requests_->Get("cipreq_none").error().code(), StatusCode::kNotFound);
+
+  const auto kinds = AuditKinds();
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "cip.request_opened"), 2);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "cip.request_produced"), 2);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "cip.request_withdrawn"), 1);
 }
 
 TEST_P(CipWorkflowTest, PurgeDeletesOnlyWhatIsPastRetention) {

@@ -21,6 +21,7 @@ json OptTime(const std::optional<Timestamp>& t) {
 std::string ResellerView::Json() const {
   json j = {{"customer_id", row.customer_id},
             {"cip", row.cip},
+            {"cip_document", row.cip_document},
             {"contract_flow_down", row.contract_flow_down},
             {"reports_pass_through", row.reports_pass_through},
             {"compliance_status", row.compliance_status},
@@ -105,7 +106,7 @@ Result<ResellerView> ResellerRegistry::Apply(storage::ResellerRow row, std::stri
       if (!create && v != row.customer_id) {
         return Err(Bad(ptr, "cip.immutable", "cannot change; register the other customer"));
       }
-    } else if (k == "cip" || k == "compliance_status" || k == "note") {
+    } else if (k == "cip" || k == "compliance_status" || k == "note" || k == "cip_document") {
       if (!v.is_string()) return Err(Bad(ptr, "cip.type", "must be a string"));
       const std::string s = v;
       if (k == "cip") {
@@ -117,6 +118,9 @@ Result<ResellerView> ResellerRegistry::Apply(storage::ResellerRow row, std::stri
           return Err(Bad(ptr, "cip.enum", "must be compliant, non_compliant or terminated"));
         }
         status = s;
+      } else if (k == "cip_document") {
+        if (s.size() > 2000) return Err(Bad(ptr, "cip.too_long", "must be at most 2000 bytes"));
+        row.cip_document = s;
       } else {
         if (s.size() > 4000) return Err(Bad(ptr, "cip.too_long", "must be at most 4000 bytes"));
         row.note = s;

@@ -9,7 +9,8 @@
 //                  finding + the policy's [resellers] termination_days (30), and an alert is
 //                  raised; remedied (back to compliant) clears the clock;
 //   terminated     the provider ended the relationship: the reseller's account is closed.
-// Requests (JSON): {"customer_id", "cip": "own" | "adopted", "contract_flow_down": bool,
+// Requests (JSON): {"customer_id", "cip": "own" | "adopted", "cip_document" (where the reseller's
+// own CIP document is kept: produced on request, R17), "contract_flow_down": bool,
 // "reports_pass_through": bool, "compliance_status", "note"}; an update may send any subset.
 //
 // Thread-safety: safe from many threads (the stores'; revisions guard updates).

@@ -28,6 +28,9 @@ std::string CanonicalId(std::string_view id) {
   return out;
 }
 
+// A matching year of birth raises a score by this much: the largest raise short of an identifier.
+constexpr double kDobMatchBonus = 0.05;
+
 bool IsPersonLike(lists::Schema s) { return s == lists::Schema::kPerson; }
 bool IsThing(lists::Schema s) {
   return s == lists::Schema::kVessel || s == lists::Schema::kAirplane;
@@ -83,9 +86,8 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
   std::string query_id = CanonicalId(query.id);
   // No adjustment below raises a score by more than a matching year of birth, except an
   // identifier match: without one, a name score that far below the threshold is no hit.
-  constexpr double kMaxRaise = 0.05;
   for (const auto& [entity_index, b] : best) {
-    if (query_id.empty() && b.score + kMaxRaise < options.threshold) continue;
+    if (query_id.empty() && b.score + kDobMatchBonus < options.threshold) continue;
     const lists::ListEntity& e = entities[entity_index];
     const IndexedName& n = index.names()[b.name];
     const auto& name = e.names[n.name];
@@ -107,7 +109,7 @@ std::vector<Hit> Screen(const ScreeningIndex& index, const ScreeningQuery& query
         if (std::abs(y - query_year) <= 1) near = true;
       }
       if (same) {
-        score += 0.05;
+        score += kDobMatchBonus;
         features.push_back("dob_match:+0.05");
       } else if (!near) {
         score -= 0.20;

@@ -36,6 +36,7 @@ Result<Timestamp> AsOfParam(const HttpRequest& req, std::string_view name, Times
 void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
   cip::Onboarding& onboarding = deps.onboarding;
   cip::ResellerRegistry& registry = deps.resellers;
+  cip::CipRequests& requests = deps.requests;
   storage::CustomerStore& customers = deps.customers;
   const storage::PiiCipher& cipher = deps.cipher;
   const Clock& clock = deps.clock;
@@ -116,8 +117,8 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
 
   router.Add(
       {.method = Method::kGet, .path = "/v1/cip/due", .roles = kReaders},
-      [&customers, &registry, &clock](const HttpRequest& req,
-                                      const RequestContext&) -> Result<HttpResponse> {
+      [&customers, &registry, &requests, &clock](const HttpRequest& req,
+                                                 const RequestContext&) -> Result<HttpResponse> {
         KY_ASSIGN_OR_RETURN(Timestamp as_of, AsOfParam(req, "as_of", clock.Now()));
         KY_ASSIGN_OR_RETURN(size_t limit, SizeQueryParam(req, "limit", 1000, 100000));
         KY_ASSIGN_OR_RETURN(auto due, customers.ReverifyDue(as_of, limit));
@@ -135,9 +136,14 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
         KY_ASSIGN_OR_RETURN(auto nc, registry.TerminationsDue(Timestamp::max(), as_of));
         json deadlines = json::array();
         for (const auto& v : nc) deadlines.push_back(json::parse(v.Json()));
+        // Every open request for CIPs (R17), its clock counted as of `as_of`.
+        KY_ASSIGN_OR_RETURN(auto open, requests.Due(as_of));
+        json asked = json::array();
+        for (const auto& v : open) asked.push_back(json::parse(v.Json()));
         return HttpResponse::Json(200, DumpJson({{"as_of", FormatRfc3339(as_of)},
                                                  {"reverification", std::move(reverify)},
-                                                 {"reseller_terminations", std::move(deadlines)}}));
+                                                 {"reseller_terminations", std::move(deadlines)},
+                                                 {"cip_requests", std::move(asked)}}));
       });
 
   router.Add(
@@ -206,6 +212,41 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
                                     "text/html; charset=utf-8");
         }
         return JsonText(200, report);
+      });
+
+  router.Add(
+      {.method = Method::kPost, .path = "/v1/cip/requests", .roles = kActors},
+      [&requests](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
+        KY_ASSIGN_OR_RETURN(auto v, requests.Open(req.body, ActorOf(ctx)));
+        return JsonText(201, v.Json());
+      });
+  router.Add({.method = Method::kGet, .path = "/v1/cip/requests", .roles = kReaders},
+             [&requests](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+               std::optional<std::string> status;
+               if (auto s = req.Query("status")) status = std::string(*s);
+               KY_ASSIGN_OR_RETURN(auto list, requests.List(status));
+               json out = json::array();
+               for (const auto& v : list) out.push_back(json::parse(v.Json()));
+               return HttpResponse::Json(200, DumpJson({{"requests", std::move(out)}}));
+             });
+  router.Add({.method = Method::kGet, .path = "/v1/cip/requests/{id}", .roles = kReaders},
+             [&requests](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+               KY_ASSIGN_OR_RETURN(auto v, requests.Get(req.path_params.at("id")));
+               return JsonText(200, v.Json());
+             });
+  router.Add(
+      {.method = Method::kPost, .path = "/v1/cip/requests/{id}/produce", .roles = kActors},
+      [&requests](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
+        KY_ASSIGN_OR_RETURN(auto p, requests.Produce(req.path_params.at("id"), ActorOf(ctx)));
+        // The body is the package exactly as hashed (the audit entry holds its SHA-256).
+        return JsonText(200, p.json);
+      });
+  router.Add(
+      {.method = Method::kPost, .path = "/v1/cip/requests/{id}/withdraw", .roles = kActors},
+      [&requests](const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
+        KY_ASSIGN_OR_RETURN(auto v,
+                            requests.Withdraw(req.path_params.at("id"), req.body, ActorOf(ctx)));
+        return JsonText(200, v.Json());
       });
 
   router.Add(

@@ -20,6 +20,7 @@
 
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/clock.h"
+#include "kycloud/cip/cip_requests.h"
 #include "kycloud/cip/onboarding.h"
 #include "kycloud/cip/reseller_registry.h"
 #include "kycloud/server/router.h"
@@ -32,6 +33,7 @@ namespace kycloud::server {
 struct CipRouteDeps {
   cip::Onboarding& onboarding;
   cip::ResellerRegistry& resellers;
+  cip::CipRequests& requests;
   storage::CustomerStore& customers;
   storage::ResellerStore& reseller_store;
   const storage::PiiCipher& cipher;

@@ -12,6 +12,7 @@
 #include "kycloud/storage/memory_audit_store.h"
 #include "kycloud/storage/memory_disposition_store.h"
 #include "kycloud/storage/sql_case_store.h"
+#include "kycloud/storage/sql_cip_request_store.h"
 #include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_reseller_store.h"
@@ -66,8 +67,12 @@ class CustomerRoutesTest : public ::testing::Test {
     resellers_ = std::make_unique<storage::SqlResellerStore>(*db_->db);
     registry_ =
         std::make_unique<cip::ResellerRegistry>(*resellers_, *onboarding_, cases_.get(), clock_);
+    requests_store_ = std::make_unique<storage::SqlCipRequestStore>(*db_->db);
+    requests_ = std::make_unique<cip::CipRequests>(*requests_store_, *resellers_, *provisioning_,
+                                                   audit_.get(), clock_, "Acme Cloud");
     AddCipRoutes(router_, {.onboarding = *onboarding_,
                            .resellers = *registry_,
+                           .requests = *requests_,
                            .customers = *customers_,
                            .reseller_store = *resellers_,
                            .cipher = *cipher_,
@@ -119,6 +124,8 @@ class CustomerRoutesTest : public ::testing::Test {
   std::unique_ptr<cip::AccessLog> access_;
   std::unique_ptr<storage::SqlResellerStore> resellers_;
   std::unique_ptr<cip::ResellerRegistry> registry_;
+  std::unique_ptr<storage::SqlCipRequestStore> requests_store_;
+  std::unique_ptr<cip::CipRequests> requests_;
   Router router_;
   std::string last_content_type_;
 };
@@ -322,6 +329,30 @@ TEST_F(CustomerRoutesTest, VerificationRetentionCertificationAndResellers) {
   EXPECT_EQ(Call(Method::kGet, "/v1/resellers/nobody").first, 404);
   auto [due2_st, due2] = Call(Method::kGet, "/v1/cip/due");
   EXPECT_EQ(due2["reseller_terminations"][0]["customer_id"], "r-1");
+
+  // R17: a request for the CIPs, its clock on the due list, the package produced.
+  auto [no_requester_st, no_requester] =
+      Call(Method::kPost, "/v1/cip/requests", R"({"resellers": ["r-1"]})");
+  EXPECT_EQ(no_requester_st, 422);
+  EXPECT_EQ(no_requester["error"]["field"], "/requester");
+  auto [req_st, req] =
+      Call(Method::kPost, "/v1/cip/requests", R"({"requester": "BIS", "resellers": ["r-1"]})");
+  ASSERT_EQ(req_st, 201) << req.dump();
+  EXPECT_EQ(req["days_left"], 10);
+  const std::string rid = req["id"];
+  auto [due3_st, due3] = Call(Method::kGet, "/v1/cip/due");
+  ASSERT_EQ(due3["cip_requests"].size(), 1u);
+  EXPECT_EQ(due3["cip_requests"][0]["id"], rid);
+  EXPECT_EQ(Call(Method::kGet, "/v1/cip/requests?status=open").second["requests"].size(), 1u);
+  auto [pkg_st, pkg] = Call(Method::kPost, "/v1/cip/requests/" + rid + "/produce");
+  ASSERT_EQ(pkg_st, 200) << pkg.dump();
+  EXPECT_EQ(pkg["kind"], "cip_production");
+  EXPECT_EQ(pkg["resellers"][0]["cip"], "adopted");
+  EXPECT_EQ(Call(Method::kGet, "/v1/cip/requests/" + rid).second["status"], "produced");
+  EXPECT_EQ(
+      Call(Method::kPost, "/v1/cip/requests/" + rid + "/withdraw", R"({"reason": "x"})").first,
+      409);
+  EXPECT_EQ(Call(Method::kGet, "/v1/cip/requests/nope").first, 404);
 }
 
 }  // namespace

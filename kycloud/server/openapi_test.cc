@@ -22,6 +22,7 @@
 #include "kycloud/storage/memory_audit_store.h"
 #include "kycloud/storage/memory_disposition_store.h"
 #include "kycloud/storage/sql_case_store.h"
+#include "kycloud/storage/sql_cip_request_store.h"
 #include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_reseller_store.h"
@@ -80,8 +81,12 @@ Router ServiceRouter() {
   AddAccessEventRoutes(router, access, customers, cipher, nullptr);
   static storage::SqlResellerStore reseller_store(*(*db)->db);
   static cip::ResellerRegistry registry(reseller_store, onboarding, &cases, SystemClock::Default());
+  static storage::SqlCipRequestStore request_store(*(*db)->db);
+  static cip::CipRequests requests(request_store, reseller_store, provisioning, nullptr,
+                                   SystemClock::Default(), "kycloud");
   AddCipRoutes(router, {.onboarding = onboarding,
                         .resellers = registry,
+                        .requests = requests,
                         .customers = customers,
                         .reseller_store = reseller_store,
                         .cipher = cipher,

@@ -20,6 +20,9 @@ namespace kycloud::storage {
 struct ResellerRow {
   std::string customer_id;
   std::string cip = "own";  // own | adopted
+  // Where the reseller's own CIP document is kept (a reference, URI or digest the provider can
+  // produce on request, R17); empty for an adopted CIP (the provider's).
+  std::string cip_document;
   bool contract_flow_down = false;
   bool reports_pass_through = false;
   std::string compliance_status = "compliant";  // compliant | non_compliant | terminated

@@ -315,6 +315,27 @@ CREATE TABLE resellers (
   revision BIGINT NOT NULL
 );
 )sql"},
+    {10, "CIP requests (R17) and resellers' CIP documents", R"sql(
+ALTER TABLE resellers ADD COLUMN cip_document TEXT NOT NULL DEFAULT '';
+CREATE TABLE cip_requests (
+  id TEXT PRIMARY KEY,
+  received_at BIGINT NOT NULL,
+  due_at BIGINT NOT NULL,
+  requester TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  provider BIGINT NOT NULL,
+  resellers_json TEXT NOT NULL,
+  note TEXT NOT NULL,
+  status TEXT NOT NULL,
+  produced_at BIGINT,
+  produced_by TEXT NOT NULL,
+  package_sha256 TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  revision BIGINT NOT NULL
+);
+CREATE INDEX cip_requests_due ON cip_requests (status, due_at);
+)sql"},
 };
 
 }  // namespace

@@ -10,7 +10,8 @@ namespace {
 
 constexpr std::string_view kColumns =
     "customer_id, cip, contract_flow_down, reports_pass_through, compliance_status, "
-    "noncompliant_since, terminate_by, terminated_at, note, updated_at, updated_by, revision";
+    "noncompliant_since, terminate_by, terminated_at, note, updated_at, updated_by, revision, "
+    "cip_document";
 
 ResellerRow FromRow(const Row& r) {
   ResellerRow x;
@@ -26,6 +27,7 @@ ResellerRow FromRow(const Row& r) {
   x.updated_at = FromUnixMicros(r[9].AsInt());
   x.updated_by = r[10].AsText();
   x.revision = r[11].AsInt();
+  x.cip_document = r[12].AsText();
   return x;
 }
 
@@ -41,7 +43,8 @@ Params ToParams(const ResellerRow& x, std::int64_t revision) {
           x.note,
           static_cast<long long>(ToUnixMicros(x.updated_at)),
           x.updated_by,
-          static_cast<long long>(revision)};
+          static_cast<long long>(revision),
+          x.cip_document};
 }
 
 }  // namespace
@@ -59,7 +62,7 @@ Result<ResellerRow> SqlResellerStore::Put(const ResellerRow& row) {
             .WithField("/customer_id");
       }
       KY_TRY(s.Execute(
-          fmt::format("INSERT INTO resellers ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", kColumns),
+          fmt::format("INSERT INTO resellers ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", kColumns),
           ToParams(row, out.revision)));
       return OkStatus();
     }
@@ -72,8 +75,8 @@ Result<ResellerRow> SqlResellerStore::Put(const ResellerRow& row) {
         std::int64_t n,
         s.Execute("UPDATE resellers SET cip = ?, contract_flow_down = ?, reports_pass_through = ?, "
                   "compliance_status = ?, noncompliant_since = ?, terminate_by = ?, "
-                  "terminated_at = ?, note = ?, updated_at = ?, updated_by = ?, revision = ? "
-                  "WHERE customer_id = ? AND revision = ?",
+                  "terminated_at = ?, note = ?, updated_at = ?, updated_by = ?, revision = ?, "
+                  "cip_document = ? WHERE customer_id = ? AND revision = ?",
                   p));
     if (n == 1) return OkStatus();
     return AbortedError(fmt::format("reseller '{}' changed since revision {}", row.customer_id,

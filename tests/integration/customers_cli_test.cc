@@ -108,6 +108,34 @@ TEST(CustomersCommandTest, ImportIsResumableAndNamesBadLines) {
   r = RunToCompletion({KycloudBinary(), "cip", "purge", "--as-of", "2031-01-01", "--db", db},
                       dir.string(), env);
   EXPECT_NE(r.code, 0);  // later than now only as a dry run
+
+  // R17: a request for the provider's CIP, on the due list, produced to a file.
+  r = RunToCompletion({KycloudBinary(), "cip", "request", "open", "--requester", "BIS OEE",
+                       "--reference", "OEE-117", "--db", db},
+                      dir.string(), env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string request_id = json::parse(r.out)["id"];
+  EXPECT_EQ(json::parse(r.out)["days_left"], 10);
+  r = RunToCompletion({KycloudBinary(), "cip", "request", "open", "--requester", "BIS",
+                       "--reseller", "nobody", "--db", db},
+                      dir.string(), env);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("/resellers/0"), std::string::npos) << r.err;
+  r = RunToCompletion({KycloudBinary(), "cip", "due", "--db", db, "--json"}, dir.string(), env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["cip_requests"][0]["id"], request_id);
+  r = RunToCompletion({KycloudBinary(), "cip", "request", "produce", request_id, "--output",
+                       (dir / "cip.json").string(), "--db", db},
+                      dir.string(), env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream produced(dir / "cip.json");
+  json package = json::parse(produced);
+  EXPECT_EQ(package["request"]["reference"], "OEE-117");
+  EXPECT_EQ(package["provider_cip"]["file"], "cip.toml");
+  r = RunToCompletion({KycloudBinary(), "cip", "request", "list", "--db", db}, dir.string(), env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find(request_id + "  received"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("produced"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
 
