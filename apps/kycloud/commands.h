@@ -55,6 +55,7 @@ void RegisterIngestCommand(CLI::App& app);
 void RegisterPolicyCommand(CLI::App& app);
 void RegisterCustomersCommand(CLI::App& app);
 void RegisterCipCommand(CLI::App& app);
+void RegisterLinkCommand(CLI::App& app);
 // `kycloud report cip-certification` (cip_command.cc).
 void RegisterCipCertificationCommand(CLI::App& report);
 

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterIngestCommand(app);
   kycloud::app::RegisterPolicyCommand(app);
   kycloud::app::RegisterCustomersCommand(app);
+  kycloud::app::RegisterLinkCommand(app);
   kycloud::app::RegisterCipCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;

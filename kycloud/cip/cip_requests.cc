@@ -67,8 +67,10 @@ CipRequests::CipRequests(storage::CipRequestStore& requests, storage::ResellerSt
 CipRequestView CipRequests::View(storage::CipRequestRow row, Timestamp as_of) {
   CipRequestView v;
   if (row.status == "open") {
-    v.days_left =
-        static_cast<int>(std::chrono::ceil<std::chrono::days>(row.due_at - as_of).count());
+    // Calendar days (UTC) from today to the due day: 0 on the due day, -1 the day after.
+    using std::chrono::days;
+    using std::chrono::floor;
+    v.days_left = static_cast<int>((floor<days>(row.due_at) - floor<days>(as_of)).count());
     v.overdue = as_of > row.due_at;
   }
   v.row = std::move(row);
@@ -145,10 +147,14 @@ Result<CipRequestView> CipRequests::Open(std::string_view body, const std::strin
   auto pol = provisioning_.policy();
   auto rules = CipPolicy::ForPolicy(*pol);
   if (!rules) {
+    if (rules.error().code() != StatusCode::kNotFound) return Err(rules.error());
     return Err(FailedPreconditionError("the policy in force has no CIP rules (cip.toml)")
                    .WithReason("cip.no_policy"));
   }
-  row.due_at = row.received_at + std::chrono::days((*rules)->request_response_days);
+  // Days are calendar days: due by the end of the UTC day `response_days` after receipt.
+  row.due_at = std::chrono::floor<std::chrono::days>(row.received_at) +
+               std::chrono::days((*rules)->request_response_days + 1) -
+               std::chrono::microseconds(1);
   row.id = cases::NewId("cipreq");
   row.created_at = now;
   row.created_by = actor;
@@ -208,6 +214,7 @@ Result<CipPackage> CipRequests::Produce(const std::string& id, const std::string
   }
   json resellers = json::array();
   std::vector<std::string> missing;
+  bool any_adopted = false;
   for (const std::string& rid : row.resellers) {
     KY_ASSIGN_OR_RETURN(storage::ResellerRow r, resellers_.Get(rid));
     json entry = {{"customer_id", r.customer_id},
@@ -216,6 +223,7 @@ Result<CipPackage> CipRequests::Produce(const std::string& id, const std::string
                   {"reports_pass_through", r.reports_pass_through},
                   {"compliance_status", r.compliance_status}};
     if (r.cip == "adopted") {
+      any_adopted = true;
       entry["cip_document"] = nullptr;
       entry["statement"] = fmt::format("runs {}'s CIP (adopted): see provider_cip", provider_);
       if (provider_cip.is_null()) missing.push_back(rid + " (adopted, and no provider CIP)");
@@ -248,7 +256,8 @@ Result<CipPackage> CipRequests::Produce(const std::string& id, const std::string
                   {"produced_at", FormatRfc3339(now)},
                   {"produced_by", actor},
                   {"on_time", now <= row.due_at},
-                  {"provider_cip", row.provider ? provider_cip : json(nullptr)},
+                  // An adopted CIP is the provider's: it goes with the package then too.
+                  {"provider_cip", row.provider || any_adopted ? provider_cip : json(nullptr)},
                   {"resellers", std::move(resellers)}};
   CipPackage out;
   out.json = Dump(package);

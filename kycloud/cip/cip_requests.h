@@ -1,11 +1,13 @@
 // CipRequests (R17; proposed 15 CFR 7.302): the Department may ask a provider for its CIP and its
 // foreign resellers' CIPs, to be produced within 10 days (the policy's [requests] response_days).
-// kycloud registers each request with its deadline, shows the clock on the due list, and produces
+// kycloud registers each request with its deadline (the end of the UTC day `response_days` after
+// the day of receipt), shows the clock on the due list, and produces
 // the package:
 //   - the provider's CIP: the cip.toml of the policy version in force (required fields,
 //     verification and its resolutions, re-verification by risk, risk rules, retention, reseller
 //     and request clocks), with the version and its SHA-256;
-//   - per reseller asked for: whose CIP it runs; an adopted CIP points at the provider's, an own
+//   - per reseller asked for: whose CIP it runs; an adopted CIP points at the provider's (which
+//     then goes with the package even when the provider's own was not asked for), an own
 //     CIP at the document on file in the reseller registry (`cip_document`), with its contract
 //     flow-down, report pass-through and compliance status.
 // A package is produced only when complete: a reseller with its own CIP and no document on file
@@ -35,8 +37,10 @@ namespace kycloud::cip {
 
 struct CipRequestView {
   storage::CipRequestRow row;
-  std::optional<int> days_left;  // until due_at, for an open request (negative when overdue)
-  bool overdue = false;          // open past due_at
+  // Calendar days (UTC) from today to the due day, for an open request: 0 on the due day,
+  // negative once overdue.
+  std::optional<int> days_left;
+  bool overdue = false;  // open past due_at
 
   // The API's JSON object.
   std::string Json() const;

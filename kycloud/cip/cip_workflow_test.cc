@@ -275,7 +275,8 @@ TEST_P(CipWorkflowTest, CipRequestsAreProducedWithinTheirClock) {
   const std::string id = opened->row.id;
   const Timestamp received = *ParseRfc3339("2026-11-28");
   EXPECT_EQ(opened->row.received_at, received);
-  EXPECT_EQ(opened->row.due_at, received + std::chrono::days(10));
+  // Due by the end of the tenth day after the day of receipt (UTC calendar days).
+  EXPECT_EQ(opened->row.due_at, received + std::chrono::days(11) - std::chrono::microseconds(1));
   EXPECT_EQ(opened->row.resellers, (std::vector<std::string>{"r-adopted", "r-own"}));  // not r-gone
   EXPECT_EQ(opened->days_left, 7);
   EXPECT_FALSE(opened->overdue);
@@ -324,13 +325,21 @@ TEST_P(CipWorkflowTest, CipRequestsAreProducedWithinTheirClock) {
   ASSERT_TRUE(again.has_value()) << again.error();
   EXPECT_EQ(requests_->Get(id)->row.package_sha256, produced->sha256);
 
+  // Only a reseller's CIP asked for: an adopted CIP is the provider's, which goes with it.
+  auto resellers_only = requests_->Open(
+      R"({"requester": "BIS", "resellers": ["r-adopted"], "provider": false})", "officer_a");
+  ASSERT_TRUE(resellers_only.has_value()) << resellers_only.error();
+  auto adopted_package = requests_->Produce(resellers_only->row.id, "officer_a");
+  ASSERT_TRUE(adopted_package.has_value()) << adopted_package.error();
+  EXPECT_EQ(json::parse(adopted_package->json)["provider_cip"]["file"], "cip.toml");
+
   // A late request shows overdue; a withdrawn one leaves the due list and cannot be produced.
   auto late = requests_->Open(R"({"requester": "BIS", "resellers": ["r-adopted"],
                                   "provider": false, "received_on": "2026-11-20"})",
                               "officer_a");
   ASSERT_TRUE(late.has_value()) << late.error();
   EXPECT_TRUE(late->overdue);
-  EXPECT_LT(*late->days_left, 0);
+  EXPECT_EQ(late->days_left, -7);  // due 2026-11-30, today 2026-12-07
   EXPECT_EQ(requests_->Withdraw(late->row.id, "{}", "officer_a").error().field(), "/reason");
   auto withdrawn = requests_->Withdraw(late->row.id, R"({"reason": "sent in error"})", "officer_a");
   ASSERT_TRUE(withdrawn.has_value()) << withdrawn.error();
@@ -344,8 +353,8 @@ TEST_P(CipWorkflowTest, CipRequestsAreProducedWithinTheirClock) {
   EXPECT_EQ(requests_->Get("cipreq_none").error().code(), StatusCode::kNotFound);
 
   const auto kinds = AuditKinds();
-  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "cip.request_opened"), 2);
-  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "cip.request_produced"), 2);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "cip.request_opened"), 3);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "cip.request_produced"), 3);
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "cip.request_withdrawn"), 1);
 }
 

@@ -22,6 +22,20 @@ Result<HttpResponse> JsonText(int status, const std::string& text) {
   return HttpResponse::Json(status, text);
 }
 
+// The `status` query parameter, one of `allowed` when present.
+Result<std::optional<std::string>> StatusParam(const HttpRequest& req,
+                                               std::initializer_list<std::string_view> allowed) {
+  auto s = req.Query("status");
+  if (!s) return std::optional<std::string>();
+  std::string list;
+  for (std::string_view a : allowed) {
+    if (*s == a) return std::optional<std::string>(std::string(*s));
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  return Err(
+      InvalidArgumentError(fmt::format("status must be one of {}", list)).WithField("status"));
+}
+
 }  // namespace
 
 Result<Timestamp> AsOfParam(const HttpRequest& req, std::string_view name, Timestamp fallback) {
@@ -220,15 +234,15 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
         KY_ASSIGN_OR_RETURN(auto v, requests.Open(req.body, ActorOf(ctx)));
         return JsonText(201, v.Json());
       });
-  router.Add({.method = Method::kGet, .path = "/v1/cip/requests", .roles = kReaders},
-             [&requests](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
-               std::optional<std::string> status;
-               if (auto s = req.Query("status")) status = std::string(*s);
-               KY_ASSIGN_OR_RETURN(auto list, requests.List(status));
-               json out = json::array();
-               for (const auto& v : list) out.push_back(json::parse(v.Json()));
-               return HttpResponse::Json(200, DumpJson({{"requests", std::move(out)}}));
-             });
+  router.Add(
+      {.method = Method::kGet, .path = "/v1/cip/requests", .roles = kReaders},
+      [&requests](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+        KY_ASSIGN_OR_RETURN(auto status, StatusParam(req, {"open", "produced", "withdrawn"}));
+        KY_ASSIGN_OR_RETURN(auto list, requests.List(status));
+        json out = json::array();
+        for (const auto& v : list) out.push_back(json::parse(v.Json()));
+        return HttpResponse::Json(200, DumpJson({{"requests", std::move(out)}}));
+      });
   router.Add({.method = Method::kGet, .path = "/v1/cip/requests/{id}", .roles = kReaders},
              [&requests](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
                KY_ASSIGN_OR_RETURN(auto v, requests.Get(req.path_params.at("id")));
@@ -257,8 +271,8 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
       });
   router.Add({.method = Method::kGet, .path = "/v1/resellers", .roles = kReaders},
              [&registry](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
-               std::optional<std::string> status;
-               if (auto s = req.Query("status")) status = std::string(*s);
+               KY_ASSIGN_OR_RETURN(auto status,
+                                   StatusParam(req, {"compliant", "non_compliant", "terminated"}));
                KY_ASSIGN_OR_RETURN(auto list, registry.List(status));
                json out = json::array();
                for (const auto& v : list) out.push_back(json::parse(v.Json()));

@@ -344,6 +344,8 @@ TEST_F(CustomerRoutesTest, VerificationRetentionCertificationAndResellers) {
   ASSERT_EQ(due3["cip_requests"].size(), 1u);
   EXPECT_EQ(due3["cip_requests"][0]["id"], rid);
   EXPECT_EQ(Call(Method::kGet, "/v1/cip/requests?status=open").second["requests"].size(), 1u);
+  EXPECT_EQ(Call(Method::kGet, "/v1/cip/requests?status=bogus").first, 422);
+  EXPECT_EQ(Call(Method::kGet, "/v1/resellers?status=bogus").first, 422);
   auto [pkg_st, pkg] = Call(Method::kPost, "/v1/cip/requests/" + rid + "/produce");
   ASSERT_EQ(pkg_st, 200) << pkg.dump();
   EXPECT_EQ(pkg["kind"], "cip_production");

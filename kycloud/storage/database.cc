@@ -58,7 +58,12 @@ Status Database::Transact(TxMode mode, const std::function<Status(Session&)>& bo
       }
     }
     Status release = StatusOf(s.Execute("RELEASE SAVEPOINT ky_batch", {}));
-    if (st.ok() && !release.ok()) return release;
+    if (!release.ok()) {
+      // The savepoint stays on the stack: an outer ROLLBACK TO would stop at it. Nothing more of
+      // the batch may run.
+      t_batch.broken = release.Annotate("releasing a batch savepoint");
+      return t_batch.broken;
+    }
     return st;
   }
   Status st;

@@ -1,0 +1,270 @@
+#include "kycloud/linking/comparisons.h"
+
+#include <rapidfuzz/distance/Indel.hpp>
+#include <rapidfuzz/distance/JaroWinkler.hpp>
+#include <rapidfuzz/distance/Levenshtein.hpp>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace kycloud::linking {
+
+namespace {
+
+constexpr std::array<std::string_view, kComparisonCount> kNames = {"given_name",
+                                                                   "family_name",
+                                                                   "org_name",
+                                                                   "date_of_birth",
+                                                                   "street_number",
+                                                                   "address_line",
+                                                                   "locality",
+                                                                   "postcode",
+                                                                   "region",
+                                                                   "country",
+                                                                   "national_id",
+                                                                   "phone",
+                                                                   "email",
+                                                                   "payment_fingerprint",
+                                                                   "bank_account",
+                                                                   "wallet",
+                                                                   "ip"};
+
+constexpr std::array<int, kComparisonCount> kLevels = {4, 4, 4, 4, 2, 3, 3, 3, 2,
+                                                       2, 3, 2, 3, 2, 2, 2, 3};
+
+double JaroWinkler(std::string_view a, std::string_view b) {
+  return rapidfuzz::jaro_winkler_normalized_similarity(a, b);
+}
+
+bool OneEdit(std::string_view a, std::string_view b) {
+  return rapidfuzz::levenshtein_distance(a, b, {1, 1, 1}, 1) <= 1;
+}
+
+std::string TokenSorted(std::string_view s) {
+  std::vector<std::string_view> tokens;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t end = s.find(' ', pos);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > pos) tokens.push_back(s.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  std::sort(tokens.begin(), tokens.end());
+  std::string out;
+  for (std::string_view t : tokens) {
+    if (!out.empty()) out += ' ';
+    out += t;
+  }
+  return out;
+}
+
+std::int8_t Name(std::string_view a, std::string_view b, bool swapped) {
+  if (a.empty() || b.empty()) return -1;
+  if (a == b) return 3;
+  if (swapped) return 2;
+  const double jw = JaroWinkler(a, b);
+  if (jw >= 0.92) return 2;
+  if (jw >= 0.80) return 1;
+  if ((a.size() == 1 || b.size() == 1) && a[0] == b[0]) return 1;
+  return 0;
+}
+
+std::int8_t Exact(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return -1;
+  return a == b ? 1 : 0;
+}
+
+std::int8_t ExactOrOneEdit(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return -1;
+  if (a == b) return 2;
+  return OneEdit(a, b) ? 1 : 0;
+}
+
+std::int8_t Dob(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return -1;
+  if (a == b) return 3;
+  if (a.size() == 8 && b.size() == 8 && a.substr(0, 4) == b.substr(0, 4) &&
+      a.substr(4, 2) == b.substr(6, 2) && a.substr(6, 2) == b.substr(4, 2)) {
+    return 2;  // day and month swapped
+  }
+  if (OneEdit(a, b)) return 2;
+  if (a.size() >= 4 && b.size() >= 4 && a.substr(0, 4) == b.substr(0, 4)) return 1;
+  return 0;
+}
+
+}  // namespace
+
+std::string_view ComparisonName(Comparison c) { return kNames[static_cast<size_t>(c)]; }
+int LevelCount(Comparison c) { return kLevels[static_cast<size_t>(c)]; }
+
+std::string_view LevelName(Comparison c, int level) {
+  if (level < 0) return "missing";
+  if (level == 0) return "different";
+  if (level == LevelCount(c) - 1) return "exact";
+  switch (c) {
+    case Comparison::kGivenName:
+    case Comparison::kFamilyName:
+      return level == 2 ? "jaro-winkler>=0.92 or swapped" : "jaro-winkler>=0.80 or initial";
+    case Comparison::kOrgName:
+      return level == 2 ? "token-sorted>=0.90" : "token-sorted>=0.80";
+    case Comparison::kDateOfBirth:
+      return level == 2 ? "one edit or day/month swapped" : "same year";
+    case Comparison::kAddress:
+      return "indel>=0.85";
+    case Comparison::kLocality:
+      return "jaro-winkler>=0.90";
+    case Comparison::kPostcode:
+    case Comparison::kNationalId:
+      return "one edit";
+    case Comparison::kEmail:
+      return "same domain";
+    case Comparison::kIp:
+      return "same network";
+    default:
+      return "partial";
+  }
+}
+
+bool Comparator::IsGeneric(Comparison c, std::string_view value) const {
+  if (generic_.empty()) return false;
+  std::string key(ComparisonName(c));
+  key += ':';
+  key += value;
+  return generic_.count(key) > 0;
+}
+
+Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b) const {
+  Levels l;
+  l.fill(-1);
+  auto at = [&](Comparison c) -> std::int8_t& { return l[static_cast<size_t>(c)]; };
+  const bool swapped =
+      !a.given.empty() && !a.family.empty() && a.given == b.family && a.family == b.given;
+  at(Comparison::kGivenName) = Name(a.given, b.given, swapped);
+  at(Comparison::kFamilyName) = Name(a.family, b.family, swapped);
+  if (!a.org.empty() && !b.org.empty()) {
+    if (a.org == b.org) {
+      at(Comparison::kOrgName) = 3;
+    } else {
+      const double r =
+          rapidfuzz::indel_normalized_similarity(TokenSorted(a.org), TokenSorted(b.org));
+      at(Comparison::kOrgName) = r >= 0.90 ? 2 : r >= 0.80 ? 1 : 0;
+    }
+  }
+  at(Comparison::kDateOfBirth) = Dob(a.dob, b.dob);
+  at(Comparison::kStreetNumber) = Exact(a.street_number, b.street_number);
+  if (!a.address.empty() && !b.address.empty() && !IsGeneric(Comparison::kAddress, a.address) &&
+      !IsGeneric(Comparison::kAddress, b.address)) {
+    if (a.address == b.address) {
+      at(Comparison::kAddress) = 2;
+    } else {
+      at(Comparison::kAddress) =
+          rapidfuzz::indel_normalized_similarity(a.address, b.address, 0.85) >= 0.85 ? 1 : 0;
+    }
+  }
+  if (!a.locality.empty() && !b.locality.empty()) {
+    at(Comparison::kLocality) = a.locality == b.locality                      ? 2
+                                : JaroWinkler(a.locality, b.locality) >= 0.90 ? 1
+                                                                              : 0;
+  }
+  at(Comparison::kPostcode) = ExactOrOneEdit(a.postcode, b.postcode);
+  at(Comparison::kRegion) = Exact(a.region, b.region);
+  at(Comparison::kCountry) = Exact(a.country, b.country);
+
+  // Multi-valued identifiers: the best agreement over the values that are not generic.
+  auto any_shared = [&](Comparison c, const std::vector<std::string>& x,
+                        const std::vector<std::string>& y) -> std::int8_t {
+    bool a_has = false, b_has = false;
+    for (const auto& v : x) a_has |= !IsGeneric(c, v);
+    for (const auto& v : y) b_has |= !IsGeneric(c, v);
+    if (!a_has || !b_has) return -1;
+    for (const auto& v : x) {
+      if (IsGeneric(c, v)) continue;
+      if (std::find(y.begin(), y.end(), v) != y.end()) return 1;
+    }
+    return 0;
+  };
+  if (!a.national_ids.empty() && !b.national_ids.empty()) {
+    std::int8_t best = 0;
+    for (const auto& x : a.national_ids) {
+      for (const auto& y : b.national_ids) best = std::max(best, ExactOrOneEdit(x, y));
+    }
+    at(Comparison::kNationalId) = best;
+  }
+  at(Comparison::kPhone) = any_shared(Comparison::kPhone, a.phones, b.phones);
+  if (std::int8_t e = any_shared(Comparison::kEmail, a.emails, b.emails); e >= 0) {
+    at(Comparison::kEmail) = e == 1 ? 2 : 0;
+    if (e == 0) {
+      for (const auto& d : a.email_domains) {
+        if (!IsGeneric(Comparison::kEmail, "@" + d) &&
+            std::find(b.email_domains.begin(), b.email_domains.end(), d) != b.email_domains.end()) {
+          at(Comparison::kEmail) = 1;
+        }
+      }
+    }
+  }
+  at(Comparison::kPayment) = any_shared(Comparison::kPayment, a.payments, b.payments);
+  at(Comparison::kBankAccount) =
+      any_shared(Comparison::kBankAccount, a.bank_accounts, b.bank_accounts);
+  at(Comparison::kWallet) = any_shared(Comparison::kWallet, a.wallets, b.wallets);
+  if (std::int8_t ip = any_shared(Comparison::kIp, a.ips, b.ips); ip >= 0) {
+    at(Comparison::kIp) = ip == 1 ? 2 : 0;
+    if (ip == 0) {
+      for (const auto& n : a.ip_networks) {
+        if (!IsGeneric(Comparison::kIp, n) &&
+            std::find(b.ip_networks.begin(), b.ip_networks.end(), n) != b.ip_networks.end()) {
+          at(Comparison::kIp) = 1;
+        }
+      }
+    }
+  }
+  return l;
+}
+
+std::unordered_set<std::string> GenericValues(const std::vector<NormalizedRecord>& records,
+                                              size_t generic_min) {
+  std::unordered_map<std::string, size_t> counts;
+  auto count = [&](Comparison c, const std::string& v) {
+    if (v.empty()) return;
+    std::string key(ComparisonName(c));
+    key += ':';
+    key += v;
+    ++counts[key];
+  };
+  for (const NormalizedRecord& r : records) {
+    count(Comparison::kAddress, r.address);
+    for (const auto& v : r.phones) count(Comparison::kPhone, v);
+    for (const auto& v : r.emails) count(Comparison::kEmail, v);
+    for (const auto& v : r.email_domains) count(Comparison::kEmail, "@" + v);
+    for (const auto& v : r.payments) count(Comparison::kPayment, v);
+    for (const auto& v : r.bank_accounts) count(Comparison::kBankAccount, v);
+    for (const auto& v : r.wallets) count(Comparison::kWallet, v);
+    for (const auto& v : r.ips) count(Comparison::kIp, v);
+    for (const auto& v : r.ip_networks) count(Comparison::kIp, v);
+  }
+  std::unordered_set<std::string> out;
+  for (auto& [k, n] : counts) {
+    if (n > generic_min) out.insert(k);
+  }
+  return out;
+}
+
+std::string_view TermValue(const NormalizedRecord& r, Comparison c) {
+  switch (c) {
+    case Comparison::kGivenName:
+      return r.given;
+    case Comparison::kFamilyName:
+      return r.family;
+    case Comparison::kOrgName:
+      return r.org;
+    case Comparison::kLocality:
+      return r.locality;
+    case Comparison::kPostcode:
+      return r.postcode;
+    case Comparison::kAddress:
+      return r.address;
+    default:
+      return {};
+  }
+}
+
+}  // namespace kycloud::linking

@@ -1,0 +1,89 @@
+// Comparisons: how two normalised records agree, field by field, as discrete levels — the
+// "comparison vector" of a Fellegi-Sunter model (fellegi_sunter.h). Each comparison gives -1 when
+// either side lacks the field (it then says nothing), 0 when they differ, and 1..levels-1 for
+// increasing agreement; the top level is always an exact match.
+//
+//   given_name, family_name  exact | Jaro-Winkler >= 0.92 (or the two names swapped) | >= 0.80 or
+//                            an initial | else
+//   org_name                 exact | token-sorted Indel ratio >= 0.90 | >= 0.80 | else
+//   date_of_birth            exact | one edit, or day and month swapped | same year | else
+//   street_number            exact | else
+//   address_line             exact | Indel ratio >= 0.85 | else
+//   locality                 exact | Jaro-Winkler >= 0.90 | else
+//   postcode, national_id    exact | one edit | else
+//   region, country          exact | else
+//   phone, payment, bank,    any value shared | else
+//   wallet
+//   email                    an address shared | a (non-free) domain shared | else
+//   ip                       an address shared | a network shared (/24, /48) | else
+//
+// Identifier values shared by more than `generic_min` records (a formation agent's address, a
+// payment processor's card) are generic: they count as missing, never as agreement.
+//
+// Thread-safety: immutable after construction.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "kycloud/linking/link_record.h"
+
+namespace kycloud::linking {
+
+enum class Comparison {
+  kGivenName,
+  kFamilyName,
+  kOrgName,
+  kDateOfBirth,
+  kStreetNumber,
+  kAddress,
+  kLocality,
+  kPostcode,
+  kRegion,
+  kCountry,
+  kNationalId,
+  kPhone,
+  kEmail,
+  kPayment,
+  kBankAccount,
+  kWallet,
+  kIp,
+};
+inline constexpr size_t kComparisonCount = 17;
+
+std::string_view ComparisonName(Comparison c);
+// Number of levels (2..4), the "else" level 0 included.
+int LevelCount(Comparison c);
+// A short label of a level, for explanations ("exact", "jw>=0.92", ...).
+std::string_view LevelName(Comparison c, int level);
+
+// Levels of every comparison of one pair (-1: missing on a side or generic).
+using Levels = std::array<std::int8_t, kComparisonCount>;
+
+class Comparator {
+ public:
+  // `generic` holds identifier values too common to link anyone (see GenericValues below).
+  explicit Comparator(std::unordered_set<std::string> generic = {})
+      : generic_(std::move(generic)) {}
+
+  Levels Compare(const NormalizedRecord& a, const NormalizedRecord& b) const;
+  // Whether `value` of comparison `c` is generic (keys are "comparison:value").
+  bool IsGeneric(Comparison c, std::string_view value) const;
+
+ private:
+  std::unordered_set<std::string> generic_;
+};
+
+// The identifier values held by more than `generic_min` records ("comparison:value").
+std::unordered_set<std::string> GenericValues(const std::vector<NormalizedRecord>& records,
+                                              size_t generic_min);
+
+// The value a record has for a comparison's term-frequency adjustment ("" when none): names,
+// organisation, locality, postcode, address.
+std::string_view TermValue(const NormalizedRecord& r, Comparison c);
+
+}  // namespace kycloud::linking

@@ -1,0 +1,212 @@
+#include "kycloud/linking/linker.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace kycloud::linking {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Runs fn(begin, end) over [0, n) split into contiguous chunks, one per thread.
+void ParallelFor(size_t n, unsigned threads, const std::function<void(size_t, size_t)>& fn) {
+  if (threads <= 1 || n < 1024) {
+    fn(0, n);
+    return;
+  }
+  std::vector<std::thread> pool;
+  const size_t chunk = (n + threads - 1) / threads;
+  for (unsigned t = 0; t < threads; ++t) {
+    const size_t begin = t * chunk, end = std::min(n, begin + chunk);
+    if (begin >= end) break;
+    pool.emplace_back([&fn, begin, end] { fn(begin, end); });
+  }
+  for (auto& th : pool) th.join();
+}
+
+// 64-bit mix (splitmix64) of a string hash: the order of records for the random pairs.
+std::uint64_t Mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+Result<LinkResult> Link(const std::vector<LinkRecord>& input,
+                        const std::vector<Judgement>& judgements, const LinkOptions& options) {
+  if (!(options.threshold > 0 && options.threshold < 1) ||
+      !(options.strong >= options.threshold && options.strong < 1)) {
+    return Err(InvalidArgumentError(
+        "threshold and strong must be probabilities with 0 < threshold <= strong < 1"));
+  }
+  const unsigned threads =
+      options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  {
+    std::unordered_set<std::string_view> seen;
+    for (const LinkRecord& r : input) {
+      if (r.id.empty()) return Err(InvalidArgumentError("a record has an empty id"));
+      if (!seen.insert(r.id).second) {
+        return Err(InvalidArgumentError(fmt::format("record id '{}' appears twice", r.id)));
+      }
+    }
+  }
+  LinkResult out;
+  auto t = Clock::now();
+  out.records.resize(input.size());
+  ParallelFor(input.size(), threads, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) out.records[i] = Normalize(input[i]);
+  });
+  std::unordered_set<std::string> generic = GenericValues(out.records, options.generic_min);
+  out.generic_values = generic.size();
+  const Comparator comparator(std::move(generic));
+  out.seconds_normalise = Since(t);
+
+  t = Clock::now();
+  auto candidates = CandidatePairs(out.records, options.max_block, &out.blocking);
+  // Judged pairs are scored too (for their explanation), blocked or not.
+  for (const Judgement& j : judgements) {
+    if (j.a >= input.size() || j.b >= input.size() || j.a == j.b) {
+      return Err(InvalidArgumentError("a judgement names a record that is not in the input"));
+    }
+    candidates.emplace_back(std::min(j.a, j.b), std::max(j.a, j.b));
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  out.seconds_block = Since(t);
+
+  t = Clock::now();
+  std::vector<Levels> levels(candidates.size());
+  ParallelFor(candidates.size(), threads, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      levels[i] =
+          comparator.Compare(out.records[candidates[i].first], out.records[candidates[i].second]);
+    }
+  });
+  out.seconds_compare = Since(t);
+
+  t = Clock::now();
+  // u: pairs of records next to each other in an order fixed by their ids' hashes.
+  std::vector<Levels> random;
+  const size_t n = out.records.size();
+  if (n >= 2) {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> order(n);
+    const std::hash<std::string> hash;
+    for (std::uint32_t i = 0; i < n; ++i) order[i] = {Mix(hash(out.records[i].id)), i};
+    std::sort(order.begin(), order.end());
+    const size_t want = std::min(options.random_pairs, n * (n - 1) / 2);
+    random.resize(want);
+    ParallelFor(want, threads, [&](size_t b, size_t e) {
+      for (size_t k = b; k < e; ++k) {
+        const size_t i = k % n, step = 1 + k / n;
+        const size_t j = (i + step) % n;
+        random[k] = comparator.Compare(out.records[order[i].second], out.records[order[j].second]);
+      }
+    });
+  }
+  std::array<std::unordered_map<std::string, double>, kComparisonCount> tf;
+  for (size_t c = 0; c < kComparisonCount; ++c) {
+    const auto comparison = static_cast<Comparison>(c);
+    std::unordered_map<std::string, double>& m = tf[c];
+    for (const NormalizedRecord& r : out.records) {
+      std::string_view v = TermValue(r, comparison);
+      if (!v.empty()) m[std::string(v)] += 1;
+    }
+    for (auto& [v, count] : m) count /= static_cast<double>(n);
+  }
+  // u of sharing an identifier, exactly: the chance that two random records share a value,
+  // sum over values of n_v (n_v - 1) / (n (n - 1)); generic values count as missing.
+  std::array<std::array<double, 4>, kComparisonCount> known_u{};
+  const double all_pairs = static_cast<double>(n) * static_cast<double>(n - 1) / 2;
+  if (n >= 2) {
+    auto shared = [&](Comparison c, auto values_of, const char* prefix) {
+      std::unordered_map<std::string_view, double> counts;
+      for (const NormalizedRecord& r : out.records) {
+        for (const std::string& v : values_of(r)) ++counts[v];
+      }
+      double pairs = 0;
+      for (const auto& [v, k] : counts) {
+        if (!comparator.IsGeneric(c, std::string(prefix) + std::string(v)))
+          pairs += k * (k - 1) / 2;
+      }
+      return std::max(pairs, 1.0) / all_pairs;
+    };
+    auto top = [&](Comparison c) -> double& {
+      return known_u[size_t(c)][size_t(LevelCount(c) - 1)];
+    };
+    top(Comparison::kPhone) = shared(
+        Comparison::kPhone, [](auto& r) -> auto& { return r.phones; }, "");
+    top(Comparison::kEmail) = shared(
+        Comparison::kEmail, [](auto& r) -> auto& { return r.emails; }, "");
+    known_u[size_t(Comparison::kEmail)][1] = shared(
+        Comparison::kEmail, [](auto& r) -> auto& { return r.email_domains; }, "@");
+    top(Comparison::kPayment) = shared(
+        Comparison::kPayment, [](auto& r) -> auto& { return r.payments; }, "");
+    top(Comparison::kBankAccount) = shared(
+        Comparison::kBankAccount, [](auto& r) -> auto& { return r.bank_accounts; }, "");
+    top(Comparison::kWallet) = shared(
+        Comparison::kWallet, [](auto& r) -> auto& { return r.wallets; }, "");
+    top(Comparison::kIp) = shared(
+        Comparison::kIp, [](auto& r) -> auto& { return r.ips; }, "");
+    known_u[size_t(Comparison::kIp)][1] = shared(
+        Comparison::kIp, [](auto& r) -> auto& { return r.ip_networks; }, "");
+  }
+  out.model = FellegiSunterModel::Train(levels, random, std::move(tf), all_pairs, known_u);
+  out.seconds_train = Since(t);
+
+  t = Clock::now();
+  const double threshold = FellegiSunterModel::WeightFor(options.threshold);
+  std::vector<ScoredLink> links;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const double w = out.model.Weight(levels[i], out.records[candidates[i].first]);
+    if (w < threshold) continue;
+    links.push_back({candidates[i].first, candidates[i].second, w});
+    if (options.keep_pairs) {
+      out.pairs.push_back({candidates[i].first, candidates[i].second, w,
+                           FellegiSunterModel::Probability(w), levels[i]});
+    }
+  }
+  std::vector<std::string> ids;
+  ids.reserve(n);
+  for (const NormalizedRecord& r : out.records) ids.push_back(r.id);
+  out.group = Cluster(ids, std::move(links), judgements,
+                      {.threshold_weight = threshold,
+                       .strong_weight = FellegiSunterModel::WeightFor(options.strong)});
+  out.seconds_cluster = Since(t);
+  return out;
+}
+
+std::string ExplainPair(const LinkResult& result, const LinkedPair& pair) {
+  nlohmann::json evidence = nlohmann::json::array();
+  const NormalizedRecord& a = result.records[pair.a];
+  for (size_t c = 0; c < kComparisonCount; ++c) {
+    if (pair.levels[c] < 0) continue;
+    const auto comparison = static_cast<Comparison>(c);
+    evidence.push_back({{"comparison", ComparisonName(comparison)},
+                        {"level", LevelName(comparison, pair.levels[c])},
+                        {"weight", result.model.ComparisonWeight(comparison, pair.levels[c],
+                                                                 TermValue(a, comparison))}});
+  }
+  return nlohmann::json{{"a", a.id},
+                        {"b", result.records[pair.b].id},
+                        {"weight", pair.weight},
+                        {"probability", pair.probability},
+                        {"prior_weight", result.model.prior_weight()},
+                        {"evidence", std::move(evidence)}}
+      .dump();
+}
+
+}  // namespace kycloud::linking

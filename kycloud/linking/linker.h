@@ -1,0 +1,58 @@
+// Linker: batch account linking — normalise, find generic values, block, compare, train a
+// Fellegi-Sunter model (EM for m, random pairs for u, term frequencies), score, cluster with the
+// over-merge guard and judgements (docs/linking.md).
+//
+// The result does not depend on the order of the input records: the random pairs for u are chosen
+// by a hash of the record ids, and clustering breaks ties by id.
+//
+// Thread-safety: Link is a pure function of its arguments; it uses `threads` worker threads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kycloud/base/result.h"
+#include "kycloud/linking/blocking.h"
+#include "kycloud/linking/clusterer.h"
+#include "kycloud/linking/comparisons.h"
+#include "kycloud/linking/fellegi_sunter.h"
+#include "kycloud/linking/link_record.h"
+
+namespace kycloud::linking {
+
+struct LinkOptions {
+  double threshold = 0.95;   // match probability at which two records link
+  double strong = 0.99999;   // probability of a single link allowed to join two groups
+  size_t max_block = 200;    // keys held by more records form no pairs
+  size_t generic_min = 100;  // identifier values held by more records are generic
+  size_t random_pairs = 200000;
+  unsigned threads = 0;    // 0: the number of cores
+  bool keep_pairs = true;  // return the scored pairs at or above the threshold
+};
+
+struct LinkedPair {
+  std::uint32_t a, b;
+  double weight;
+  double probability;
+  Levels levels;
+};
+
+struct LinkResult {
+  std::vector<NormalizedRecord> records;
+  std::vector<std::uint32_t> group;  // per record: the index of its group's smallest id
+  std::vector<LinkedPair> pairs;     // scored pairs at or above the threshold (keep_pairs)
+  FellegiSunterModel model;
+  BlockingStats blocking;
+  size_t generic_values = 0;
+  double seconds_normalise = 0, seconds_block = 0, seconds_compare = 0, seconds_train = 0,
+         seconds_cluster = 0;
+};
+
+// Errors: InvalidArgument on duplicate record ids (named) or bad options.
+Result<LinkResult> Link(const std::vector<LinkRecord>& records,
+                        const std::vector<Judgement>& judgements, const LinkOptions& options);
+
+// The evidence of one pair, for explanations: each comparison's level and weight (JSON).
+std::string ExplainPair(const LinkResult& result, const LinkedPair& pair);
+
+}  // namespace kycloud::linking
