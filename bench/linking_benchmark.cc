@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     r.Add(Field::kLocality, kCities[city]);
     r.Add(Field::kCountry, kCountries[city]);
     r.Add(Field::kPostcode, digits(6));
-    r.Add(Field::kPhone, "+65 " + digits(8));
+    r.Add(Field::kPhone, "+65 " + digits(10));  // numbers are unique: no chance collisions
     r.Add(Field::kEmail, "ops@acct" + std::to_string(i) + ".example");
     r.Add(Field::kPaymentFingerprint, "fp_" + std::to_string(rng()));
     r.Add(Field::kIp, std::to_string(11 + rng() % 200) + "." + std::to_string(rng() % 256) + "." +
@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
     if (roll < 0.03 && records.size() + 8 <= n) {
       // A shell network: 3-8 accounts of one party.
       Party p;
-      p.phone = "+852 " + digits(8);
+      p.phone = "+852 " + digits(10);
       p.card = "fp_party_" + std::to_string(rng());
       p.bank = "HK" + digits(14);
       p.domain = "grp" + std::to_string(i) + ".example";

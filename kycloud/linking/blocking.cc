@@ -75,7 +75,7 @@ std::vector<std::string> BlockingKeys(const NormalizedRecord& r) {
     add("ss", {Soundex(r.family), Soundex(r.given)});
   }
   add("o", {r.org});
-  add("o2", {FirstWords(r.org, 2), r.country});
+  add("o2", {FirstWords(r.org, 2), r.locality});
   for (const auto& v : r.national_ids) add("n", {v});
   for (const auto& v : r.phones) add("t", {v});
   for (const auto& v : r.emails) add("e", {v});

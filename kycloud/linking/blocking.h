@@ -11,7 +11,7 @@
 //   family+given, family+dob, given+dob, dob+postcode, family+postcode, given+postcode,
 //   street_number+postcode, street_number+address, address+locality, family+locality,
 //   given+locality, dob+locality, Soundex(family)+given initial+region,
-//   Soundex(family)+Soundex(given), national_id, org, org's first two words+country,
+//   Soundex(family)+Soundex(given), national_id, org, org's first two words+locality,
 //   phone, email, email domain, payment, bank account, wallet, ip, ip network.
 //
 // Thread-safety: pure functions.

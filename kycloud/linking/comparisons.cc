@@ -125,12 +125,15 @@ std::string_view LevelName(Comparison c, int level) {
   }
 }
 
-bool Comparator::IsGeneric(Comparison c, std::string_view value) const {
-  if (generic_.empty()) return false;
-  std::string key(ComparisonName(c));
-  key += ':';
-  key += value;
-  return generic_.count(key) > 0;
+std::uint64_t GenericKey(Comparison c, std::string_view value, bool network) {
+  // FNV-1a over the value, seeded with the comparison and the part.
+  std::uint64_t h = 1469598103934665603ULL ^ (static_cast<std::uint64_t>(c) * 2 + network);
+  h *= 1099511628211ULL;
+  for (char ch : value) {
+    h ^= static_cast<unsigned char>(ch);
+    h *= 1099511628211ULL;
+  }
+  return h;
 }
 
 Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b) const {
@@ -151,9 +154,13 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
     }
   }
   at(Comparison::kDateOfBirth) = Dob(a.dob, b.dob);
-  at(Comparison::kStreetNumber) = Exact(a.street_number, b.street_number);
-  if (!a.address.empty() && !b.address.empty() && !IsGeneric(Comparison::kAddress, a.address) &&
-      !IsGeneric(Comparison::kAddress, b.address)) {
+  // A generic address (a formation agent's) says nothing, nor does its street number.
+  const bool generic_address =
+      IsGeneric(Comparison::kAddress, a.address) || IsGeneric(Comparison::kAddress, b.address);
+  if (!generic_address) {
+    at(Comparison::kStreetNumber) = Exact(a.street_number, b.street_number);
+  }
+  if (!a.address.empty() && !b.address.empty() && !generic_address) {
     if (a.address == b.address) {
       at(Comparison::kAddress) = 2;
     } else {
@@ -195,7 +202,7 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
     at(Comparison::kEmail) = e == 1 ? 2 : 0;
     if (e == 0) {
       for (const auto& d : a.email_domains) {
-        if (!IsGeneric(Comparison::kEmail, "@" + d) &&
+        if (!IsGeneric(Comparison::kEmail, d, true) &&
             std::find(b.email_domains.begin(), b.email_domains.end(), d) != b.email_domains.end()) {
           at(Comparison::kEmail) = 1;
         }
@@ -210,7 +217,7 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
     at(Comparison::kIp) = ip == 1 ? 2 : 0;
     if (ip == 0) {
       for (const auto& n : a.ip_networks) {
-        if (!IsGeneric(Comparison::kIp, n) &&
+        if (!IsGeneric(Comparison::kIp, n, true) &&
             std::find(b.ip_networks.begin(), b.ip_networks.end(), n) != b.ip_networks.end()) {
           at(Comparison::kIp) = 1;
         }
@@ -220,29 +227,26 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
   return l;
 }
 
-std::unordered_set<std::string> GenericValues(const std::vector<NormalizedRecord>& records,
-                                              size_t generic_min) {
-  std::unordered_map<std::string, size_t> counts;
-  auto count = [&](Comparison c, const std::string& v) {
-    if (v.empty()) return;
-    std::string key(ComparisonName(c));
-    key += ':';
-    key += v;
-    ++counts[key];
+std::unordered_set<std::uint64_t> GenericValues(const std::vector<NormalizedRecord>& records,
+                                                size_t generic_min) {
+  std::unordered_map<std::uint64_t, std::uint32_t> counts;
+  counts.reserve(records.size() * 4);
+  auto count = [&](Comparison c, const std::string& v, bool network) {
+    if (!v.empty()) ++counts[GenericKey(c, v, network)];
   };
   for (const NormalizedRecord& r : records) {
-    count(Comparison::kAddress, r.address);
-    for (const auto& v : r.phones) count(Comparison::kPhone, v);
-    for (const auto& v : r.emails) count(Comparison::kEmail, v);
-    for (const auto& v : r.email_domains) count(Comparison::kEmail, "@" + v);
-    for (const auto& v : r.payments) count(Comparison::kPayment, v);
-    for (const auto& v : r.bank_accounts) count(Comparison::kBankAccount, v);
-    for (const auto& v : r.wallets) count(Comparison::kWallet, v);
-    for (const auto& v : r.ips) count(Comparison::kIp, v);
-    for (const auto& v : r.ip_networks) count(Comparison::kIp, v);
+    count(Comparison::kAddress, r.address, false);
+    for (const auto& v : r.phones) count(Comparison::kPhone, v, false);
+    for (const auto& v : r.emails) count(Comparison::kEmail, v, false);
+    for (const auto& v : r.email_domains) count(Comparison::kEmail, v, true);
+    for (const auto& v : r.payments) count(Comparison::kPayment, v, false);
+    for (const auto& v : r.bank_accounts) count(Comparison::kBankAccount, v, false);
+    for (const auto& v : r.wallets) count(Comparison::kWallet, v, false);
+    for (const auto& v : r.ips) count(Comparison::kIp, v, false);
+    for (const auto& v : r.ip_networks) count(Comparison::kIp, v, true);
   }
-  std::unordered_set<std::string> out;
-  for (auto& [k, n] : counts) {
+  std::unordered_set<std::uint64_t> out;
+  for (const auto& [k, n] : counts) {
     if (n > generic_min) out.insert(k);
   }
   return out;

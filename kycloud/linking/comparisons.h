@@ -18,7 +18,8 @@
 //   ip                       an address shared | a network shared (/24, /48) | else
 //
 // Identifier values shared by more than `generic_min` records (a formation agent's address, a
-// payment processor's card) are generic: they count as missing, never as agreement.
+// payment processor's card) are generic: they count as missing, never as agreement (a generic
+// address takes its street number with it).
 //
 // Thread-safety: immutable after construction.
 #pragma once
@@ -64,23 +65,30 @@ std::string_view LevelName(Comparison c, int level);
 // Levels of every comparison of one pair (-1: missing on a side or generic).
 using Levels = std::array<std::int8_t, kComparisonCount>;
 
+// The key of an identifier value in a generic set: a 64-bit hash of the comparison, whether it is
+// the value's network part (an e-mail domain, an IP network) and the value. A collision can only
+// make a value generic (ignored), never link anything.
+std::uint64_t GenericKey(Comparison c, std::string_view value, bool network = false);
+
 class Comparator {
  public:
-  // `generic` holds identifier values too common to link anyone (see GenericValues below).
-  explicit Comparator(std::unordered_set<std::string> generic = {})
+  // `generic` holds the keys of identifier values too common to link anyone (GenericValues).
+  explicit Comparator(std::unordered_set<std::uint64_t> generic = {})
       : generic_(std::move(generic)) {}
 
   Levels Compare(const NormalizedRecord& a, const NormalizedRecord& b) const;
-  // Whether `value` of comparison `c` is generic (keys are "comparison:value").
-  bool IsGeneric(Comparison c, std::string_view value) const;
+  // Whether `value` of comparison `c` (its network part when `network`) is generic.
+  bool IsGeneric(Comparison c, std::string_view value, bool network = false) const {
+    return !generic_.empty() && generic_.count(GenericKey(c, value, network)) > 0;
+  }
 
  private:
-  std::unordered_set<std::string> generic_;
+  std::unordered_set<std::uint64_t> generic_;
 };
 
-// The identifier values held by more than `generic_min` records ("comparison:value").
-std::unordered_set<std::string> GenericValues(const std::vector<NormalizedRecord>& records,
-                                              size_t generic_min);
+// The keys of the identifier values held by more than `generic_min` records.
+std::unordered_set<std::uint64_t> GenericValues(const std::vector<NormalizedRecord>& records,
+                                                size_t generic_min);
 
 // The value a record has for a comparison's term-frequency adjustment ("" when none): names,
 // organisation, locality, postcode, address.

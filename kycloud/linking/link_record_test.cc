@@ -4,6 +4,7 @@
 
 #include "kycloud/linking/blocking.h"
 #include "kycloud/linking/comparisons.h"
+#include "kycloud/linking/identifier_evidence.h"
 #include "kycloud/linking/record_reader.h"
 
 namespace kycloud::linking {
@@ -70,7 +71,7 @@ TEST(LinkRecordTest, ComparisonLevels) {
   a.payments = {"FP-PROC"};
   b.payments = {"FP-PROC"};
   EXPECT_EQ(cmp.Compare(a, b)[size_t(Comparison::kPayment)], 1);
-  const Comparator generic({"payment_fingerprint:FP-PROC"});
+  const Comparator generic({GenericKey(Comparison::kPayment, "FP-PROC")});
   EXPECT_EQ(generic.Compare(a, b)[size_t(Comparison::kPayment)], -1);
 }
 
@@ -118,6 +119,30 @@ TEST(RecordReaderTest, MappingAndErrors) {
   EXPECT_NE(short_row.error().message().find("t.csv:4:"), std::string::npos) << short_row.error();
   auto no_id = ReadLinkRecords(csv + " ,x,y,z,w\n", *m, "t.csv");
   EXPECT_NE(no_id.error().message().find("id column"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kycloud::linking
+
+namespace kycloud::linking {
+namespace {
+
+TEST(IdentifierEvidenceTest, SharedIdentifiersSetAFloor) {
+  Levels l;
+  l.fill(-1);
+  EXPECT_EQ(IdentifierFloor(l).probability, 0);
+  l[size_t(Comparison::kEmail)] = 1;  // a shared domain only: no floor
+  EXPECT_EQ(IdentifierFloor(l).probability, 0);
+  l[size_t(Comparison::kPhone)] = 1;
+  EXPECT_EQ(IdentifierFloor(l).probability, kIdentifierFloor);
+  EXPECT_EQ(IdentifierFloor(l).rule, "shared phone");
+  l[size_t(Comparison::kEmail)] = 2;  // and the same address
+  EXPECT_EQ(IdentifierFloor(l).probability, kStrongIdentifierFloor);
+  l.fill(-1);
+  l[size_t(Comparison::kPayment)] = 1;
+  l[size_t(Comparison::kNationalId)] = 1;  // one edit: not a shared id
+  EXPECT_EQ(IdentifierFloor(l).probability, kStrongIdentifierFloor);
+  EXPECT_EQ(IdentifierFloor(l).rule, "shared payment_fingerprint");
 }
 
 }  // namespace

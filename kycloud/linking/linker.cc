@@ -1,5 +1,7 @@
 #include "kycloud/linking/linker.h"
 
+#include "kycloud/linking/identifier_evidence.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -70,7 +72,7 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   ParallelFor(input.size(), threads, [&](size_t b, size_t e) {
     for (size_t i = b; i < e; ++i) out.records[i] = Normalize(input[i]);
   });
-  std::unordered_set<std::string> generic = GenericValues(out.records, options.generic_min);
+  std::unordered_set<std::uint64_t> generic = GenericValues(out.records, options.generic_min);
   out.generic_values = generic.size();
   const Comparator comparator(std::move(generic));
   out.seconds_normalise = Since(t);
@@ -132,15 +134,14 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   std::array<std::array<double, 4>, kComparisonCount> known_u{};
   const double all_pairs = static_cast<double>(n) * static_cast<double>(n - 1) / 2;
   if (n >= 2) {
-    auto shared = [&](Comparison c, auto values_of, const char* prefix) {
-      std::unordered_map<std::string_view, double> counts;
+    auto shared = [&](Comparison c, auto values_of, bool network) {
+      std::unordered_map<std::uint64_t, double> counts;
       for (const NormalizedRecord& r : out.records) {
-        for (const std::string& v : values_of(r)) ++counts[v];
+        for (const std::string& v : values_of(r)) ++counts[GenericKey(c, v, network)];
       }
       double pairs = 0;
-      for (const auto& [v, k] : counts) {
-        if (!comparator.IsGeneric(c, std::string(prefix) + std::string(v)))
-          pairs += k * (k - 1) / 2;
+      for (const auto& [key, k] : counts) {
+        if (k <= static_cast<double>(options.generic_min)) pairs += k * (k - 1) / 2;
       }
       return std::max(pairs, 1.0) / all_pairs;
     };
@@ -148,21 +149,21 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
       return known_u[size_t(c)][size_t(LevelCount(c) - 1)];
     };
     top(Comparison::kPhone) = shared(
-        Comparison::kPhone, [](auto& r) -> auto& { return r.phones; }, "");
+        Comparison::kPhone, [](auto& r) -> auto& { return r.phones; }, false);
     top(Comparison::kEmail) = shared(
-        Comparison::kEmail, [](auto& r) -> auto& { return r.emails; }, "");
+        Comparison::kEmail, [](auto& r) -> auto& { return r.emails; }, false);
     known_u[size_t(Comparison::kEmail)][1] = shared(
-        Comparison::kEmail, [](auto& r) -> auto& { return r.email_domains; }, "@");
+        Comparison::kEmail, [](auto& r) -> auto& { return r.email_domains; }, true);
     top(Comparison::kPayment) = shared(
-        Comparison::kPayment, [](auto& r) -> auto& { return r.payments; }, "");
+        Comparison::kPayment, [](auto& r) -> auto& { return r.payments; }, false);
     top(Comparison::kBankAccount) = shared(
-        Comparison::kBankAccount, [](auto& r) -> auto& { return r.bank_accounts; }, "");
+        Comparison::kBankAccount, [](auto& r) -> auto& { return r.bank_accounts; }, false);
     top(Comparison::kWallet) = shared(
-        Comparison::kWallet, [](auto& r) -> auto& { return r.wallets; }, "");
+        Comparison::kWallet, [](auto& r) -> auto& { return r.wallets; }, false);
     top(Comparison::kIp) = shared(
-        Comparison::kIp, [](auto& r) -> auto& { return r.ips; }, "");
+        Comparison::kIp, [](auto& r) -> auto& { return r.ips; }, false);
     known_u[size_t(Comparison::kIp)][1] = shared(
-        Comparison::kIp, [](auto& r) -> auto& { return r.ip_networks; }, "");
+        Comparison::kIp, [](auto& r) -> auto& { return r.ip_networks; }, true);
   }
   out.model = FellegiSunterModel::Train(levels, random, std::move(tf), all_pairs, known_u);
   out.seconds_train = Since(t);
@@ -171,7 +172,11 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   const double threshold = FellegiSunterModel::WeightFor(options.threshold);
   std::vector<ScoredLink> links;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    const double w = out.model.Weight(levels[i], out.records[candidates[i].first]);
+    double w = out.model.Weight(levels[i], out.records[candidates[i].first]);
+    if (options.identifier_floor) {
+      const IdentifierEvidence e = IdentifierFloor(levels[i]);
+      if (e.probability > 0) w = std::max(w, FellegiSunterModel::WeightFor(e.probability));
+    }
     if (w < threshold) continue;
     links.push_back({candidates[i].first, candidates[i].second, w});
     if (options.keep_pairs) {
@@ -200,11 +205,14 @@ std::string ExplainPair(const LinkResult& result, const LinkedPair& pair) {
                         {"weight", result.model.ComparisonWeight(comparison, pair.levels[c],
                                                                  TermValue(a, comparison))}});
   }
+  const IdentifierEvidence floor = IdentifierFloor(pair.levels);
   return nlohmann::json{{"a", a.id},
                         {"b", result.records[pair.b].id},
                         {"weight", pair.weight},
                         {"probability", pair.probability},
                         {"prior_weight", result.model.prior_weight()},
+                        {"identifier_rule", floor.probability > 0 ? nlohmann::json(floor.rule)
+                                                                  : nlohmann::json(nullptr)},
                         {"evidence", std::move(evidence)}}
       .dump();
 }

@@ -1,6 +1,7 @@
 // Linker: batch account linking — normalise, find generic values, block, compare, train a
-// Fellegi-Sunter model (EM for m, random pairs for u, term frequencies), score, cluster with the
-// over-merge guard and judgements (docs/linking.md).
+// Fellegi-Sunter model (EM for m, random pairs for u, term frequencies), score (with the floor
+// of shared identifiers, identifier_evidence.h), cluster with the over-merge guard and judgements
+// (docs/linking.md).
 //
 // The result does not depend on the order of the input records: the random pairs for u are chosen
 // by a hash of the record ids, and clustering breaks ties by id.
@@ -28,6 +29,9 @@ struct LinkOptions {
   size_t random_pairs = 200000;
   unsigned threads = 0;    // 0: the number of cores
   bool keep_pairs = true;  // return the scored pairs at or above the threshold
+  // Shared non-generic cards, bank accounts, wallets, national ids, phones and e-mail addresses
+  // set a floor under the weight (identifier_evidence.h); off: Fellegi-Sunter alone.
+  bool identifier_floor = true;
 };
 
 struct LinkedPair {
