@@ -212,6 +212,16 @@ int main(int argc, char** argv) {
     std::printf("  true pairs among candidates %zu, at or above the threshold %zu\n",
                 true_candidates, above);
     for (auto& [k, v] : missed) std::printf("    weight %s: %d\n", k.c_str(), v);
+    std::map<std::string, int> false_rules;
+    int false_shown = 0;
+    for (const auto& p : all->pairs) {
+      if (truth[p.a] == truth[p.b] || p.weight < thr) continue;
+      const std::string why = ExplainPair(*all, p);
+      const size_t r = why.find("\"identifier_rule\":");
+      ++false_rules[why.substr(r, why.find(',', r) - r)];
+      if (false_shown++ < 2) std::printf("false: %s\n", why.c_str());
+    }
+    for (auto& [k, v] : false_rules) std::printf("  false links by rule %s: %d\n", k.c_str(), v);
     int shown = 0;
     for (const auto& p : all->pairs) {
       if (truth[p.a] == truth[p.b] && p.weight < thr && shown++ < 3)

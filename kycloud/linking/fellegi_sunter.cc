@@ -44,6 +44,8 @@ Group GroupOf(Comparison c) {
 // data says.
 constexpr double kMinIdentifierDisagreement = -2.0;
 constexpr double kMinLocationDisagreement = -3.0;
+// The most a shared IP network (/24, /48) weighs: NAT pools and shared offices put strangers there.
+constexpr double kMaxIpNetworkWeight = 8.0;
 double MinDisagreementWeight(Comparison c) {
   switch (GroupOf(c)) {
     case Group::kIdentifier:
@@ -186,8 +188,11 @@ double FellegiSunterModel::Weight(const Levels& levels, const NormalizedRecord& 
   for (size_t c = 0; c < kComparisonCount; ++c) {
     if (levels[c] < 0) continue;
     const auto comparison = static_cast<Comparison>(c);
-    const double cw = ComparisonWeight(comparison, levels[c], TermValue(a, comparison));
+    double cw = ComparisonWeight(comparison, levels[c], TermValue(a, comparison));
     const Group g = GroupOf(comparison);
+    if (comparison == Comparison::kIp && levels[c] == 1) {
+      cw = std::min(cw, kMaxIpNetworkWeight);  // a /24 or /48 is shared by strangers too
+    }
     if (cw < 0 && g == Group::kLocation) {
       location += cw;
     } else if (cw < 0 && g == Group::kIdentifier) {

@@ -15,7 +15,8 @@
 // addresses and IPs, so a disagreement on one of them says little: each weighs at least -1 bit
 // (phone, e-mail, card, bank account, wallet, IP) or -3 bits (address parts, region, country),
 // and each group's disagreements together no less than -2 and -3 bits (another office is one
-// fact, seen in its street, postcode and city). u of sharing an identifier comes from the values'
+// fact, seen in its street, postcode and city); a shared IP network weighs at most 8 bits (NAT
+// pools and shared offices put strangers there). u of sharing an identifier comes from the values'
 // frequencies (exact), not from the random pairs.
 //
 // Thread-safety: immutable after Train; Weight is safe from many threads.

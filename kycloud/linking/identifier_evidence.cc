@@ -2,7 +2,7 @@
 
 namespace kycloud::linking {
 
-IdentifierEvidence IdentifierFloor(const Levels& levels) {
+IdentifierEvidence IdentifierFloor(const Levels& levels, bool organisations) {
   auto at = [&](Comparison c) { return levels[static_cast<size_t>(c)]; };
   auto exact = [&](Comparison c) { return at(c) == LevelCount(c) - 1; };
   IdentifierEvidence out;
@@ -27,6 +27,11 @@ IdentifierEvidence IdentifierFloor(const Levels& levels) {
   } else if (contacts == 1) {
     out.probability = kIdentifierFloor;
     out.rule = "shared " + contact;
+  } else if (organisations && at(Comparison::kEmail) == 1) {
+    // A non-free, non-generic e-mail domain: one organisation's accounts (between persons it
+    // says they work at one place, not that they are one).
+    out.probability = kIdentifierFloor;
+    out.rule = "shared e-mail domain";
   }
   return out;
 }

@@ -13,6 +13,7 @@
 //   phone or e-mail address shared                                      >= 0.9999
 //     (links an account to a group; two groups need a second link)
 //   two different identifiers of the second kind                        >= 0.999999
+//   between organisations: an e-mail domain shared (not free mail)     >= 0.9999
 //
 // Thread-safety: pure function.
 #pragma once
@@ -31,6 +32,12 @@ struct IdentifierEvidence {
   std::string rule;        // e.g. "shared payment_fingerprint"
 };
 
-IdentifierEvidence IdentifierFloor(const Levels& levels);
+// `organisations`: both records are organisations (an organisation name, no person's name).
+IdentifierEvidence IdentifierFloor(const Levels& levels, bool organisations = false);
+
+// Whether a record is an organisation's (an organisation name and no person's name).
+inline bool IsOrganisation(const NormalizedRecord& r) {
+  return !r.org.empty() && r.given.empty() && r.family.empty();
+}
 
 }  // namespace kycloud::linking

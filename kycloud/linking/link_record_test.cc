@@ -131,8 +131,10 @@ TEST(IdentifierEvidenceTest, SharedIdentifiersSetAFloor) {
   Levels l;
   l.fill(-1);
   EXPECT_EQ(IdentifierFloor(l).probability, 0);
-  l[size_t(Comparison::kEmail)] = 1;  // a shared domain only: no floor
+  l[size_t(Comparison::kEmail)] = 1;  // a shared domain only: no floor between persons
   EXPECT_EQ(IdentifierFloor(l).probability, 0);
+  EXPECT_EQ(IdentifierFloor(l, true).probability, kIdentifierFloor);  // between organisations
+  EXPECT_EQ(IdentifierFloor(l, true).rule, "shared e-mail domain");
   l[size_t(Comparison::kPhone)] = 1;
   EXPECT_EQ(IdentifierFloor(l).probability, kIdentifierFloor);
   EXPECT_EQ(IdentifierFloor(l).rule, "shared phone");

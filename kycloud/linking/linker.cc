@@ -174,7 +174,9 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   for (size_t i = 0; i < candidates.size(); ++i) {
     double w = out.model.Weight(levels[i], out.records[candidates[i].first]);
     if (options.identifier_floor) {
-      const IdentifierEvidence e = IdentifierFloor(levels[i]);
+      const IdentifierEvidence e =
+          IdentifierFloor(levels[i], IsOrganisation(out.records[candidates[i].first]) &&
+                                         IsOrganisation(out.records[candidates[i].second]));
       if (e.probability > 0) w = std::max(w, FellegiSunterModel::WeightFor(e.probability));
     }
     if (w < threshold) continue;
@@ -205,7 +207,8 @@ std::string ExplainPair(const LinkResult& result, const LinkedPair& pair) {
                         {"weight", result.model.ComparisonWeight(comparison, pair.levels[c],
                                                                  TermValue(a, comparison))}});
   }
-  const IdentifierEvidence floor = IdentifierFloor(pair.levels);
+  const IdentifierEvidence floor =
+      IdentifierFloor(pair.levels, IsOrganisation(a) && IsOrganisation(result.records[pair.b]));
   return nlohmann::json{{"a", a.id},
                         {"b", result.records[pair.b].id},
                         {"weight", pair.weight},
