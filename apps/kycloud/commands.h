@@ -56,6 +56,8 @@ void RegisterPolicyCommand(CLI::App& app);
 void RegisterCustomersCommand(CLI::App& app);
 void RegisterCipCommand(CLI::App& app);
 void RegisterLinkCommand(CLI::App& app);
+// `kycloud simulate` (simulate_command.cc): a synthetic population with its ground truth.
+void RegisterSimulateCommand(CLI::App& app);
 // `kycloud report cip-certification` (cip_command.cc).
 void RegisterCipCertificationCommand(CLI::App& report);
 

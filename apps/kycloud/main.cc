@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   kycloud::app::RegisterPolicyCommand(app);
   kycloud::app::RegisterCustomersCommand(app);
   kycloud::app::RegisterLinkCommand(app);
+  kycloud::app::RegisterSimulateCommand(app);
   kycloud::app::RegisterCipCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -85,6 +85,7 @@ std::vector<std::string> BlockingKeys(const NormalizedRecord& r) {
   for (const auto& v : r.bank_accounts) add("b", {v});
   for (const auto& v : r.wallets) add("w", {v});
   for (const auto& v : r.ips) add("ip", {v});
+  for (const auto& v : r.owners) add("bo", {std::string_view(v).substr(0, v.find('|'))});
   return keys;
 }
 

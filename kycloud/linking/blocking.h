@@ -12,7 +12,7 @@
 //   street_number+postcode, street_number+address, address+locality, family+locality,
 //   given+locality, dob+locality, Soundex(family)+given initial+region,
 //   Soundex(family)+Soundex(given), national_id, org, org's first two words+locality,
-//   phone, email, email domain, payment, bank account, wallet, ip, ip network.
+//   phone, email, email domain, payment, bank account, wallet, ip, ip network, owner's name.
 //
 // Thread-safety: pure functions.
 #pragma once

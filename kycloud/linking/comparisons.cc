@@ -27,10 +27,11 @@ constexpr std::array<std::string_view, kComparisonCount> kNames = {"given_name",
                                                                    "payment_fingerprint",
                                                                    "bank_account",
                                                                    "wallet",
-                                                                   "ip"};
+                                                                   "ip",
+                                                                   "beneficial_owner"};
 
 constexpr std::array<int, kComparisonCount> kLevels = {4, 4, 4, 4, 2, 3, 3, 3, 2,
-                                                       2, 3, 2, 3, 2, 2, 2, 3};
+                                                       2, 3, 2, 3, 2, 2, 2, 3, 3};
 
 double JaroWinkler(std::string_view a, std::string_view b) {
   return rapidfuzz::jaro_winkler_normalized_similarity(a, b);
@@ -55,6 +56,18 @@ std::string TokenSorted(std::string_view s) {
     if (!out.empty()) out += ' ';
     out += t;
   }
+  return out;
+}
+
+// The text with its digits removed and spaces collapsed.
+std::string WithoutDigits(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') continue;
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
 
@@ -120,6 +133,8 @@ std::string_view LevelName(Comparison c, int level) {
       return "same domain";
     case Comparison::kIp:
       return "same network";
+    case Comparison::kOwner:
+      return "same name";
     default:
       return "partial";
   }
@@ -163,6 +178,8 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
   if (!a.address.empty() && !b.address.empty() && !generic_address) {
     if (a.address == b.address) {
       at(Comparison::kAddress) = 2;
+    } else if (WithoutDigits(a.address) == WithoutDigits(b.address)) {
+      at(Comparison::kAddress) = 0;  // the same street or building, another number: a neighbour
     } else {
       at(Comparison::kAddress) =
           rapidfuzz::indel_normalized_similarity(a.address, b.address, 0.85) >= 0.85 ? 1 : 0;
@@ -224,6 +241,29 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
       }
     }
   }
+  // Owners: the same name and date of birth, or the same name where a date is missing.
+  {
+    bool a_has = false, b_has = false;
+    for (const auto& v : a.owners) a_has |= !IsGeneric(Comparison::kOwner, v);
+    for (const auto& v : b.owners) b_has |= !IsGeneric(Comparison::kOwner, v);
+    if (a_has && b_has) {
+      std::int8_t best = 0;
+      for (const auto& x : a.owners) {
+        if (IsGeneric(Comparison::kOwner, x)) continue;
+        const std::string_view xn = std::string_view(x).substr(0, x.find('|'));
+        for (const auto& y : b.owners) {
+          if (IsGeneric(Comparison::kOwner, y)) continue;
+          if (x == y && x.size() > xn.size()) {
+            best = 2;
+          } else if (xn == std::string_view(y).substr(0, y.find('|')) &&
+                     (x.size() == xn.size() || y.find('|') == std::string::npos)) {
+            best = std::max<std::int8_t>(best, 1);
+          }
+        }
+      }
+      at(Comparison::kOwner) = best;
+    }
+  }
   return l;
 }
 
@@ -244,6 +284,7 @@ std::unordered_set<std::uint64_t> GenericValues(const std::vector<NormalizedReco
     for (const auto& v : r.wallets) count(Comparison::kWallet, v, false);
     for (const auto& v : r.ips) count(Comparison::kIp, v, false);
     for (const auto& v : r.ip_networks) count(Comparison::kIp, v, true);
+    for (const auto& v : r.owners) count(Comparison::kOwner, v, false);
   }
   std::unordered_set<std::uint64_t> out;
   for (const auto& [k, n] : counts) {

@@ -8,7 +8,8 @@
 //   org_name                 exact | token-sorted Indel ratio >= 0.90 | >= 0.80 | else
 //   date_of_birth            exact | one edit, or day and month swapped | same year | else
 //   street_number            exact | else
-//   address_line             exact | Indel ratio >= 0.85 | else
+//   address_line             exact | Indel ratio >= 0.85 | else (lines that differ only in their
+//                            numbers are neighbours' or co-tenants': else)
 //   locality                 exact | Jaro-Winkler >= 0.90 | else
 //   postcode, national_id    exact | one edit | else
 //   region, country          exact | else
@@ -16,6 +17,8 @@
 //   wallet
 //   email                    an address shared | a (non-free) domain shared | else
 //   ip                       an address shared | a network shared (/24, /48) | else
+//   beneficial_owner         an owner shared with the date of birth | the name only (a date
+//                            missing on a side) | else
 //
 // Identifier values shared by more than `generic_min` records (a formation agent's address, a
 // payment processor's card) are generic: they count as missing, never as agreement (a generic
@@ -53,8 +56,9 @@ enum class Comparison {
   kBankAccount,
   kWallet,
   kIp,
+  kOwner,
 };
-inline constexpr size_t kComparisonCount = 17;
+inline constexpr size_t kComparisonCount = 18;
 
 std::string_view ComparisonName(Comparison c);
 // Number of levels (2..4), the "else" level 0 included.

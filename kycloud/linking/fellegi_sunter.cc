@@ -12,6 +12,9 @@ namespace {
 
 // Probabilities are kept off 0 and 1 so that no single comparison can decide alone.
 constexpr double kFloor = 1e-5;
+// The most of true matches whose date of birth, or national id, differs outright.
+constexpr double kMaxIdentityMismatch = 0.05;
+
 // The weight of the prior on m, in matches.
 constexpr double kPriorMatches = 20;
 
@@ -26,6 +29,7 @@ Group GroupOf(Comparison c) {
     case Comparison::kBankAccount:
     case Comparison::kWallet:
     case Comparison::kIp:
+    case Comparison::kOwner:
       return Group::kIdentifier;
     case Comparison::kAddress:
     case Comparison::kStreetNumber:
@@ -153,6 +157,14 @@ FellegiSunterModel FellegiSunterModel::Train(
   model.lambda_ = std::clamp(all_pairs > 0 ? expected / all_pairs : lambda, 1e-12, 0.5);
   model.prior_weight_ = std::log2(model.lambda_ / (1.0 - model.lambda_));
   for (size_t c = 0; c < kComparisonCount; ++c) {
+    // A person's date of birth or national id differs outright in few true matches (entry
+    // errors): m of "else" is at most kMaxIdentityMismatch. Learned freely, EM — over a
+    // population with few true person matches — takes namesakes in one town for matches and
+    // learns that a match's birth date may differ at will.
+    const auto comparison = static_cast<Comparison>(c);
+    if (comparison == Comparison::kDateOfBirth || comparison == Comparison::kNationalId) {
+      model.levels_[c][0].m = std::min(model.levels_[c][0].m, kMaxIdentityMismatch);
+    }
     for (auto& lw : model.levels_[c]) {
       if (lw.u > 0) lw.weight = std::log2(lw.m / lw.u);
     }
@@ -180,11 +192,16 @@ double FellegiSunterModel::ComparisonWeight(Comparison c, int level,
   return w;
 }
 
-double FellegiSunterModel::Weight(const Levels& levels, const NormalizedRecord& a) const {
+double FellegiSunterModel::Weight(const Levels& levels, const NormalizedRecord& a,
+                                  bool organisations) const {
   double w = prior_weight_;
   // Disagreements within a group are one fact seen several times (another office: another
   // street, postcode and city), not independent evidence: each group's negative sum is bounded.
   double location = 0, identifiers = 0;
+  // Between organisations, agreeing address parts are one fact too — the same registered
+  // office, which co-tenants of a business centre or a virtual office share: its strongest part
+  // counts, not their sum.
+  double location_agreement = 0;
   for (size_t c = 0; c < kComparisonCount; ++c) {
     if (levels[c] < 0) continue;
     const auto comparison = static_cast<Comparison>(c);
@@ -195,13 +212,15 @@ double FellegiSunterModel::Weight(const Levels& levels, const NormalizedRecord& 
     }
     if (cw < 0 && g == Group::kLocation) {
       location += cw;
+    } else if (organisations && g == Group::kLocation) {
+      location_agreement = std::max(location_agreement, cw);
     } else if (cw < 0 && g == Group::kIdentifier) {
       identifiers += cw;
     } else {
       w += cw;
     }
   }
-  return w + std::max(location, kMinLocationDisagreement) +
+  return w + location_agreement + std::max(location, kMinLocationDisagreement) +
          std::max(identifiers, kMinIdentifierDisagreement);
 }
 

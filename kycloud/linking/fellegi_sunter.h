@@ -11,13 +11,15 @@
 // level 0.80, "else" 0.05: with few true pairs the prior holds, with many the data decides); u (the
 // chance among non-matches) for scoring from random pairs. lambda, the prior, is over all pairs:
 // EM's expected matches among the candidates over the number of pairs. Levels -1 (missing, generic)
-// add nothing. The match probability is 2^w / (1 + 2^w). A party multiplies phones, cards,
-// addresses and IPs, so a disagreement on one of them says little: each weighs at least -1 bit
-// (phone, e-mail, card, bank account, wallet, IP) or -3 bits (address parts, region, country),
-// and each group's disagreements together no less than -2 and -3 bits (another office is one
-// fact, seen in its street, postcode and city); a shared IP network weighs at most 8 bits (NAT
-// pools and shared offices put strangers there). u of sharing an identifier comes from the values'
-// frequencies (exact), not from the random pairs.
+// add nothing. A date of birth or national id differs outright in at most 5% of true matches (m
+// of "else" capped: EM would take namesakes for matches). The match probability is 2^w / (1 + 2^w).
+// A party multiplies phones, cards, addresses and IPs, so a disagreement on one of them says
+// little: each weighs at least -1 bit (phone, e-mail, card, bank account, wallet, IP) or -3 bits
+// (address parts, region, country), and each group's disagreements together no less than -2 and -3
+// bits (another office is one fact, seen in its street, postcode and city); a shared IP network
+// weighs at most 8 bits (NAT pools and shared offices put strangers there). Where an organisation
+// is one of the pair, the agreeing address parts count once, as the strongest of them. u of sharing
+// an identifier comes from the values' frequencies (exact), not from the random pairs.
 //
 // Thread-safety: immutable after Train; Weight is safe from many threads.
 #pragma once
@@ -64,8 +66,10 @@ class FellegiSunterModel {
   // The weight of one comparison at `level` for values `a` and `b` (the term adjustment needs
   // them); 0 for level -1.
   double ComparisonWeight(Comparison c, int level, std::string_view a_value) const;
-  // The whole pair's weight; `a` gives the term values.
-  double Weight(const Levels& levels, const NormalizedRecord& a) const;
+  // The whole pair's weight; `a` gives the term values. `organisations`: a record of the pair is
+  // an organisation's (IsOrganisation): agreeing address parts count once, as their strongest
+  // part (one registered office, which unrelated co-tenants share).
+  double Weight(const Levels& levels, const NormalizedRecord& a, bool organisations = false) const;
 
   static double Probability(double weight);
   static double WeightFor(double probability);

@@ -13,8 +13,8 @@ IdentifierEvidence IdentifierFloor(const Levels& levels, bool organisations) {
   }
   std::string contact;
   int contacts = 0;
-  for (Comparison c : {Comparison::kPhone, Comparison::kEmail}) {
-    if (!exact(c)) continue;
+  for (Comparison c : {Comparison::kPhone, Comparison::kEmail, Comparison::kOwner}) {
+    if (!exact(c) || (c == Comparison::kOwner && !organisations)) continue;
     ++contacts;
     contact += (contact.empty() ? "" : ", ") + std::string(ComparisonName(c));
   }

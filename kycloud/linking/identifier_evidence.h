@@ -14,6 +14,8 @@
 //     (links an account to a group; two groups need a second link)
 //   two different identifiers of the second kind                        >= 0.999999
 //   between organisations: an e-mail domain shared (not free mail)     >= 0.9999
+//   between organisations: a beneficial owner shared (name and date     >= 0.9999
+//     of birth; counts as a contact above: with a phone it is strong)
 //
 // Thread-safety: pure function.
 #pragma once

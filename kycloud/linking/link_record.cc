@@ -10,10 +10,10 @@ namespace kycloud::linking {
 namespace {
 
 constexpr std::array<std::string_view, kFieldCount> kNames = {
-    "given_name",    "family_name", "full_name", "org_name",    "street_number",
-    "address_line",  "locality",    "postcode",  "region",      "country",
-    "date_of_birth", "phone",       "email",     "national_id", "payment_fingerprint",
-    "bank_account",  "wallet",      "ip"};
+    "given_name",    "family_name", "full_name", "org_name",        "street_number",
+    "address_line",  "locality",    "postcode",  "region",          "country",
+    "date_of_birth", "phone",       "email",     "national_id",     "payment_fingerprint",
+    "bank_account",  "wallet",      "ip",        "beneficial_owner"};
 
 const std::vector<std::string>& Values(const LinkRecord& r, Field f) {
   return r.values[static_cast<size_t>(f)];
@@ -195,6 +195,25 @@ NormalizedRecord Normalize(const LinkRecord& r) {
     if (ip.empty()) continue;
     AddUnique(n.ip_networks, IpNetwork(ip));
     AddUnique(n.ips, std::move(ip));
+  }
+  for (const std::string& v : Values(r, Field::kBeneficialOwner)) {
+    const size_t bar = v.find('|');
+    std::string name = text::ToLatin(std::string_view(v).substr(0, bar));
+    std::vector<std::string> words;
+    for (size_t pos = 0; pos < name.size();) {
+      size_t end = name.find(' ', pos);
+      if (end == std::string::npos) end = name.size();
+      if (end > pos) words.push_back(name.substr(pos, end - pos));
+      pos = end + 1;
+    }
+    if (words.empty()) continue;
+    std::sort(words.begin(), words.end());
+    std::string key;
+    for (const std::string& w : words) key += (key.empty() ? "" : " ") + w;
+    if (bar != std::string::npos) {
+      if (std::string d = Date(std::string_view(v).substr(bar + 1)); d.size() == 8) key += "|" + d;
+    }
+    AddUnique(n.owners, std::move(key));
   }
   return n;
 }

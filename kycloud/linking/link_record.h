@@ -41,8 +41,10 @@ enum class Field {
   kBankAccount,
   kWallet,
   kIp,
+  // A beneficial owner: the name, optionally followed by '|' and the date of birth.
+  kBeneficialOwner,
 };
-inline constexpr size_t kFieldCount = 18;
+inline constexpr size_t kFieldCount = 19;
 
 // "given_name", ... as in the `kycloud link --fields` contract; nullopt for an unknown name.
 std::optional<Field> FieldFromName(std::string_view name);
@@ -79,6 +81,8 @@ struct NormalizedRecord {
   std::vector<std::string> wallets;
   std::vector<std::string> ips;
   std::vector<std::string> ip_networks;
+  // Beneficial owners: the name's words sorted, then '|' and YYYYMMDD when the date is known.
+  std::vector<std::string> owners;
 };
 
 NormalizedRecord Normalize(const LinkRecord& r);

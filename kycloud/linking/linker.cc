@@ -123,11 +123,16 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   for (size_t c = 0; c < kComparisonCount; ++c) {
     const auto comparison = static_cast<Comparison>(c);
     std::unordered_map<std::string, double>& m = tf[c];
+    // The share among the records that have a value, as u is among pairs that both have one
+    // (over all records, a given name would look rarer by the share of organisations).
+    double holders = 0;
     for (const NormalizedRecord& r : out.records) {
       std::string_view v = TermValue(r, comparison);
-      if (!v.empty()) m[std::string(v)] += 1;
+      if (v.empty()) continue;
+      m[std::string(v)] += 1;
+      holders += 1;
     }
-    for (auto& [v, count] : m) count /= static_cast<double>(n);
+    for (auto& [v, count] : m) count /= std::max(holders, 1.0);
   }
   // u of sharing an identifier, exactly: the chance that two random records share a value,
   // sum over values of n_v (n_v - 1) / (n (n - 1)); generic values count as missing.
@@ -164,6 +169,8 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
         Comparison::kIp, [](auto& r) -> auto& { return r.ips; }, false);
     known_u[size_t(Comparison::kIp)][1] = shared(
         Comparison::kIp, [](auto& r) -> auto& { return r.ip_networks; }, true);
+    top(Comparison::kOwner) = shared(
+        Comparison::kOwner, [](auto& r) -> auto& { return r.owners; }, false);
   }
   out.model = FellegiSunterModel::Train(levels, random, std::move(tf), all_pairs, known_u);
   out.seconds_train = Since(t);
@@ -172,11 +179,12 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   const double threshold = FellegiSunterModel::WeightFor(options.threshold);
   std::vector<ScoredLink> links;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    double w = out.model.Weight(levels[i], out.records[candidates[i].first]);
+    const bool org_a = IsOrganisation(out.records[candidates[i].first]);
+    const bool org_b = IsOrganisation(out.records[candidates[i].second]);
+    const bool organisations = org_a && org_b;
+    double w = out.model.Weight(levels[i], out.records[candidates[i].first], org_a || org_b);
     if (options.identifier_floor) {
-      const IdentifierEvidence e =
-          IdentifierFloor(levels[i], IsOrganisation(out.records[candidates[i].first]) &&
-                                         IsOrganisation(out.records[candidates[i].second]));
+      const IdentifierEvidence e = IdentifierFloor(levels[i], organisations);
       if (e.probability > 0) w = std::max(w, FellegiSunterModel::WeightFor(e.probability));
     }
     if (w < threshold) continue;
@@ -207,13 +215,14 @@ std::string ExplainPair(const LinkResult& result, const LinkedPair& pair) {
                         {"weight", result.model.ComparisonWeight(comparison, pair.levels[c],
                                                                  TermValue(a, comparison))}});
   }
-  const IdentifierEvidence floor =
-      IdentifierFloor(pair.levels, IsOrganisation(a) && IsOrganisation(result.records[pair.b]));
+  const bool org_a = IsOrganisation(a), org_b = IsOrganisation(result.records[pair.b]);
+  const IdentifierEvidence floor = IdentifierFloor(pair.levels, org_a && org_b);
   return nlohmann::json{{"a", a.id},
                         {"b", result.records[pair.b].id},
                         {"weight", pair.weight},
                         {"probability", pair.probability},
                         {"prior_weight", result.model.prior_weight()},
+                        {"address_counted_once", org_a || org_b},
                         {"identifier_rule", floor.probability > 0 ? nlohmann::json(floor.rule)
                                                                   : nlohmann::json(nullptr)},
                         {"evidence", std::move(evidence)}}

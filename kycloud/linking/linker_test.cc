@@ -116,6 +116,42 @@ TEST(LinkerTest, AGenericAddressMergesNothing) {
   EXPECT_GE(r->generic_values, 1u);
 }
 
+// Co-tenants: 60 companies in one business centre (suites differ), and 60 at one virtual
+// office's address — fewer than make the address generic. An address alone is one fact and links
+// no organisations; a shared beneficial owner (name and date of birth) does.
+TEST(LinkerTest, CoTenantsAreNotLinkedAnOwnerLinks) {
+  std::vector<LinkRecord> records;
+  for (int i = 0; i < 120; ++i) {
+    LinkRecord r;
+    r.id = "t-" + std::to_string(i);
+    r.Add(Field::kOrgName, "tenant " + std::to_string(i * 7919 % 1000) + " holdings ltd");
+    r.Add(Field::kStreetNumber, "10");
+    r.Add(Field::kAddressLine, "10 Harbour Business Centre");
+    if (i < 60) r.Add(Field::kAddressLine, "Suite " + std::to_string(100 + i));
+    r.Add(Field::kLocality, "Singapore");
+    r.Add(Field::kPostcode, "048616");
+    r.Add(Field::kCountry, "SG");
+    r.Add(Field::kPhone, "+65 6200 " + std::to_string(1000 + i));
+    r.Add(Field::kPaymentFingerprint, "fp_t" + std::to_string(i));
+    r.Add(Field::kBeneficialOwner, "Owner Number" + std::to_string(i) + "|1970-01-01");
+    records.push_back(std::move(r));
+  }
+  // Two of them have one owner (another spelling order of the same name).
+  records[3].values[size_t(Field::kBeneficialOwner)] = {"Tan Wei Ming|1980-02-29"};
+  records[90].values[size_t(Field::kBeneficialOwner)] = {"Ming Tan Wei|1980-02-29"};
+  auto r = Link(records, {}, {});
+  ASSERT_TRUE(r.has_value()) << r.error();
+  std::map<std::uint32_t, int> sizes;
+  for (std::uint32_t g : r->group) ++sizes[g];
+  EXPECT_EQ(sizes.size(), 119u);
+  EXPECT_EQ(r->group[3], r->group[90]);
+  // Without the date of birth on one side the owner's name alone does not link them.
+  records[90].values[size_t(Field::kBeneficialOwner)] = {"Ming Tan Wei"};
+  r = Link(records, {}, {});
+  ASSERT_TRUE(r.has_value()) << r.error();
+  EXPECT_NE(r->group[3], r->group[90]);
+}
+
 TEST(LinkerTest, NotSameJudgementSplitsAndSurvivesRelinking) {
   auto records = Febrl("dataset1.csv");
   auto r = Link(records, {}, {});
