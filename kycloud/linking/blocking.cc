@@ -89,17 +89,33 @@ std::vector<std::string> BlockingKeys(const NormalizedRecord& r) {
   return keys;
 }
 
+size_t BlockLimit(std::string_view rule, size_t max_block, size_t generic_min) {
+  static constexpr std::string_view kIdentifiers[] = {"n", "t", "e",  "ed", "in", "pay",
+                                                      "b", "w", "ip", "bo", "al"};
+  for (std::string_view r : kIdentifiers) {
+    if (r == rule) return std::min(max_block, generic_min);
+  }
+  return max_block;
+}
+
 std::vector<std::pair<std::uint32_t, std::uint32_t>> CandidatePairs(
-    const std::vector<NormalizedRecord>& records, size_t max_block, BlockingStats* stats) {
+    const std::vector<NormalizedRecord>& records, size_t max_block, BlockingStats* stats,
+    size_t generic_min) {
   struct Entry {
     std::uint64_t key;
     std::uint32_t record;
+    std::uint32_t limit;
   };
   std::vector<Entry> entries;
   entries.reserve(records.size() * 8);
   const std::hash<std::string> hash;
   for (std::uint32_t i = 0; i < records.size(); ++i) {
-    for (const std::string& k : BlockingKeys(records[i])) entries.push_back({hash(k), i});
+    for (const std::string& k : BlockingKeys(records[i])) {
+      const size_t limit =
+          BlockLimit(std::string_view(k).substr(0, k.find('\x1f')), max_block, generic_min);
+      entries.push_back(
+          {hash(k), i, static_cast<std::uint32_t>(std::min<size_t>(limit, UINT32_MAX))});
+    }
   }
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return a.key != b.key ? a.key < b.key : a.record < b.record;
@@ -110,7 +126,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> CandidatePairs(
     size_t end = begin + 1;
     while (end < entries.size() && entries[end].key == entries[begin].key) ++end;
     ++s.keys;
-    if (end - begin > max_block) {
+    if (end - begin > entries[begin].limit) {
       ++s.skipped_blocks;
     } else {
       for (size_t a = begin; a < end; ++a) {

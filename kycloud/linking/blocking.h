@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,8 +36,15 @@ struct BlockingStats {
 // The keys of one record (rule id prefixed), for incremental linking and tests.
 std::vector<std::string> BlockingKeys(const NormalizedRecord& r);
 
-// Candidate pairs of `records` (indices), sorted.
+// Candidate pairs of `records` (indices), sorted. Keys of identifier rules (national id, phone,
+// e-mail and domain, card, bank account, wallet, IP and network, owner, address+locality) held by
+// more than `generic_min` records form no pairs either: the value is generic (comparisons.h) and
+// would link no one.
 std::vector<std::pair<std::uint32_t, std::uint32_t>> CandidatePairs(
-    const std::vector<NormalizedRecord>& records, size_t max_block, BlockingStats* stats = nullptr);
+    const std::vector<NormalizedRecord>& records, size_t max_block, BlockingStats* stats = nullptr,
+    size_t generic_min = static_cast<size_t>(-1));
+
+// The most records a key of `rule` may hold and still form pairs.
+size_t BlockLimit(std::string_view rule, size_t max_block, size_t generic_min);
 
 }  // namespace kycloud::linking

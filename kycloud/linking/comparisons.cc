@@ -267,14 +267,12 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
   return l;
 }
 
-std::unordered_set<std::uint64_t> GenericValues(const std::vector<NormalizedRecord>& records,
-                                                size_t generic_min) {
-  std::unordered_map<std::uint64_t, std::uint32_t> counts;
-  counts.reserve(records.size() * 4);
+std::vector<std::uint64_t> ValueKeys(const NormalizedRecord& r) {
+  std::vector<std::uint64_t> keys;
   auto count = [&](Comparison c, const std::string& v, bool network) {
-    if (!v.empty()) ++counts[GenericKey(c, v, network)];
+    if (!v.empty()) keys.push_back(GenericKey(c, v, network));
   };
-  for (const NormalizedRecord& r : records) {
+  {
     count(Comparison::kAddress, r.address, false);
     for (const auto& v : r.phones) count(Comparison::kPhone, v, false);
     for (const auto& v : r.emails) count(Comparison::kEmail, v, false);
@@ -285,6 +283,16 @@ std::unordered_set<std::uint64_t> GenericValues(const std::vector<NormalizedReco
     for (const auto& v : r.ips) count(Comparison::kIp, v, false);
     for (const auto& v : r.ip_networks) count(Comparison::kIp, v, true);
     for (const auto& v : r.owners) count(Comparison::kOwner, v, false);
+  }
+  return keys;
+}
+
+std::unordered_set<std::uint64_t> GenericValues(const std::vector<NormalizedRecord>& records,
+                                                size_t generic_min) {
+  std::unordered_map<std::uint64_t, std::uint32_t> counts;
+  counts.reserve(records.size() * 4);
+  for (const NormalizedRecord& r : records) {
+    for (std::uint64_t k : ValueKeys(r)) ++counts[k];
   }
   std::unordered_set<std::uint64_t> out;
   for (const auto& [k, n] : counts) {

@@ -24,7 +24,7 @@
 // payment processor's card) are generic: they count as missing, never as agreement (a generic
 // address takes its street number with it).
 //
-// Thread-safety: immutable after construction.
+// Thread-safety: const methods are safe from many threads; AddGeneric needs exclusive access.
 #pragma once
 
 #include <array>
@@ -81,6 +81,8 @@ class Comparator {
       : generic_(std::move(generic)) {}
 
   Levels Compare(const NormalizedRecord& a, const NormalizedRecord& b) const;
+  // Marks a value's key generic (incremental linking: a value's count passed the limit).
+  void AddGeneric(std::uint64_t key) { generic_.insert(key); }
   // Whether `value` of comparison `c` (its network part when `network`) is generic.
   bool IsGeneric(Comparison c, std::string_view value, bool network = false) const {
     return !generic_.empty() && generic_.count(GenericKey(c, value, network)) > 0;
@@ -89,6 +91,10 @@ class Comparator {
  private:
   std::unordered_set<std::uint64_t> generic_;
 };
+
+// The keys (GenericKey) of a record's identifier values: address, phones, e-mails and their
+// domains, cards, bank accounts, wallets, IPs and their networks, owners.
+std::vector<std::uint64_t> ValueKeys(const NormalizedRecord& r);
 
 // The keys of the identifier values held by more than `generic_min` records.
 std::unordered_set<std::uint64_t> GenericValues(const std::vector<NormalizedRecord>& records,

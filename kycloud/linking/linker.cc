@@ -78,7 +78,8 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   out.seconds_normalise = Since(t);
 
   t = Clock::now();
-  auto candidates = CandidatePairs(out.records, options.max_block, &out.blocking);
+  auto candidates =
+      CandidatePairs(out.records, options.max_block, &out.blocking, options.generic_min);
   // Judged pairs are scored too (for their explanation), blocked or not.
   for (const Judgement& j : judgements) {
     if (j.a >= input.size() || j.b >= input.size() || j.a == j.b) {
@@ -179,14 +180,8 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   const double threshold = FellegiSunterModel::WeightFor(options.threshold);
   std::vector<ScoredLink> links;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    const bool org_a = IsOrganisation(out.records[candidates[i].first]);
-    const bool org_b = IsOrganisation(out.records[candidates[i].second]);
-    const bool organisations = org_a && org_b;
-    double w = out.model.Weight(levels[i], out.records[candidates[i].first], org_a || org_b);
-    if (options.identifier_floor) {
-      const IdentifierEvidence e = IdentifierFloor(levels[i], organisations);
-      if (e.probability > 0) w = std::max(w, FellegiSunterModel::WeightFor(e.probability));
-    }
+    const double w = ScorePair(out.model, levels[i], out.records[candidates[i].first],
+                               out.records[candidates[i].second], options.identifier_floor);
     if (w < threshold) continue;
     links.push_back({candidates[i].first, candidates[i].second, w});
     if (options.keep_pairs) {
@@ -204,24 +199,40 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   return out;
 }
 
-std::string ExplainPair(const LinkResult& result, const LinkedPair& pair) {
-  nlohmann::json evidence = nlohmann::json::array();
-  const NormalizedRecord& a = result.records[pair.a];
-  for (size_t c = 0; c < kComparisonCount; ++c) {
-    if (pair.levels[c] < 0) continue;
-    const auto comparison = static_cast<Comparison>(c);
-    evidence.push_back({{"comparison", ComparisonName(comparison)},
-                        {"level", LevelName(comparison, pair.levels[c])},
-                        {"weight", result.model.ComparisonWeight(comparison, pair.levels[c],
-                                                                 TermValue(a, comparison))}});
+double ScorePair(const FellegiSunterModel& model, const Levels& levels, const NormalizedRecord& a,
+                 const NormalizedRecord& b, bool identifier_floor) {
+  const bool org_a = IsOrganisation(a), org_b = IsOrganisation(b);
+  double w = model.Weight(levels, a, org_a || org_b);
+  if (identifier_floor) {
+    const IdentifierEvidence e = IdentifierFloor(levels, org_a && org_b);
+    if (e.probability > 0) w = std::max(w, FellegiSunterModel::WeightFor(e.probability));
   }
-  const bool org_a = IsOrganisation(a), org_b = IsOrganisation(result.records[pair.b]);
-  const IdentifierEvidence floor = IdentifierFloor(pair.levels, org_a && org_b);
+  return w;
+}
+
+std::string ExplainPair(const LinkResult& result, const LinkedPair& pair) {
+  return ExplainLink(result.model, result.records[pair.a], result.records[pair.b], pair.levels,
+                     pair.weight);
+}
+
+std::string ExplainLink(const FellegiSunterModel& model, const NormalizedRecord& a,
+                        const NormalizedRecord& b, const Levels& levels, double weight) {
+  nlohmann::json evidence = nlohmann::json::array();
+  for (size_t c = 0; c < kComparisonCount; ++c) {
+    if (levels[c] < 0) continue;
+    const auto comparison = static_cast<Comparison>(c);
+    evidence.push_back(
+        {{"comparison", ComparisonName(comparison)},
+         {"level", LevelName(comparison, levels[c])},
+         {"weight", model.ComparisonWeight(comparison, levels[c], TermValue(a, comparison))}});
+  }
+  const bool org_a = IsOrganisation(a), org_b = IsOrganisation(b);
+  const IdentifierEvidence floor = IdentifierFloor(levels, org_a && org_b);
   return nlohmann::json{{"a", a.id},
-                        {"b", result.records[pair.b].id},
-                        {"weight", pair.weight},
-                        {"probability", pair.probability},
-                        {"prior_weight", result.model.prior_weight()},
+                        {"b", b.id},
+                        {"weight", weight},
+                        {"probability", FellegiSunterModel::Probability(weight)},
+                        {"prior_weight", model.prior_weight()},
                         {"address_counted_once", org_a || org_b},
                         {"identifier_rule", floor.probability > 0 ? nlohmann::json(floor.rule)
                                                                   : nlohmann::json(nullptr)},

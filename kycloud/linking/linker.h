@@ -58,5 +58,13 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& records,
 
 // The evidence of one pair, for explanations: each comparison's level and weight (JSON).
 std::string ExplainPair(const LinkResult& result, const LinkedPair& pair);
+std::string ExplainLink(const FellegiSunterModel& model, const NormalizedRecord& a,
+                        const NormalizedRecord& b, const Levels& levels, double weight);
+
+// The weight of a pair as the linker scores it: the model's weight (address parts counted once
+// where an organisation is one of the pair) raised to the floor of shared identifiers
+// (identifier_evidence.h) when `identifier_floor`.
+double ScorePair(const FellegiSunterModel& model, const Levels& levels, const NormalizedRecord& a,
+                 const NormalizedRecord& b, bool identifier_floor = true);
 
 }  // namespace kycloud::linking

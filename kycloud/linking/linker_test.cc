@@ -10,28 +10,13 @@
 #include <sstream>
 
 #include "kycloud/linking/evaluation.h"
+#include "kycloud/linking/febrl_fixture.h"
 #include "kycloud/linking/record_reader.h"
 
 namespace kycloud::linking {
 namespace {
 
-std::string SourceDir() {
-  const char* d = std::getenv("KYCLOUD_SOURCE_DIR");
-  return d ? d : ".";
-}
-
-std::vector<LinkRecord> Febrl(const std::string& name) {
-  std::ifstream in(SourceDir() + "/testdata/eval/er/febrl/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto m = ParseFieldMapping(
-      "id=rec_id,given_name=given_name,family_name=surname,street_number=street_number,"
-      "address_line=address_1,address_line=address_2,locality=suburb,postcode=postcode,"
-      "region=state,date_of_birth=date_of_birth,national_id=soc_sec_id");
-  auto r = ReadLinkRecords(ss.str(), *m, name);
-  EXPECT_TRUE(r.has_value()) << r.error();
-  return r.has_value() ? *r : std::vector<LinkRecord>{};
-}
+using testing::Febrl;
 
 // rec-<entity>-org / rec-<entity>-dup-<k> -> <entity>
 std::string Entity(const std::string& id) {

@@ -1,7 +1,8 @@
 // Reading link records from CSV with a field mapping (the `kycloud link --fields` contract):
 // MAPPING is `field=column` pairs separated by commas, fields from: id, given_name, family_name,
 // full_name, org_name, street_number, address_line, locality, postcode, region, country,
-// date_of_birth, phone, email, national_id, payment_fingerprint, bank_account, wallet, ip. A field
+// date_of_birth, phone, email, national_id, payment_fingerprint, bank_account, wallet, ip,
+// beneficial_owner (name, optionally "|YYYY-MM-DD"). A field
 // may repeat (two `address_line` columns); `id` is required, once. Header names and values are
 // trimmed of surrounding spaces.
 //
