@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   std::printf("  peak RSS %ld MB\n", ru.ru_maxrss / 1024);
   if (argc > 3 && std::string(argv[3]) == "--model")
     std::printf("%s\n", result->model.Json().c_str());
-  if (argc <= 3) {
+  if (argc <= 3 && n >= 20) {
     // Incremental: an index built on all but the last 1,000 customers (a batch run), then each
     // of those linked as it arrives (LinkIndex::Upsert), timed one by one.
     result->records = {};

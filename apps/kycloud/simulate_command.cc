@@ -39,7 +39,8 @@ std::ofstream OpenOrFail(const std::filesystem::path& path) {
 }
 
 void Close(std::ofstream& f, const std::filesystem::path& path) {
-  if (!f.flush()) Fail(UnavailableError("cannot write " + path.string()));
+  f.close();
+  if (f.fail()) Fail(UnavailableError("cannot write " + path.string()));
 }
 
 // accounts.csv: one column per field value (field, field_2, field_3), and its mapping.
@@ -84,12 +85,12 @@ std::string WriteAccounts(const simulation::Population& p, const std::filesystem
 }
 
 void RunSimulate(const SimulateFlags& flags) {
-  auto population = simulation::Simulate(flags.options);
-  if (!population) Fail(population.error());
   const std::filesystem::path dir(flags.out);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) Fail(UnavailableError("cannot create " + dir.string() + ": " + ec.message()));
+  auto population = simulation::Simulate(flags.options);
+  if (!population) Fail(population.error());
 
   const auto customers_path = dir / "customers.jsonl";
   std::ofstream customers = OpenOrFail(customers_path);

@@ -19,12 +19,11 @@ linking::LinkRecord CustomerLinkRecord(const Customer& c, const std::vector<std:
   if (!name && !c.names.empty()) name = &c.names.front();
   if (name) r.Add(c.kind == "individual" ? Field::kFullName : Field::kOrgName, name->full);
   if (!c.date_of_birth.empty()) r.Add(Field::kDateOfBirth, c.date_of_birth);
-  // The first address gives the structured parts (linking compares one address per record); each
-  // further address adds its lines.
-  for (size_t i = 0; i < c.addresses.size(); ++i) {
-    const Address& a = c.addresses[i];
+  // The first address (linking compares one address per record: the lines of several would be
+  // joined into one text that matches nothing).
+  if (!c.addresses.empty()) {
+    const Address& a = c.addresses.front();
     for (const std::string& line : a.lines) r.Add(Field::kAddressLine, line);
-    if (i > 0) continue;
     if (!a.lines.empty()) {
       // The street number: a leading number ("10 Downing Street") or a trailing one
       // ("Hauptstraße 5").

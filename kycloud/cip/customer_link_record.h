@@ -3,8 +3,8 @@
 // wallets, beneficial owners (name and date of birth) and the IP addresses it connects from.
 //
 // Organisations give their legal (or first) name as the organisation name and each other name
-// kind is left out (a trading name differs by design); individuals give the full name. Every
-// address of the record counts; owners that are companies count by name.
+// kind is left out (a trading name differs by design); individuals give the full name. The first
+// address counts (linking compares one per record); owners that are companies count by name.
 //
 // Thread-safety: pure function.
 #pragma once

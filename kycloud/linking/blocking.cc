@@ -85,7 +85,13 @@ std::vector<std::string> BlockingKeys(const NormalizedRecord& r) {
   for (const auto& v : r.bank_accounts) add("b", {v});
   for (const auto& v : r.wallets) add("w", {v});
   for (const auto& v : r.ips) add("ip", {v});
-  for (const auto& v : r.owners) add("bo", {std::string_view(v).substr(0, v.find('|'))});
+  // An owner: its name and birth date (an identifier); without a date, its name (owners without
+  // dates meet there; a name alone is weak evidence and common names form large blocks).
+  for (const auto& v : r.owners) {
+    add(v.find('|') != std::string::npos ? "bo" : "bn", {v});
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;
 }
 

@@ -12,7 +12,8 @@
 //   street_number+postcode, street_number+address, address+locality, family+locality,
 //   given+locality, dob+locality, Soundex(family)+given initial+region,
 //   Soundex(family)+Soundex(given), national_id, org, org's first two words+locality,
-//   phone, email, email domain, payment, bank account, wallet, ip, ip network, owner's name.
+//   phone, email, email domain, payment, bank account, wallet, ip, ip network, owner
+//   (name and birth date, or the name when no date is known).
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -110,6 +110,8 @@ void LinkIndex::Link(std::uint32_t i) {
       if (j != i) candidates.push_back(j);
     }
   }
+  // Judged pairs are scored too (for their explanation), blocked or not, as in batch.
+  candidates.insert(candidates.end(), judged_[i].begin(), judged_[i].end());
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   for (std::uint32_t j : candidates) {

@@ -7,9 +7,10 @@
 // with the same model would give it; the model itself changes only with a batch re-link (Build).
 //
 // A value that becomes generic while the index grows stops counting for new comparisons; links
-// made through it before stay until the next Build (documented in docs/linking.md).
+// made through it before stay until the next Build, and a value stays generic until then even if
+// its count falls back (docs/linking.md).
 //
-// Thread-safety: none; the caller serialises access (the service holds a mutex).
+// Thread-safety: none; the caller serialises access.
 #pragma once
 
 #include <cstdint>

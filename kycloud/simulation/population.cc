@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cstdio>
 #include <random>
@@ -354,6 +355,12 @@ class Generator {
   // subscriber has a phone number, one company a domain — the population shares them only where
   // one party holds several accounts. (A hash per value; a collision only redraws.)
   bool Fresh(const std::string& value) { return used_.insert(Fnv(value)).second; }
+  // A person's name made unique with a middle initial and a counter (huge populations only).
+  std::string Unique(const std::string& name) {
+    const size_t space = name.find(' ');
+    return name.substr(0, space) + " " + static_cast<char>('A' + Below(26)) + "." +
+           std::to_string(++uniques_) + name.substr(space);
+  }
   std::string FreshPattern(string_view pattern) {
     std::string v;
     for (int tries = 0; tries < 64; ++tries) {
@@ -452,7 +459,7 @@ class Generator {
     const int year = 1950 + static_cast<int>(Below(53));
     const int month = 1 + static_cast<int>(Below(12));
     const int day = 1 + static_cast<int>(Below(28));
-    char buf[16];
+    char buf[40];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
     return buf;
   }
@@ -475,9 +482,13 @@ class Generator {
     o.names.push_back({PersonName(c.culture), "legal"});
     o.nationality = std::string(c.code);
     o.residence_country = std::string(c.code);
+    int tries = 0;
     do {
       o.date_of_birth = Dob();
-    } while (!Fresh(o.names[0].full + "|" + o.date_of_birth));
+    } while (!Fresh(o.names[0].full + "|" + o.date_of_birth) && ++tries < 64);
+    if (tries == 64) {  // the culture's names are used up with every birth date: a middle initial
+      o.names[0].full = Unique(o.names[0].full);
+    }
     o.share = 0.25 + 0.75 * static_cast<double>(Below(4)) / 4.0;
     return o;
   }
@@ -510,10 +521,12 @@ class Generator {
     r.addresses.push_back(StreetAddress(country, city));
     if (person) {
       std::string name;
+      int tries = 0;
       do {
         name = PersonName(country.culture);
         r.date_of_birth = Dob();
-      } while (!Fresh(name + "|" + r.date_of_birth));
+      } while (!Fresh(name + "|" + r.date_of_birth) && ++tries < 64);
+      if (tries == 64) name = Unique(name);
       r.names.push_back({name, "legal"});
       r.nationalities.push_back(std::string(country.code));
       r.emails.push_back(Slug(name) + Digits(3) + "@" + std::string(Pick(kFreeMail)));
@@ -526,9 +539,10 @@ class Generator {
       r.country_of_incorporation = std::string(country.code);
       r.headquarters_country = std::string(country.code);
       std::string domain;
+      int tries = 0;
       do {
-        domain = Slug(name).substr(0, 24) + Digits(2) + std::string(country.tld);
-      } while (!Fresh(domain));
+        domain = Slug(name).substr(0, 24) + Digits(tries < 16 ? 2 : 6) + std::string(country.tld);
+      } while (!Fresh(domain) && ++tries < 64);
       r.website = "https://" + domain;
       r.emails.push_back(std::string(Chance(0.5) ? "ops" : "billing") + "@" + domain);
       r.beneficial_owners.push_back(Owner(country, id + "-bo1"));
@@ -576,7 +590,7 @@ class Generator {
 
   std::string NextId() {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "cust-%07zu", next_id_++);
+    std::snprintf(buf, sizeof buf, "cust-%09zu", next_id_++);
     return buf;
   }
 
@@ -591,6 +605,7 @@ class Generator {
   SimulationOptions o_;
   std::mt19937_64 rng_;
   std::unordered_set<std::uint64_t> used_;
+  size_t uniques_ = 0;
   size_t processor_tokens_ = 0;  // a processor's tokens, each used by about 300 customers
   size_t nat_ips_ = 0;           // a cloud NAT's addresses (at most 254), about 300 customers each
   double total_weight_ = 0;
@@ -614,9 +629,10 @@ void Generator::ShellNetwork(std::vector<SimulatedCustomer>& out, size_t size) {
   const cip::PaymentInstrument card = Card(home);
   const cip::PaymentInstrument bank = Bank(front);
   std::string domain;
+  int tries = 0;
   do {
-    domain = Slug(Pick(kStems)) + Slug(Pick(kIndustries)) + Digits(3) + ".com";
-  } while (!Fresh(domain));
+    domain = Slug(Pick(kStems)) + Slug(Pick(kIndustries)) + Digits(tries < 16 ? 3 : 7) + ".com";
+  } while (!Fresh(domain) && ++tries < 64);
   cip::Address office = StreetAddress(front, office_city);
   const bool virtual_office = Chance(0.5);
   const std::string network = Network24(home);
@@ -627,12 +643,17 @@ void Generator::ShellNetwork(std::vector<SimulatedCustomer>& out, size_t size) {
     SimulatedCustomer s = Independent(id, front);
     while (s.record.kind != "organisation") s = Independent(id, front);
     cip::Customer& r = s.record;
-    // Shares two or more of the party's identifiers.
-    int shared = 0;
-    while (shared < 2) {
+    // Shares two or more different identifiers of the party's, each with probability 0.3
+    // (drawn again until two are).
+    unsigned mask = 0;
+    while (std::popcount(mask) < 2) {
       for (int what = 0; what < 7; ++what) {
-        if (!Chance(0.3)) continue;
-        ++shared;
+        if (Chance(0.3)) mask |= 1u << what;
+      }
+    }
+    {
+      for (int what = 0; what < 7; ++what) {
+        if ((mask & (1u << what)) == 0) continue;
         switch (what) {
           case 0:
             r.phones = {phone};
@@ -711,10 +732,10 @@ void Generator::Activity(Population& p) {
             {c.record.id, c.ips[Below(c.ips.size())], at(Unit()), std::string(Pick(kActions))});
       }
     }
-    std::sort(p.access_events.begin(), p.access_events.end(),
-              [](const AccessEvent& a, const AccessEvent& b) {
-                return std::tie(a.at, a.customer_id) < std::tie(b.at, b.customer_id);
-              });
+    std::stable_sort(p.access_events.begin(), p.access_events.end(),
+                     [](const AccessEvent& a, const AccessEvent& b) {
+                       return std::tie(a.at, a.customer_id) < std::tie(b.at, b.customer_id);
+                     });
   }
   if (!o_.usage) return;
   size_t seq = 0;
@@ -792,7 +813,7 @@ Result<Population> Generator::Run() {
       ShellNetwork(p.customers, 3 + Below(6));
       continue;
     }
-    if (roll < o_.shell_share / 5.5 + o_.reseller_share / 20 && left >= 21) {
+    if (roll < o_.shell_share / 5.5 + o_.reseller_share / 20 && left >= 31) {
       Reseller(p.customers, 10 + Below(21));
       ++p.resellers;
       continue;
