@@ -177,6 +177,16 @@ FellegiSunterModel FellegiSunterModel::Train(
   return model;
 }
 
+void FellegiSunterModel::SetM(Comparison c, const std::array<double, 4>& m) {
+  const size_t ci = static_cast<size_t>(c);
+  for (int k = 0; k < LevelCount(c); ++k) {
+    LevelWeight& lw = levels_[ci][static_cast<size_t>(k)];
+    lw.m = Clamp(m[static_cast<size_t>(k)]);
+    if (lw.u > 0) lw.weight = std::log2(lw.m / lw.u);
+  }
+  levels_[ci][0].weight = std::max(levels_[ci][0].weight, MinDisagreementWeight(c));
+}
+
 double FellegiSunterModel::ComparisonWeight(Comparison c, int level,
                                             std::string_view a_value) const {
   if (level < 0) return 0;

@@ -55,6 +55,9 @@ class FellegiSunterModel {
       double all_pairs, const std::array<std::array<double, 4>, kComparisonCount>& known_u = {},
       int iterations = 25);
 
+  // Replaces m of a comparison (per level) and its weights, e.g. with m estimated from labels.
+  void SetM(Comparison c, const std::array<double, 4>& m);
+
   double prior_weight() const { return prior_weight_; }
   // The chance that two records drawn at random match (the scoring prior), and that a candidate
   // pair does (EM's estimate).

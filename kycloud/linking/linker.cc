@@ -46,6 +46,43 @@ std::uint64_t Mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// m of the identifier comparisons from labels the data gives: candidate pairs that share a card,
+// a bank account or a wallet (non-generic) are one party's accounts nearly always; among them, how
+// often the pair also shares a phone, an e-mail, an IP network or an owner is m for that
+// comparison (for a card, the pairs anchored by a bank account or a wallet). EM cannot learn these
+// where most candidates share only a place: its match class becomes "the same place", where a
+// shared phone is rare. Used when at least kMinAnchors pairs anchor a comparison; FEBRL-style data
+// without such identifiers keeps EM's m.
+constexpr size_t kMinAnchors = 30;
+void MForIdentifiersFromAnchors(const std::vector<Levels>& levels, FellegiSunterModel& model) {
+  constexpr Comparison kAnchors[] = {Comparison::kPayment, Comparison::kBankAccount,
+                                     Comparison::kWallet};
+  constexpr Comparison kTargets[] = {
+      Comparison::kPhone,   Comparison::kEmail,       Comparison::kIp,    Comparison::kOwner,
+      Comparison::kPayment, Comparison::kBankAccount, Comparison::kWallet};
+  auto top = [](Comparison c) { return static_cast<std::int8_t>(LevelCount(c) - 1); };
+  for (Comparison c : kTargets) {
+    std::array<double, 4> counts{};
+    double total = 0;
+    for (const Levels& l : levels) {
+      const std::int8_t level = l[static_cast<size_t>(c)];
+      if (level < 0) continue;
+      bool anchored = false;
+      for (Comparison a : kAnchors) anchored |= a != c && l[static_cast<size_t>(a)] == top(a);
+      if (!anchored) continue;
+      counts[static_cast<size_t>(level)] += 1;
+      total += 1;
+    }
+    if (total < kMinAnchors) continue;
+    std::array<double, 4> m{};
+    const int n_levels = LevelCount(c);
+    for (int k = 0; k < n_levels; ++k) {
+      m[static_cast<size_t>(k)] = (counts[static_cast<size_t>(k)] + 0.5) / (total + 0.5 * n_levels);
+    }
+    model.SetM(c, m);
+  }
+}
+
 }  // namespace
 
 Result<LinkResult> Link(const std::vector<LinkRecord>& input,
@@ -174,6 +211,7 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
         Comparison::kOwner, [](auto& r) -> auto& { return r.owners; }, false);
   }
   out.model = FellegiSunterModel::Train(levels, random, std::move(tf), all_pairs, known_u);
+  MForIdentifiersFromAnchors(levels, out.model);
   out.seconds_train = Since(t);
 
   t = Clock::now();
