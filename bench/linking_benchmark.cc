@@ -24,9 +24,16 @@
 #include "kycloud/linking/linker.h"
 #include "kycloud/simulation/population.h"
 
+#ifdef KYCLOUD_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 using namespace kycloud::linking;
 
 int main(int argc, char** argv) {
+#ifdef KYCLOUD_MIMALLOC
+  (void)mi_version();  // keeps mimalloc linked: the allocator `kycloud link` runs with
+#endif
   const size_t n = argc > 1 ? std::stoul(argv[1]) : 100000;
   const unsigned seed = argc > 2 ? static_cast<unsigned>(std::stoul(argv[2])) : 42;
   const auto ts = std::chrono::steady_clock::now();
