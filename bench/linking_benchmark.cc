@@ -57,8 +57,7 @@ int main(int argc, char** argv) {
   population->customers = {};  // free it before linking
 
   const auto t0 = std::chrono::steady_clock::now();
-  LinkOptions bench_options{.keep_pairs = false};
-  if (const char* s = std::getenv("LINK_STRONG")) bench_options.strong = std::atof(s);
+  const LinkOptions bench_options{.keep_pairs = false};
   auto result = Link(records, {}, bench_options);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!result) {
