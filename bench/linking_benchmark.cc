@@ -186,7 +186,14 @@ int main(int argc, char** argv) {
       if (truth[p.a] == truth[p.b] || p.weight < thr) continue;
       const std::string why = ExplainPair(*all, p);
       const size_t r = why.find("\"identifier_rule\":");
-      ++false_rules[why.substr(r, why.find(',', r) - r)];
+      std::string agreeing;  // the comparisons that agree at their top level
+      for (size_t c = 0; c < kComparisonCount; ++c) {
+        const auto cmp = static_cast<Comparison>(c);
+        if (p.levels[c] >= 1 && cmp != Comparison::kCountry && cmp != Comparison::kRegion) {
+          agreeing += " " + std::string(ComparisonName(cmp)) + ":" + std::to_string(p.levels[c]);
+        }
+      }
+      ++false_rules[why.substr(r, why.find(',', r) - r) + agreeing];
       if (false_shown++ < 2) std::printf("false: %s\n", why.c_str());
     }
     for (auto& [k, v] : false_rules) std::printf("  false links by rule %s: %d\n", k.c_str(), v);

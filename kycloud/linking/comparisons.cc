@@ -231,6 +231,19 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
       any_shared(Comparison::kBankAccount, a.bank_accounts, b.bank_accounts);
   at(Comparison::kWallet) = any_shared(Comparison::kWallet, a.wallets, b.wallets);
   if (std::int8_t ip = any_shared(Comparison::kIp, a.ips, b.ips); ip >= 0) {
+    if (ip == 1) {
+      // An address in a network that hundreds connect from (a carrier-grade NAT, a mobile or
+      // dynamic pool: a generic network) is handed from one stranger to the next: sharing it
+      // there says no more than sharing that network, which is nothing.
+      bool outside = false;
+      for (const auto& v : a.ips) {
+        if (!IsGeneric(Comparison::kIp, v) && !IsGeneric(Comparison::kIp, IpNetwork(v), true) &&
+            std::find(b.ips.begin(), b.ips.end(), v) != b.ips.end()) {
+          outside = true;
+        }
+      }
+      if (!outside) ip = 0;
+    }
     at(Comparison::kIp) = ip == 1 ? 2 : 0;
     if (ip == 0) {
       for (const auto& n : a.ip_networks) {

@@ -50,6 +50,10 @@ constexpr double kMinIdentifierDisagreement = -2.0;
 constexpr double kMinLocationDisagreement = -3.0;
 // The most a shared IP network (/24, /48) weighs: NAT pools and shared offices put strangers there.
 constexpr double kMaxIpNetworkWeight = 8.0;
+// The most one shared IP address weighs: dynamic and carrier-grade NAT pools hand an address from
+// one stranger to the next, so an address alone never links (the prior is about -14 to -19 bits);
+// with a shared office or another identifier it does.
+constexpr double kMaxIpAddressWeight = 12.0;
 double MinDisagreementWeight(Comparison c) {
   switch (GroupOf(c)) {
     case Group::kIdentifier:
@@ -217,8 +221,8 @@ double FellegiSunterModel::Weight(const Levels& levels, const NormalizedRecord& 
     const auto comparison = static_cast<Comparison>(c);
     double cw = ComparisonWeight(comparison, levels[c], TermValue(a, comparison));
     const Group g = GroupOf(comparison);
-    if (comparison == Comparison::kIp && levels[c] == 1) {
-      cw = std::min(cw, kMaxIpNetworkWeight);  // a /24 or /48 is shared by strangers too
+    if (comparison == Comparison::kIp) {  // a /24 or /48 and an address are shared by strangers
+      cw = std::min(cw, levels[c] == 1 ? kMaxIpNetworkWeight : kMaxIpAddressWeight);
     }
     if (cw < 0 && g == Group::kLocation) {
       location += cw;

@@ -70,22 +70,6 @@ std::string Date(std::string_view s) {
   return all;
 }
 
-std::string IpNetwork(const std::string& ip) {
-  if (ip.find(':') != std::string::npos) {
-    // IPv6: the first three groups (/48), as written (no expansion of "::" beyond them).
-    size_t pos = 0;
-    for (int groups = 0; groups < 3; ++groups) {
-      pos = ip.find(':', pos);
-      if (pos == std::string::npos) return ip;
-      ++pos;
-    }
-    return ip.substr(0, pos) + ":/48";
-  }
-  const size_t last = ip.rfind('.');
-  if (last == std::string::npos || std::count(ip.begin(), ip.end(), '.') != 3) return "";
-  return ip.substr(0, last) + ".0/24";
-}
-
 void AddUnique(std::vector<std::string>& out, std::string v) {
   if (v.empty() || std::find(out.begin(), out.end(), v) != out.end()) return;
   out.push_back(std::move(v));
@@ -114,6 +98,22 @@ bool IsFreeMailDomain(std::string_view d) {
     if (d == f) return true;
   }
   return false;
+}
+
+std::string IpNetwork(const std::string& ip) {
+  if (ip.find(':') != std::string::npos) {
+    // IPv6: the first three groups (/48), as written (no expansion of "::" beyond them).
+    size_t pos = 0;
+    for (int groups = 0; groups < 3; ++groups) {
+      pos = ip.find(':', pos);
+      if (pos == std::string::npos) return ip;
+      ++pos;
+    }
+    return ip.substr(0, pos) + ":/48";
+  }
+  const size_t last = ip.rfind('.');
+  if (last == std::string::npos || std::count(ip.begin(), ip.end(), '.') != 3) return "";
+  return ip.substr(0, last) + ".0/24";
 }
 
 NormalizedRecord Normalize(const LinkRecord& r) {

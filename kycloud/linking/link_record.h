@@ -87,6 +87,10 @@ struct NormalizedRecord {
 
 NormalizedRecord Normalize(const LinkRecord& r);
 
+// The network of a normalised IP address: "a.b.c.0/24" for IPv4, the first three groups and
+// ":/48" for IPv6; "" for a malformed IPv4 address.
+std::string IpNetwork(const std::string& ip);
+
 // True for free mail providers' domains (gmail.com, qq.com, ...): a shared one says nothing.
 bool IsFreeMailDomain(std::string_view domain);
 

@@ -83,6 +83,88 @@ void MForIdentifiersFromAnchors(const std::vector<Levels>& levels, FellegiSunter
   }
 }
 
+// The model of a population: EM for m over the candidate pairs' levels, u from random pairs and
+// from the identifier values' counts, term frequencies among the records that have a value.
+FellegiSunterModel TrainModel(const std::vector<NormalizedRecord>& records,
+                              const Comparator& comparator, const std::vector<Levels>& levels,
+                              const LinkOptions& options, unsigned threads) {
+  // u: pairs of records next to each other in an order fixed by their ids' hashes.
+  std::vector<Levels> random;
+  const size_t n = records.size();
+  if (n >= 2) {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> order(n);
+    const std::hash<std::string> hash;
+    for (std::uint32_t i = 0; i < n; ++i) order[i] = {Mix(hash(records[i].id)), i};
+    std::sort(order.begin(), order.end());
+    const size_t want = std::min(options.random_pairs, n * (n - 1) / 2);
+    random.resize(want);
+    ParallelFor(want, threads, [&](size_t b, size_t e) {
+      for (size_t k = b; k < e; ++k) {
+        const size_t i = k % n, step = 1 + k / n;
+        const size_t j = (i + step) % n;
+        random[k] = comparator.Compare(records[order[i].second], records[order[j].second]);
+      }
+    });
+  }
+  std::array<std::unordered_map<std::string, double>, kComparisonCount> tf;
+  for (size_t c = 0; c < kComparisonCount; ++c) {
+    const auto comparison = static_cast<Comparison>(c);
+    std::unordered_map<std::string, double>& m = tf[c];
+    // The share among the records that have a value, as u is among pairs that both have one
+    // (over all records, a given name would look rarer by the share of organisations).
+    double holders = 0;
+    for (const NormalizedRecord& r : records) {
+      std::string_view v = TermValue(r, comparison);
+      if (v.empty()) continue;
+      m[std::string(v)] += 1;
+      holders += 1;
+    }
+    for (auto& [v, count] : m) count /= std::max(holders, 1.0);
+  }
+  // u of sharing an identifier, exactly: the chance that two random records share a value,
+  // sum over values of n_v (n_v - 1) / (n (n - 1)); generic values count as missing.
+  std::array<std::array<double, 4>, kComparisonCount> known_u{};
+  const double all_pairs = static_cast<double>(n) * static_cast<double>(n - 1) / 2;
+  if (n >= 2) {
+    auto shared = [&](Comparison c, auto values_of, bool network) {
+      std::unordered_map<std::uint64_t, double> counts;
+      for (const NormalizedRecord& r : records) {
+        for (const std::string& v : values_of(r)) ++counts[GenericKey(c, v, network)];
+      }
+      double pairs = 0;
+      for (const auto& [key, k] : counts) {
+        if (k <= static_cast<double>(options.generic_min)) pairs += k * (k - 1) / 2;
+      }
+      return std::max(pairs, 1.0) / all_pairs;
+    };
+    auto top = [&](Comparison c) -> double& {
+      return known_u[size_t(c)][size_t(LevelCount(c) - 1)];
+    };
+    top(Comparison::kPhone) = shared(
+        Comparison::kPhone, [](auto& r) -> auto& { return r.phones; }, false);
+    top(Comparison::kEmail) = shared(
+        Comparison::kEmail, [](auto& r) -> auto& { return r.emails; }, false);
+    known_u[size_t(Comparison::kEmail)][1] = shared(
+        Comparison::kEmail, [](auto& r) -> auto& { return r.email_domains; }, true);
+    top(Comparison::kPayment) = shared(
+        Comparison::kPayment, [](auto& r) -> auto& { return r.payments; }, false);
+    top(Comparison::kBankAccount) = shared(
+        Comparison::kBankAccount, [](auto& r) -> auto& { return r.bank_accounts; }, false);
+    top(Comparison::kWallet) = shared(
+        Comparison::kWallet, [](auto& r) -> auto& { return r.wallets; }, false);
+    top(Comparison::kIp) = shared(
+        Comparison::kIp, [](auto& r) -> auto& { return r.ips; }, false);
+    known_u[size_t(Comparison::kIp)][1] = shared(
+        Comparison::kIp, [](auto& r) -> auto& { return r.ip_networks; }, true);
+    top(Comparison::kOwner) = shared(
+        Comparison::kOwner, [](auto& r) -> auto& { return r.owners; }, false);
+  }
+  FellegiSunterModel model =
+      FellegiSunterModel::Train(levels, random, std::move(tf), all_pairs, known_u);
+  MForIdentifiersFromAnchors(levels, model);
+  return model;
+}
+
 }  // namespace
 
 Result<LinkResult> Link(const std::vector<LinkRecord>& input,
@@ -139,79 +221,11 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   out.seconds_compare = Since(t);
 
   t = Clock::now();
-  // u: pairs of records next to each other in an order fixed by their ids' hashes.
-  std::vector<Levels> random;
-  const size_t n = out.records.size();
-  if (n >= 2) {
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> order(n);
-    const std::hash<std::string> hash;
-    for (std::uint32_t i = 0; i < n; ++i) order[i] = {Mix(hash(out.records[i].id)), i};
-    std::sort(order.begin(), order.end());
-    const size_t want = std::min(options.random_pairs, n * (n - 1) / 2);
-    random.resize(want);
-    ParallelFor(want, threads, [&](size_t b, size_t e) {
-      for (size_t k = b; k < e; ++k) {
-        const size_t i = k % n, step = 1 + k / n;
-        const size_t j = (i + step) % n;
-        random[k] = comparator.Compare(out.records[order[i].second], out.records[order[j].second]);
-      }
-    });
+  if (options.model) {
+    out.model = *options.model;
+  } else {
+    out.model = TrainModel(out.records, comparator, levels, options, threads);
   }
-  std::array<std::unordered_map<std::string, double>, kComparisonCount> tf;
-  for (size_t c = 0; c < kComparisonCount; ++c) {
-    const auto comparison = static_cast<Comparison>(c);
-    std::unordered_map<std::string, double>& m = tf[c];
-    // The share among the records that have a value, as u is among pairs that both have one
-    // (over all records, a given name would look rarer by the share of organisations).
-    double holders = 0;
-    for (const NormalizedRecord& r : out.records) {
-      std::string_view v = TermValue(r, comparison);
-      if (v.empty()) continue;
-      m[std::string(v)] += 1;
-      holders += 1;
-    }
-    for (auto& [v, count] : m) count /= std::max(holders, 1.0);
-  }
-  // u of sharing an identifier, exactly: the chance that two random records share a value,
-  // sum over values of n_v (n_v - 1) / (n (n - 1)); generic values count as missing.
-  std::array<std::array<double, 4>, kComparisonCount> known_u{};
-  const double all_pairs = static_cast<double>(n) * static_cast<double>(n - 1) / 2;
-  if (n >= 2) {
-    auto shared = [&](Comparison c, auto values_of, bool network) {
-      std::unordered_map<std::uint64_t, double> counts;
-      for (const NormalizedRecord& r : out.records) {
-        for (const std::string& v : values_of(r)) ++counts[GenericKey(c, v, network)];
-      }
-      double pairs = 0;
-      for (const auto& [key, k] : counts) {
-        if (k <= static_cast<double>(options.generic_min)) pairs += k * (k - 1) / 2;
-      }
-      return std::max(pairs, 1.0) / all_pairs;
-    };
-    auto top = [&](Comparison c) -> double& {
-      return known_u[size_t(c)][size_t(LevelCount(c) - 1)];
-    };
-    top(Comparison::kPhone) = shared(
-        Comparison::kPhone, [](auto& r) -> auto& { return r.phones; }, false);
-    top(Comparison::kEmail) = shared(
-        Comparison::kEmail, [](auto& r) -> auto& { return r.emails; }, false);
-    known_u[size_t(Comparison::kEmail)][1] = shared(
-        Comparison::kEmail, [](auto& r) -> auto& { return r.email_domains; }, true);
-    top(Comparison::kPayment) = shared(
-        Comparison::kPayment, [](auto& r) -> auto& { return r.payments; }, false);
-    top(Comparison::kBankAccount) = shared(
-        Comparison::kBankAccount, [](auto& r) -> auto& { return r.bank_accounts; }, false);
-    top(Comparison::kWallet) = shared(
-        Comparison::kWallet, [](auto& r) -> auto& { return r.wallets; }, false);
-    top(Comparison::kIp) = shared(
-        Comparison::kIp, [](auto& r) -> auto& { return r.ips; }, false);
-    known_u[size_t(Comparison::kIp)][1] = shared(
-        Comparison::kIp, [](auto& r) -> auto& { return r.ip_networks; }, true);
-    top(Comparison::kOwner) = shared(
-        Comparison::kOwner, [](auto& r) -> auto& { return r.owners; }, false);
-  }
-  out.model = FellegiSunterModel::Train(levels, random, std::move(tf), all_pairs, known_u);
-  MForIdentifiersFromAnchors(levels, out.model);
   out.seconds_train = Since(t);
 
   t = Clock::now();
@@ -228,7 +242,7 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
     }
   }
   std::vector<std::string> ids;
-  ids.reserve(n);
+  ids.reserve(out.records.size());
   for (const NormalizedRecord& r : out.records) ids.push_back(r.id);
   out.group = Cluster(ids, std::move(links), judgements,
                       {.threshold_weight = threshold,
@@ -237,10 +251,16 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   return out;
 }
 
+bool CountAddressOnce(const Levels& levels, const NormalizedRecord& a, const NormalizedRecord& b) {
+  const auto at = [&](Comparison c) { return levels[static_cast<size_t>(c)]; };
+  return IsOrganisation(a) || IsOrganisation(b) ||
+         (at(Comparison::kDateOfBirth) == 0 && at(Comparison::kNationalId) == 0);
+}
+
 double ScorePair(const FellegiSunterModel& model, const Levels& levels, const NormalizedRecord& a,
                  const NormalizedRecord& b, bool identifier_floor) {
   const bool org_a = IsOrganisation(a), org_b = IsOrganisation(b);
-  double w = model.Weight(levels, a, org_a || org_b);
+  double w = model.Weight(levels, a, CountAddressOnce(levels, a, b));
   if (identifier_floor) {
     const IdentifierEvidence e = IdentifierFloor(levels, org_a && org_b);
     if (e.probability > 0) w = std::max(w, FellegiSunterModel::WeightFor(e.probability));
@@ -271,7 +291,7 @@ std::string ExplainLink(const FellegiSunterModel& model, const NormalizedRecord&
                         {"weight", weight},
                         {"probability", FellegiSunterModel::Probability(weight)},
                         {"prior_weight", model.prior_weight()},
-                        {"address_counted_once", org_a || org_b},
+                        {"address_counted_once", CountAddressOnce(levels, a, b)},
                         {"identifier_rule", floor.probability > 0 ? nlohmann::json(floor.rule)
                                                                   : nlohmann::json(nullptr)},
                         {"evidence", std::move(evidence)}}

@@ -9,6 +9,7 @@
 // Thread-safety: Link is a pure function of its arguments; it uses `threads` worker threads.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct LinkOptions {
   // Shared non-generic cards, bank accounts, wallets, national ids, phones and e-mail addresses
   // set a floor under the weight (identifier_evidence.h); off: Fellegi-Sunter alone.
   bool identifier_floor = true;
+  // A model trained before (a batch run's LinkResult::model): used as it is, nothing trained.
+  // For populations too small to train on (a new service: docs/linking.md).
+  std::shared_ptr<const FellegiSunterModel> model;
 };
 
 struct LinkedPair {
@@ -61,8 +65,14 @@ std::string ExplainPair(const LinkResult& result, const LinkedPair& pair);
 std::string ExplainLink(const FellegiSunterModel& model, const NormalizedRecord& a,
                         const NormalizedRecord& b, const Levels& levels, double weight);
 
+// Whether agreeing address parts count once (as their strongest) rather than summed: where an
+// organisation is one of the pair (co-tenants, virtual offices), and where the birth dates or
+// national ids differ outright (two people at one address: a household, a shared flat — the
+// address is one fact, not five independent ones that outvote the identity).
+bool CountAddressOnce(const Levels& levels, const NormalizedRecord& a, const NormalizedRecord& b);
+
 // The weight of a pair as the linker scores it: the model's weight (address parts counted once
-// where an organisation is one of the pair) raised to the floor of shared identifiers
+// as CountAddressOnce says) raised to the floor of shared identifiers
 // (identifier_evidence.h) when `identifier_floor`.
 double ScorePair(const FellegiSunterModel& model, const Levels& levels, const NormalizedRecord& a,
                  const NormalizedRecord& b, bool identifier_floor = true);

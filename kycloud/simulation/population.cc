@@ -529,7 +529,12 @@ class Generator {
       if (tries == 64) name = Unique(name);
       r.names.push_back({name, "legal"});
       r.nationalities.push_back(std::string(country.code));
-      r.emails.push_back(Slug(name) + Digits(3) + "@" + std::string(Pick(kFreeMail)));
+      std::string email;  // a mailbox is one person's: never drawn twice
+      tries = 0;
+      do {
+        email = Slug(name) + Digits(tries < 16 ? 3 : 7) + "@" + std::string(Pick(kFreeMail));
+      } while (!Fresh(email) && ++tries < 64);
+      r.emails.push_back(std::move(email));
       r.national_ids.push_back({"passport",
                                 std::string(1, static_cast<char>('A' + Below(26))) + Digits(8),
                                 std::string(country.code)});
@@ -636,21 +641,48 @@ void Generator::ShellNetwork(std::vector<SimulatedCustomer>& out, size_t size) {
   cip::Address office = StreetAddress(front, office_city);
   const bool virtual_office = Chance(0.5);
   const std::string network = Network24(home);
+  // Half the parties work from an office whose few public addresses every account connects
+  // from; the others from a home or mobile /24 whose hosts change.
+  std::vector<std::string> office_hosts;
+  if (Chance(0.5)) {
+    while (office_hosts.size() < 3) {
+      std::string h = HostIn(network);
+      if (std::find(office_hosts.begin(), office_hosts.end(), h) == office_hosts.end()) {
+        office_hosts.push_back(std::move(h));
+      }
+    }
+  }
   const cip::BeneficialOwner nominee = Owner(home, "");
   std::vector<size_t> members;
+  std::vector<unsigned> masks;
   for (size_t k = 0; k < size; ++k) {
     const std::string id = NextId();
     SimulatedCustomer s = Independent(id, front);
     while (s.record.kind != "organisation") s = Independent(id, front);
     cip::Customer& r = s.record;
     // Shares two or more different identifiers of the party's, each with probability 0.3
-    // (drawn again until two are).
+    // (drawn again until two are) — and, after the first account, two of them with an account
+    // before it: what makes the accounts a network is what they share with each other (an
+    // account sharing the party's identifiers with no other account is invisible to anyone).
     unsigned mask = 0;
+    if (k > 0) {
+      const unsigned mate = masks[Below(k)];
+      std::vector<int> bits;
+      for (int what = 0; what < 7; ++what) {
+        if (mate & (1u << what)) bits.push_back(what);
+      }
+      std::shuffle(bits.begin(), bits.end(), rng_);
+      mask = (1u << bits[0]) | (1u << bits[1]);
+    }
     while (std::popcount(mask) < 2) {
       for (int what = 0; what < 7; ++what) {
         if (Chance(0.3)) mask |= 1u << what;
       }
     }
+    for (int what = 0; k > 0 && what < 7; ++what) {
+      if (Chance(0.3)) mask |= 1u << what;
+    }
+    masks.push_back(mask);
     {
       for (int what = 0; what < 7; ++what) {
         if ((mask & (1u << what)) == 0) continue;
@@ -672,7 +704,15 @@ void Generator::ShellNetwork(std::vector<SimulatedCustomer>& out, size_t size) {
             if (!virtual_office) r.addresses[0].lines.push_back("Suite " + std::to_string(k + 1));
             break;
           case 5:
-            s.ips = {HostIn(network), HostIn(network)};
+            if (office_hosts.empty()) {
+              s.ips = {HostIn(network), HostIn(network)};
+            } else {  // two of the office's three addresses
+              const size_t skip = Below(3);
+              s.ips.clear();
+              for (size_t h = 0; h < 3; ++h) {
+                if (h != skip) s.ips.push_back(office_hosts[h]);
+              }
+            }
             break;
           case 6: {
             cip::BeneficialOwner o = nominee;

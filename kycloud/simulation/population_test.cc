@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -133,6 +134,34 @@ TEST(PopulationTest, ShellNetworksResellersAndGroundTruth) {
     std::set<std::string> names;
     for (const auto* m : members) names.insert(m->record.names.at(0).full);
     EXPECT_GE(names.size(), members.size() - 1) << party;  // chance may repeat one
+    // Every account shares two or more different identifiers of the party's with another
+    // account of the network: what makes them a network is visible in the data.
+    auto identifiers = [](const SimulatedCustomer& c) {
+      std::set<std::string> out;
+      const cip::Customer& r = c.record;
+      for (const auto& ph : r.phones) out.insert("phone:" + ph);
+      for (const auto& pi : r.payment_instruments) out.insert(pi.type + ":" + pi.fingerprint);
+      for (const auto& e : r.emails) out.insert("domain:" + e.substr(e.find('@') + 1));
+      if (!r.addresses.empty() && !r.addresses[0].lines.empty()) {
+        out.insert("office:" + r.addresses[0].lines[0] + "|" + r.addresses[0].postcode);
+      }
+      for (const auto& ip : c.ips) out.insert("network:" + ip.substr(0, ip.rfind('.')));
+      for (const auto& o : r.beneficial_owners) {
+        out.insert("owner:" + o.names.at(0).full + "|" + o.date_of_birth);
+      }
+      return out;
+    };
+    for (const auto* m : members) {
+      const auto mine = identifiers(*m);
+      size_t best = 0;
+      for (const auto* other : members) {
+        if (other == m) continue;
+        size_t shared = 0;
+        for (const auto& v : identifiers(*other)) shared += mine.count(v);
+        best = std::max(best, shared);
+      }
+      EXPECT_GE(best, 2u) << party << " " << m->record.id;
+    }
   }
   EXPECT_EQ(networks, p->shell_networks);
 }
