@@ -44,6 +44,8 @@ PartyDirectory Parties() {
           R"({"id": "reseller", "country": "US", "us_person": true, "reseller": true, "end_user_countries": ["CN"]})",
           R"({"id": "person-cn", "kind": "individual", "country": "CN"})",
           R"({"id": "linked", "country": "US", "us_person": true, "linked_countries": ["HK"]})",
+          R"({"id": "linked-to-sdn", "country": "NL", "linked_listed": ["sdn"]})",
+          R"({"id": "linked-to-iran", "country": "AE", "linked_countries": ["AE", "IR"]})",
           R"({"id": "hold", "country": "US", "us_person": true, "legal_hold": true})",
           R"({"id": "foreign-pending", "country": "JP", "verification": "pending"})",
       }) {
@@ -128,6 +130,9 @@ TEST(AuthorizerTest, DecisionTable) {
       {"reseller", kH100, "us-east-1", "2026-12-01", R, {"ear.reseller-end-users"}},
       {"person-cn", kH100, "us-east-1", "2026-12-01", R, {"ear.d5-person"}},
       {"linked", kH100, "us-east-1", "2026-12-01", R, {"ear.headquarters-inferred"}},
+      // A group with a listed or embargoed member sends every member to review (R33).
+      {"linked-to-sdn", kH20, "us-east-1", "2026-12-01", R, {"sanctions.linked-listed"}},
+      {"linked-to-iran", kH20, "us-east-1", "2026-12-01", R, {"embargo.linked"}},
       {"hold", kH100, "us-east-1", "2026-12-01", X, {"ear.legal-hold"}},
       {"hold", kH20, "us-east-1", "2026-12-01", A, {}},
       // The CIP proposal is off in the bundled policy.

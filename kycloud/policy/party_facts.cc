@@ -156,6 +156,8 @@ Result<PartyFacts> ParsePartyFacts(std::string_view text) {
       s = GetString(v, p, f.reseller_id);
     } else if (key == "linked_countries") {
       s = GetStrings(v, p, f.linked_countries, true);
+    } else if (key == "linked_listed") {
+      s = GetStrings(v, p, f.linked_listed, false);
     } else if (key == "legal_hold") {
       s = GetBool(v, p, f.legal_hold);
     } else if (key == "closed") {
@@ -200,6 +202,7 @@ std::string PartyFactsJson(const PartyFacts& f) {
             {"end_user_countries", f.end_user_countries},
             {"reseller_id", f.reseller_id},
             {"linked_countries", f.linked_countries},
+            {"linked_listed", f.linked_listed},
             {"legal_hold", f.legal_hold},
             {"closed", f.closed}};
   return j.dump();

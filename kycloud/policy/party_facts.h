@@ -10,7 +10,7 @@
 //    "owners": [{"id": "p-9", "share": 0.6}], "us_person": false, "verification": "pending",
 //    "sanctions": "clear", "entity_list": false, "list_entity_ids": [],
 //    "reseller": true, "end_user_countries": ["CN"], "reseller_id": "", "linked_countries": [],
-//    "legal_hold": false}
+//    "linked_listed": [], "legal_hold": false}
 //
 // Only `id` is required. Unknown keys are errors (a typo must not silently drop a fact).
 //
@@ -55,8 +55,10 @@ struct PartyFacts {
   std::vector<std::string> end_user_countries;  // a reseller's declared or evidenced end users
   std::string reseller_id;                      // the reseller this customer buys through
   std::vector<std::string> linked_countries;    // countries linked evidence points to (R33)
-  bool legal_hold = false;                      // R32
-  bool closed = false;  // the account is closed (CIP): every request is denied
+  std::vector<std::string> linked_listed;  // linked accounts (R33) confirmed on a blocking list or
+                                           // the Entity List, by id
+  bool legal_hold = false;                 // R32
+  bool closed = false;                     // the account is closed (CIP): every request is denied
 
   // Every country the party is located in, pays from or connects from.
   std::vector<std::string> PresenceCountries() const;

@@ -113,6 +113,15 @@ class Evaluator {
                         fmt::join(unconfirmed, ", ")));
       }
     }
+    for (const std::string& country : c_.linked_countries) {
+      for (const Embargo* e : p_.EmbargoesOn(country, date_)) {
+        if (!e->region.empty()) continue;
+        Add(s_.always, *r, "embargo.linked",
+            fmt::format("linked accounts are located, pay or connect in {} ({}): {}", country,
+                        e->id, e->program));
+        break;
+      }
+    }
   }
 
   void Sanctions() {
@@ -124,6 +133,11 @@ class Evaluator {
     }
     if (c_.sanctions == "pending") {
       Add(s_.always, *r, "sanctions.pending-hit", "an open screening hit awaits an officer");
+    }
+    if (!c_.linked_listed.empty()) {
+      Add(s_.always, *r, "sanctions.linked-listed",
+          fmt::format("linked to accounts confirmed on a blocking list or the Entity List: {}",
+                      fmt::join(c_.linked_listed, ", ")));
     }
     const double threshold = Threshold(*r);
     const double share = BlockedShare(dir_, c_, false, threshold);

@@ -336,6 +336,18 @@ CREATE TABLE cip_requests (
 );
 CREATE INDEX cip_requests_due ON cip_requests (status, due_at);
 )sql"},
+    {11, "account-linking judgements", R"sql(
+CREATE TABLE link_judgements (
+  a TEXT NOT NULL,
+  b TEXT NOT NULL,
+  same INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at BIGINT NOT NULL,
+  PRIMARY KEY (a, b)
+);
+CREATE INDEX link_judgements_b ON link_judgements (b);
+)sql"},
 };
 
 }  // namespace
