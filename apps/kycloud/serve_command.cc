@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "data_key.h"
+#include "kycloud/account_linking/account_linking.h"
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/build_info.h"
 #include "kycloud/base/log.h"
@@ -28,6 +29,7 @@
 #include "kycloud/server/disposition_routes.h"
 #include "kycloud/server/http_server.h"
 #include "kycloud/server/key_routes.h"
+#include "kycloud/server/link_routes.h"
 #include "kycloud/server/party_screening.h"
 #include "kycloud/server/policy_routes.h"
 #include "kycloud/server/report_routes.h"
@@ -40,6 +42,7 @@
 #include "kycloud/storage/sql_cip_request_store.h"
 #include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_disposition_store.h"
+#include "kycloud/storage/sql_link_judgement_store.h"
 #include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_reseller_store.h"
 #include "kycloud/storage/sql_usage_store.h"
@@ -150,8 +153,15 @@ Status Serve(Config config) {
   server::AddReportRoutes(router, report_manager, report_store, &audit_log);
   storage::SqlUsageStore usage_store(*db);
   KY_ASSIGN_OR_RETURN(compute::ComputePolicy compute_policy, LoadComputePolicy(config));
+  // Compute roll-ups per linked group: account linking's groups once it is loaded (below).
+  const account_linking::AccountLinking* linking_ptr = nullptr;
+  metering::LedgerOptions ledger_options;
+  ledger_options.linked_groups = [&linking_ptr] {
+    return linking_ptr ? linking_ptr->GroupLinks() : std::vector<storage::AccountLink>{};
+  };
   metering::UsageLedger ledger(usage_store, &case_manager, &report_manager,
-                               compute::Estimator::Bundled(), compute_policy, clock);
+                               compute::Estimator::Bundled(), compute_policy, clock,
+                               std::move(ledger_options));
   server::AddComputeRoutes(router, ledger);
   storage::SqlPolicyStore policy_store(*db);
   provisioning::DecisionLog decision_log(policy_store);
@@ -167,6 +177,15 @@ Status Serve(Config config) {
   cip::Onboarding onboarding(customer_store, data_cipher, provisioning, &case_manager, clock);
   server::ServicePartyScreener party_screener(lists, dispositions, &case_manager, &audit_log);
   onboarding.SetScreener(&party_screener);
+  // Account linking (R33): the index of every stored customer, built now; each CIP decision and
+  // access batch links its customer again, and linked groups feed the policy and compute.
+  storage::SqlLinkJudgementStore link_judgements(*db);
+  account_linking::AccountLinking linking(onboarding, customer_store, data_cipher, link_judgements,
+                                          provisioning, &case_manager, &audit_log, clock);
+  KY_TRY(linking.Load());
+  onboarding.SetLinks(&linking);
+  linking_ptr = &linking;
+  server::AddLinkRoutes(router, linking);
   server::AddCustomerRoutes(router, onboarding, customer_store, &audit_log);
   const std::string geo_path =
       config.geoip_database.empty() ? DefaultGeoDatabase() : config.geoip_database;

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kycloud/base/log.h"
+
 namespace kycloud::cip {
 
 namespace {
@@ -119,7 +121,15 @@ Result<AccessBatchResult> AccessLog::Record(const std::string& customer_id, std:
   KY_ASSIGN_OR_RETURN(out.countries, customers_.AccessCountries(customer_id));
   if (out.countries != before) {
     KY_ASSIGN_OR_RETURN(auto r, onboarding_.Refresh(customer_id, actor));
-    out.redecided = std::move(r);
+    out.redecided = std::move(r);  // linked again as it was decided
+  } else if (CustomerLinks* links = onboarding_.links()) {
+    KY_ASSIGN_OR_RETURN(out.relinked, links->AccessIps(customer_id));
+    for (const std::string& id : out.relinked) {
+      if (auto again = onboarding_.Refresh(id, actor); !again.has_value()) {
+        KY_LOG_WARN("linking: deciding {} again after new access IPs of {} failed: {}", id,
+                    customer_id, again.error().ToString());
+      }
+    }
   }
   return out;
 }

@@ -7,7 +7,9 @@
 // others kept. The customer's last access moves (the retention clock). When a batch brings a
 // country not seen before for the customer, its CIP decision is taken again (Onboarding::Refresh):
 // access-IP countries feed the embargo check (R29), US-person classification (R7) and special
-// measures.
+// measures. Otherwise, with account linking set (Onboarding::SetLinks), the customer is linked
+// again with its new IP addresses and the customers whose linked evidence that changes are decided
+// again.
 //
 // Thread-safety: safe from many threads.
 #pragma once
@@ -36,6 +38,8 @@ struct AccessBatchResult {
   std::vector<AccessEventError> errors;
   std::vector<std::string> countries;         // the customer's access countries, all time
   std::optional<OnboardingResult> redecided;  // when a new country changed the picture
+  // Customers decided again because new IP addresses changed their linked groups (R33).
+  std::vector<std::string> relinked;
 };
 
 inline constexpr size_t kMaxAccessBatch = 10000;

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "kycloud/base/log.h"
 #include "kycloud/base/sha256.h"
 #include "kycloud/cip/cip_policy.h"
 #include "kycloud/cip/customer_json.h"
@@ -340,8 +342,14 @@ Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c
     facts.sanctions = screening->status;
     KY_TRY(screener_->Record(*screening, actor));
   }
+  std::optional<LinkedEvidence> linked;
+  if (links_) {
+    KY_ASSIGN_OR_RETURN(linked, links_->Observe(c, facts));
+    ApplyLinkedEvidence(*linked, facts);
+  }
   KY_ASSIGN_OR_RETURN(policy::Standing s, provisioning_.PutParty(std::move(facts)));
   OnboardingResult r;
+  r.links = linked;
   r.reasons = s.always;
   r.reasons.insert(r.reasons.end(), s.controlled.begin(), s.controlled.end());
   const RiskScore risk = ScoreRisk({c, k, ips, screening ? screening->status : std::string(),
@@ -407,7 +415,31 @@ Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c
     KY_ASSIGN_OR_RETURN(auto raised, cases_->RaiseAlert(a, actor));
     r.alert_id = raised.alert.id;
   }
+  // Linked customers whose evidence this record changed are decided again — once: their own
+  // decisions change nobody else's evidence, so this does not recurse.
+  thread_local bool redeciding = false;
+  if (linked && !linked->affected.empty() && !redeciding) {
+    redeciding = true;
+    for (const std::string& other : linked->affected) {
+      if (auto again = Refresh(other, actor); !again.has_value()) {
+        KY_LOG_WARN("linking: deciding {} again after {} changed failed: {}", other, r.row.id,
+                    again.error().ToString());
+      }
+    }
+    redeciding = false;
+  }
   return r;
+}
+
+void ApplyLinkedEvidence(const LinkedEvidence& e, policy::PartyFacts& facts) {
+  auto merge = [](std::vector<std::string>& into, const std::vector<std::string>& from) {
+    into.insert(into.end(), from.begin(), from.end());
+    std::sort(into.begin(), into.end());
+    into.erase(std::unique(into.begin(), into.end()), into.end());
+  };
+  merge(facts.linked_countries, e.countries);
+  merge(facts.linked_listed, e.listed);
+  merge(facts.end_user_countries, e.end_user_countries);
 }
 
 }  // namespace kycloud::cip

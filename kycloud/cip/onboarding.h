@@ -31,6 +31,7 @@
 #include "kycloud/cases/case_manager.h"
 #include "kycloud/cip/cip_policy.h"
 #include "kycloud/cip/customer.h"
+#include "kycloud/cip/customer_links.h"
 #include "kycloud/cip/party_screener.h"
 #include "kycloud/cip/us_person_classifier.h"
 #include "kycloud/provisioning/provisioning_service.h"
@@ -46,6 +47,7 @@ struct OnboardingResult {
   std::vector<policy::Reason> reasons;
   std::optional<std::string> alert_id;
   std::optional<ScreeningOutcome> screening;  // when a screener is set
+  std::optional<LinkedEvidence> links;        // when account linking is set
 };
 
 // A record validated, classified, screened and sealed, not yet stored (Onboarding::Prepare): the
@@ -105,6 +107,12 @@ class Onboarding {
 
   // Screens every record's parties before deciding (may be null; must outlive the onboarding).
   void SetScreener(PartyScreener* screener) { screener_ = screener; }
+  // Links every record before deciding (may be null; must outlive the onboarding): the linked
+  // group's countries, listed members and a reseller's end users' countries join the policy
+  // facts (R33), and the customers whose linked evidence changed are decided again (Refresh)
+  // after the record's own decision is stored.
+  void SetLinks(CustomerLinks* links) { links_ = links; }
+  CustomerLinks* links() const { return links_; }
 
   // The stored row and its opened record. Errors: NotFound; DataLoss/NotFound from the cipher.
   Result<std::pair<storage::CustomerRow, Customer>> Get(const std::string& id);
@@ -124,6 +132,7 @@ class Onboarding {
   cases::CaseManager* cases_;
   const Clock& clock_;
   PartyScreener* screener_ = nullptr;
+  CustomerLinks* links_ = nullptr;
 };
 
 // The screening queries of a record: each name of the customer, each beneficial owner, the

@@ -42,19 +42,26 @@ AccountGroups::AccountGroups(const std::vector<storage::AccountLink>& links,
   for (const auto& l : links) {
     if (!l.payer_id.empty()) accounts_of["p:" + l.payer_id].insert(l.account_id);
     if (!l.organization_id.empty()) accounts_of["o:" + l.organization_id].insert(l.account_id);
+    if (!l.linked_group.empty()) accounts_of["l:" + l.linked_group].insert(l.account_id);
   }
+  auto name = [](const std::string& value) {
+    return (value[0] == 'p'   ? "payer:"
+            : value[0] == 'o' ? "organization:"
+                              : "linked:") +
+           value.substr(2);
+  };
   for (const auto& [value, accounts] : accounts_of) {
-    if (accounts.size() > max_accounts_per_value) {
-      generic_.push_back((value[0] == 'p' ? "payer:" : "organization:") + value.substr(2));
+    if (value[0] != 'l' && accounts.size() > max_accounts_per_value) {
+      generic_.push_back(name(value));
     }
   }
   auto usable = [&](const std::string& value) {
-    return accounts_of[value].size() <= max_accounts_per_value;
+    return value[0] == 'l' || accounts_of[value].size() <= max_accounts_per_value;
   };
   Dsu dsu;
   for (const auto& l : links) {
     const size_t a = dsu.Node("a:" + l.account_id);
-    for (std::string value : {"p:" + l.payer_id, "o:" + l.organization_id}) {
+    for (std::string value : {"p:" + l.payer_id, "o:" + l.organization_id, "l:" + l.linked_group}) {
       if (value.size() > 2 && usable(value)) dsu.Union(a, dsu.Node(value));
     }
   }
@@ -67,7 +74,7 @@ AccountGroups::AccountGroups(const std::vector<storage::AccountLink>& links,
     if (key[0] == 'a') {
       accounts[root].insert(key.substr(2));
     } else {
-      values[root].insert((key[0] == 'p' ? "payer:" : "organization:") + key.substr(2));
+      values[root].insert(name(key));
     }
   }
   for (auto& [root, members] : accounts) {

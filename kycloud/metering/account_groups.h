@@ -1,9 +1,10 @@
 // AccountGroups: accounts that belong together because they share a payer or an organisation id
-// in their usage — the linked groups compute roll-ups use until account linking (issue 8) gives
-// its clusters. A group has two or more accounts; its id is "grp-" + its smallest account id,
-// so it is stable while the group only grows by accounts that sort after it. A value shared by
-// more than `max_accounts_per_value` accounts (a reseller's or a payment processor's payer id)
-// is generic and links no one by itself.
+// in their usage, or because account linking put their customers in one group (R33; an account's
+// id is its customer's id) — the linked groups of compute roll-ups. A group has two or more
+// accounts; its id is "grp-" + its smallest account id, so it is stable while the group only grows
+// by accounts that sort after it. A value shared by more than `max_accounts_per_value` accounts (a
+// reseller's or a payment processor's payer id) is generic and links no one by itself; account
+// linking's groups are never generic (its clustering guards against over-merging).
 //
 // Thread-safety: immutable after construction.
 #pragma once
@@ -26,7 +27,8 @@ class AccountGroups {
   std::string GroupOf(const std::string& account) const;
   // The accounts of a group, sorted (empty for an unknown group).
   const std::vector<std::string>& Members(const std::string& group) const;
-  // Why the group holds together: "payer:<id>" and "organization:<id>" values shared by members.
+  // Why the group holds together: "payer:<id>", "organization:<id>" and "linked:<group>" values
+  // shared by members.
   const std::vector<std::string>& Evidence(const std::string& group) const;
   size_t size() const { return members_.size(); }
   // The payer and organisation values ignored as generic.

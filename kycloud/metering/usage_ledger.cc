@@ -146,7 +146,7 @@ Result<ApplyResult> UsageLedger::Apply(const std::vector<compute::UsageRecord>& 
 
   // Every account of the batch (new or replayed: a replay repairs an interrupted check) and
   // its group, from the earliest new usage less the longest window.
-  KY_ASSIGN_OR_RETURN(auto links, store_.AccountLinks());
+  KY_ASSIGN_OR_RETURN(auto links, Links());
   AccountGroups groups(links, options_.max_accounts_per_value);
   const auto back = std::chrono::days(policy_.windows_days.back());
   std::map<std::string, std::pair<std::vector<std::string>, Timestamp>> subjects;
@@ -424,10 +424,20 @@ Result<std::string> UsageLedger::DraftReport(const std::string& subject,
   return created.id;
 }
 
+Result<std::vector<storage::AccountLink>> UsageLedger::Links() {
+  KY_ASSIGN_OR_RETURN(auto links, store_.AccountLinks());
+  if (options_.linked_groups) {
+    std::vector<storage::AccountLink> linked = options_.linked_groups();
+    links.insert(links.end(), std::make_move_iterator(linked.begin()),
+                 std::make_move_iterator(linked.end()));
+  }
+  return links;
+}
+
 Status UsageLedger::SetBio(const std::string& account, bool bio, const std::string& actor) {
   KY_TRY(store_.SetBio(account, bio));
   if (!bio) return OkStatus();
-  KY_ASSIGN_OR_RETURN(auto links, store_.AccountLinks());
+  KY_ASSIGN_OR_RETURN(auto links, Links());
   AccountGroups groups(links, options_.max_accounts_per_value);
   std::vector<TierEvent> events;
   const Timestamp epoch = FromUnixMicros(0);
@@ -449,7 +459,7 @@ Result<AccountCompute> UsageLedger::Compute(const std::string& account) {
   }
   KY_ASSIGN_OR_RETURN(out.bio, store_.IsBio(account));
   if (options_.is_foreign) out.foreign = options_.is_foreign(account);
-  KY_ASSIGN_OR_RETURN(auto links, store_.AccountLinks());
+  KY_ASSIGN_OR_RETURN(auto links, Links());
   AccountGroups groups(links, options_.max_accounts_per_value);
   const std::string g = groups.GroupOf(account);
   if (!g.empty()) {

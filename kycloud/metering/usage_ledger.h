@@ -65,6 +65,8 @@ struct LedgerOptions {
   // Accounts sharing a payer or organisation id with more than this many others are not grouped
   // through it (AccountGroups). Default 100.
   size_t max_accounts_per_value = 100;
+  // Account linking's groups (AccountLink::linked_group), added to the store's links; null: none.
+  std::function<std::vector<storage::AccountLink>()> linked_groups;
 };
 
 struct SubjectCompute {
@@ -128,6 +130,9 @@ class UsageLedger {
   Result<std::string> DraftReport(const std::string& subject,
                                   const std::vector<std::string>& accounts, const SubjectCompute& c,
                                   const compute::Tier& tier, const std::string& actor);
+
+  // The store's payer and organisation links and account linking's groups.
+  Result<std::vector<storage::AccountLink>> Links();
 
   storage::UsageStore& store_;
   cases::CaseManager* cases_;

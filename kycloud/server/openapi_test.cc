@@ -1,6 +1,8 @@
 // Keeps the OpenAPI document true: it lists exactly the routes the service registers, with the
 // same access rules.
 #include "kycloud/server/openapi.h"
+#include "kycloud/server/link_routes.h"
+#include "kycloud/storage/sql_link_judgement_store.h"
 
 #include <gtest/gtest.h>
 
@@ -77,6 +79,11 @@ Router ServiceRouter() {
   static cip::Onboarding onboarding(customers, cipher, provisioning, &cases,
                                     SystemClock::Default());
   AddCustomerRoutes(router, onboarding, customers, nullptr);
+  static storage::SqlLinkJudgementStore judgements(*(*db)->db);
+  static account_linking::AccountLinking linking(onboarding, customers, cipher, judgements,
+                                                 provisioning, &cases, nullptr,
+                                                 SystemClock::Default());
+  AddLinkRoutes(router, linking);
   static cip::AccessLog access(customers, cipher, nullptr, onboarding);
   AddAccessEventRoutes(router, access, customers, cipher, nullptr);
   static storage::SqlResellerStore reseller_store(*(*db)->db);

@@ -44,6 +44,7 @@ struct UsageRow {
 
 struct AccountLink {
   std::string account_id, payer_id, organization_id;
+  std::string linked_group;  // account linking's group of the account (R33); never in the store
   friend bool operator==(const AccountLink&, const AccountLink&) = default;
 };
 

@@ -516,6 +516,130 @@ TEST_P(ServiceTest, CasesFourEyesReportsAndEvidencePacksEndToEnd) {
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
+// Account linking through the service (R33): two companies sharing a phone and a card are one
+// group; the group's China headquarters sends the other member to review; compute rolls up per
+// group; an officer's "not same" splits them, through a restart; an auditor reads but does not
+// judge.
+TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
+  auto company = [](const std::string& id, const std::string& name, const std::string& phone) {
+    return json{{"id", id},
+                {"kind", "organisation"},
+                {"names", {{{"full", name}}}},
+                {"addresses", {{{"lines", {"8 Marina View"}}, {"country", "SG"}}}},
+                {"country_of_incorporation", "SG"},
+                {"emails", {"ops@" + id + ".example"}},
+                {"phones", {phone}},
+                {"beneficial_owners",
+                 {{{"id", "bo-1"},
+                   {"kind", "person"},
+                   {"names", {{{"full", "Owner of " + name}}}},
+                   {"nationality", "SG"},
+                   {"share", 0.6}}}},
+                {"payment_instruments",
+                 {{{"type", "card"}, {"issuing_country", "SG"}, {"fingerprint", "fp_shared"}}}}};
+  };
+  std::string admin, officer, auditor;
+  {
+    Service s(dir_, config_);
+    ASSERT_TRUE(s.started());
+    ASSERT_TRUE(s.WaitReady());
+    admin = s.bootstrap_key();
+    auto c = s.Client();
+    auto make_key = [&](const char* name, const char* role) {
+      auto r = c.Post("/v1/keys", Bearer(admin), json{{"name", name}, {"role", role}}.dump(),
+                      "application/json");
+      EXPECT_EQ(r->status, 201) << r->body;
+      return json::parse(r->body)["key"].get<std::string>();
+    };
+    officer = make_key("olga", "officer");
+    auditor = make_key("aud", "auditor");
+    auto post = [&](const std::string& key, const std::string& path, const json& body) {
+      auto r = c.Post(path.c_str(), Bearer(key), body.dump(), "application/json");
+      EXPECT_TRUE(r);
+      return std::make_pair(r->status, json::parse(r->body.empty() ? "{}" : r->body));
+    };
+    auto get = [&](const std::string& key, const std::string& path) {
+      auto r = c.Get(path.c_str(), Bearer(key));
+      EXPECT_TRUE(r);
+      return std::make_pair(r->status, json::parse(r->body.empty() ? "{}" : r->body));
+    };
+    ASSERT_EQ(
+        post(admin, "/v1/customers", company("c-front", "Front Trading Pte Ltd", "+65 6123 4567"))
+            .first,
+        201);
+    ASSERT_NE(get(officer, "/v1/customers/c-front").second["decision"], "review");
+    json hq = company("c-hq", "Harbour Star Holdings Pte Ltd", "+65 6123 4567");
+    hq["headquarters_country"] = "CN";
+    ASSERT_EQ(post(admin, "/v1/customers", hq).first, 201);
+
+    auto [st, links] = get(auditor, "/v1/customers/c-front/links");
+    ASSERT_EQ(st, 200) << links.dump();
+    EXPECT_EQ(links["group"], "c-front");
+    EXPECT_EQ(links["members"], json::array({"c-front", "c-hq"}));
+    ASSERT_EQ(links["links"].size(), 1u);
+    EXPECT_NE(links["links"][0]["evidence"].dump().find("payment_fingerprint"), std::string::npos);
+    EXPECT_EQ(links["linked_countries"], json::array({"CN", "SG"}));
+    EXPECT_EQ(get(officer, "/v1/customers/c-front").second["decision"], "review");
+    EXPECT_NE(get(officer, "/v1/customers/c-front/standing")
+                  .second.dump()
+                  .find("ear.headquarters-inferred"),
+              std::string::npos);
+    EXPECT_EQ(get(officer, "/v1/customers/nobody/links").first, 404);
+    auto [sst, status] = get(officer, "/v1/links");
+    ASSERT_EQ(sst, 200);
+    EXPECT_EQ(status["customers"], 2);
+    EXPECT_EQ(status["groups"], 1);
+    EXPECT_EQ(status["background"], true);
+
+    // Compute rolls up per linked group.
+    json usage = json::array();
+    for (const char* account : {"c-front", "c-hq"}) {
+      usage.push_back({{"record_id", std::string("u-") + account},
+                       {"account_id", account},
+                       {"instance_type", "p5.48xlarge"},
+                       {"start", "2026-11-01T00:00:00Z"},
+                       {"end", "2026-11-02T00:00:00Z"},
+                       {"region", "us-east-1"}});
+    }
+    ASSERT_EQ(post(admin, "/v1/usage", {{"records", usage}}).first, 200);
+    auto [cst, compute] = get(officer, "/v1/accounts/c-front/compute");
+    ASSERT_EQ(cst, 200) << compute.dump();
+    EXPECT_EQ(compute["group"]["accounts"], json::array({"c-front", "c-hq"})) << compute.dump();
+    EXPECT_EQ(compute["group"]["evidence"], json::array({"linked:c-front"}));
+
+    // Judgements: the auditor may not; a malformed one names the field; "not same" splits.
+    json judgement = {{"a", "c-hq"}, {"b", "c-front"}, {"same", false}, {"reason", "landlord"}};
+    EXPECT_EQ(post(auditor, "/v1/judgements", judgement).first, 403);
+    auto [bst, bad] = post(officer, "/v1/judgements", {{"a", "c-hq"}, {"b", "c-front"}});
+    EXPECT_EQ(bst, 422);
+    EXPECT_EQ(bad["error"]["field"], "/reason") << bad.dump();
+    EXPECT_EQ(post(officer, "/v1/judgements",
+                   {{"a", "c-hq"}, {"b", "ghost"}, {"same", false}, {"reason", "x"}})
+                  .first,
+              404);
+    auto [jst, judged] = post(officer, "/v1/judgements", judgement);
+    ASSERT_EQ(jst, 200) << judged.dump();
+    EXPECT_TRUE(judged["groups"]["c-front"].is_null());
+    EXPECT_NE(judged["redecided"].dump().find("c-front"), std::string::npos);
+    EXPECT_NE(get(officer, "/v1/customers/c-front").second["decision"], "review");
+  }
+  // After a restart (the index rebuilt from the database) and a batch re-link: still apart.
+  Service s(dir_, config_);
+  ASSERT_TRUE(s.started());
+  ASSERT_TRUE(s.WaitReady());
+  auto c = s.Client();
+  auto links = json::parse(c.Get("/v1/customers/c-front/links", Bearer(officer))->body);
+  EXPECT_TRUE(links["group"].is_null()) << links.dump();
+  ASSERT_EQ(links["judgements"].size(), 1u);
+  EXPECT_EQ(links["judgements"][0]["same"], false);
+  EXPECT_EQ(links["judgements"][0]["reason"], "landlord");
+  EXPECT_EQ(c.Post("/v1/links/relink", Bearer(officer), "", "application/json")->status, 403);
+  auto relinked = c.Post("/v1/links/relink", Bearer(admin), "", "application/json");
+  ASSERT_EQ(relinked->status, 200) << relinked->body;
+  links = json::parse(c.Get("/v1/customers/c-front/links", Bearer(officer))->body);
+  EXPECT_TRUE(links["group"].is_null()) << links.dump();
+}
+
 TEST(ServiceStartupTest, ClearErrorsForBadConfiguration) {
   std::string dir = storage::testing::MakeTempDir("kycloud-it");
   std::ofstream(dir + "/bad.toml") << "[server]\nlisen = \"typo\"\n";

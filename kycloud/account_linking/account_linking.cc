@@ -1,0 +1,506 @@
+#include "kycloud/account_linking/account_linking.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "kycloud/base/log.h"
+#include "kycloud/cip/customer_link_record.h"
+#include "kycloud/simulation/population.h"
+
+namespace kycloud::account_linking {
+
+namespace {
+
+using json = nlohmann::json;
+
+void SortUnique(std::vector<std::string>& v) {
+  v.erase(std::remove(v.begin(), v.end(), std::string()), v.end());
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+// The EAR regime's headquarters group (D:5, Macau) that holds `country`, "" if none.
+std::string HeadquartersGroup(const policy::Policy& p, const std::string& country) {
+  const policy::Regime* r = p.FindRegime("ear-advanced-computing");
+  if (!r || country.empty()) return "";
+  auto it = r->groups.find("headquarters");
+  if (it == r->groups.end()) return "";
+  for (const std::string& g : it->second) {
+    if (p.InGroup(g, country)) return g;
+  }
+  return "";
+}
+
+}  // namespace
+
+AccountLinking::AccountLinking(cip::Onboarding& onboarding, storage::CustomerStore& customers,
+                               const storage::PiiCipher& cipher,
+                               storage::LinkJudgementStore& judgements,
+                               provisioning::ProvisioningService& provisioning,
+                               cases::CaseManager* cases, audit::AuditLog* audit,
+                               const Clock& clock, AccountLinkingOptions options)
+    : onboarding_(onboarding),
+      customers_(customers),
+      cipher_(cipher),
+      judgements_(judgements),
+      provisioning_(provisioning),
+      cases_(cases),
+      audit_(audit),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+AccountLinking::Member AccountLinking::MemberOf(const cip::Customer& c,
+                                                const policy::PartyFacts& facts) {
+  Member m;
+  m.countries = facts.PresenceCountries();
+  m.countries.push_back(facts.headquarters_country);
+  m.countries.push_back(facts.ultimate_parent_country);
+  m.countries.push_back(c.country_of_incorporation);
+  SortUnique(m.countries);
+  m.evidence_countries = facts.ip_countries;
+  m.evidence_countries.insert(m.evidence_countries.end(), facts.billing_countries.begin(),
+                              facts.billing_countries.end());
+  SortUnique(m.evidence_countries);
+  m.listed = facts.sanctions == "listed" || facts.entity_list;
+  m.reseller = c.is_reseller;
+  m.reseller_id = c.reseller_id;
+  return m;
+}
+
+Result<std::vector<std::string>> AccountLinking::IpsOf(const std::string& customer_id) {
+  KY_ASSIGN_OR_RETURN(auto events, customers_.AccessEvents(customer_id, options_.access_events));
+  std::vector<std::string> ips;
+  const std::string associated = "access/" + customer_id;
+  for (const storage::AccessEventRow& e : events) {  // newest first
+    if (ips.size() >= options_.max_ips) break;
+    KY_ASSIGN_OR_RETURN(std::string ip, cipher_.Open(e.ip_sealed, associated));
+    if (std::find(ips.begin(), ips.end(), ip) == ips.end()) ips.push_back(std::move(ip));
+  }
+  return ips;
+}
+
+Result<AccountLinking::Built> AccountLinking::Build() {
+  const auto started = std::chrono::steady_clock::now();
+  const policy::PartyDirectory parties = provisioning_.authorizer().Parties();
+  std::vector<linking::LinkRecord> records;
+  Built out;
+  storage::CustomerFilter page;
+  page.limit = 1000;
+  for (;;) {
+    KY_ASSIGN_OR_RETURN(auto rows, customers_.List(page));
+    for (const storage::CustomerRow& row : rows) {
+      KY_ASSIGN_OR_RETURN(cip::Customer c, onboarding_.Open(row));
+      KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, IpsOf(row.id));
+      policy::PartyFacts facts;
+      if (const policy::PartyFacts* f = parties.Find(row.id)) {
+        facts = *f;
+        // Its own facts only: what linked accounts added is recomputed from the new groups.
+        facts.linked_countries.clear();
+        facts.linked_listed.clear();
+      }
+      out.members[row.id] = MemberOf(c, facts);
+      records.push_back(cip::CustomerLinkRecord(c, ips));
+    }
+    if (rows.size() < page.limit) break;
+    page.after_id = rows.back().id;
+  }
+  KY_ASSIGN_OR_RETURN(auto stored, judgements_.All());
+  std::vector<linking::NamedJudgement> judged;
+  for (const storage::LinkJudgementRecord& j : stored) judged.push_back({j.a, j.b, j.same});
+
+  linking::LinkOptions link = options_.link;
+  out.status.customers = records.size();
+  out.status.trained_on = records.size();
+  if (records.size() < options_.min_training) {
+    // Too few to train on: the model learns from them together with a simulated population
+    // (ids "~background-..." never collide with a customer's: customer ids cannot hold '~').
+    simulation::SimulationOptions sim;
+    sim.customers = options_.min_training - records.size();
+    sim.seed = 20261202;
+    sim.access_events = false;
+    sim.usage = false;
+    KY_ASSIGN_OR_RETURN(simulation::Population background, simulation::Simulate(sim));
+    std::vector<linking::LinkRecord> training = records;
+    for (const simulation::SimulatedCustomer& s : background.customers) {
+      training.push_back(cip::CustomerLinkRecord(s.record, s.ips));
+      training.back().id = "~background-" + training.back().id;
+    }
+    linking::LinkOptions train = link;
+    train.keep_pairs = false;
+    KY_ASSIGN_OR_RETURN(linking::LinkResult trained, linking::Link(training, {}, train));
+    link.model = std::make_shared<const linking::FellegiSunterModel>(std::move(trained.model));
+    out.status.trained_on = training.size();
+    out.status.background = true;
+  }
+  KY_ASSIGN_OR_RETURN(linking::LinkIndex index, linking::LinkIndex::Build(records, judged, link));
+  out.index = std::move(index);
+  out.status.built_at = clock_.Now();
+  KY_LOG_EVENT(
+      kInfo, "account linking built",
+      {{"customers", std::to_string(records.size())},
+       {"trained_on", std::to_string(out.status.trained_on)},
+       {"background", out.status.background ? "true" : "false"},
+       {"seconds",
+        fmt::format(
+            "{:.2f}",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count())}});
+  return out;
+}
+
+Status AccountLinking::Load() {
+  KY_ASSIGN_OR_RETURN(Built built, Build());
+  std::lock_guard lock(mu_);
+  index_ = std::move(built.index);
+  members_.clear();
+  end_users_.clear();
+  for (const auto& [id, m] : built.members) SetMemberLocked(id, m);
+  status_ = built.status;
+  return OkStatus();
+}
+
+Result<std::vector<std::string>> AccountLinking::Relink(const std::string& actor) {
+  {
+    std::lock_guard lock(mu_);
+    if (relinking_) return Err(FailedPreconditionError("a re-link is running"));
+    relinking_ = true;
+    pending_records_.clear();
+    pending_judgements_.clear();
+  }
+  auto built = Build();
+  std::unique_lock lock(mu_);
+  relinking_ = false;
+  if (!built) return Err(built.error());
+  // The evidence of every customer before and after: who changed is decided again.
+  std::unordered_map<std::string, std::string> before;
+  if (index_) {
+    for (const auto& [id, m] : members_) before[id] = index_->GroupOf(id);
+  }
+  index_ = std::move(built->index);
+  members_.clear();
+  end_users_.clear();
+  for (const auto& [id, m] : built->members) SetMemberLocked(id, m);
+  status_ = built->status;
+  for (const auto& [record, member] : pending_records_) {
+    bool self = false;
+    (void)ApplyLocked(record, member, self);
+  }
+  for (const linking::NamedJudgement& j : pending_judgements_) (void)index_->Judge(j);
+  pending_records_.clear();
+  pending_judgements_.clear();
+  std::set<std::string> changed;
+  for (const auto& [id, m] : members_) {
+    auto it = before.find(id);
+    const std::string now = index_->GroupOf(id);
+    if (it == before.end() || it->second != now) {
+      for (const std::string& x : index_->MembersOf(id)) changed.insert(x);
+      if (it != before.end()) changed.insert(id);
+    }
+  }
+  std::vector<std::string> out(changed.begin(), changed.end());
+  lock.unlock();
+  Redecide(out, actor);
+  return out;
+}
+
+void AccountLinking::SetMemberLocked(const std::string& id, const Member& m) {
+  auto old = members_.find(id);
+  if (old != members_.end() && !old->second.reseller_id.empty()) {
+    end_users_[old->second.reseller_id].erase(id);
+  }
+  members_[id] = m;
+  if (!m.reseller_id.empty()) end_users_[m.reseller_id].insert(id);
+}
+
+std::set<std::string> AccountLinking::ApplyLocked(const linking::LinkRecord& record,
+                                                  const std::optional<Member>& member,
+                                                  bool& self_changed) {
+  const std::string& id = record.id;
+  std::set<std::string> affected;
+  const std::vector<std::string> old_group = index_->MembersOf(id);
+  const auto old_member = members_.find(id);
+  const std::optional<Member> was =
+      old_member == members_.end() ? std::nullopt : std::optional<Member>(old_member->second);
+  auto change = index_->Upsert(record);
+  if (!change) {  // only an empty id fails, which CIP validation never lets through
+    KY_LOG_WARN("linking: {} not linked: {}", id, change.error().ToString());
+    return affected;
+  }
+  if (member) SetMemberLocked(id, *member);
+  const std::vector<std::string> new_group = index_->MembersOf(id);
+  const bool facts_changed = member && (!was || !(*was == *member));
+  self_changed = old_group != new_group;
+  if (self_changed || facts_changed) {
+    affected.insert(old_group.begin(), old_group.end());
+    affected.insert(new_group.begin(), new_group.end());
+  }
+  affected.insert(change->regrouped.begin(), change->regrouped.end());
+  // A reseller's evidence is its end users': a changed end user changes it.
+  if (facts_changed && member) {
+    if (!member->reseller_id.empty()) affected.insert(member->reseller_id);
+    if (was && !was->reseller_id.empty()) affected.insert(was->reseller_id);
+  }
+  affected.erase(id);
+  for (auto it = affected.begin(); it != affected.end();) {
+    it = members_.count(*it) ? std::next(it) : affected.erase(it);  // a reseller not stored
+  }
+  return affected;
+}
+
+cip::LinkedEvidence AccountLinking::EvidenceLocked(const std::string& id) const {
+  cip::LinkedEvidence e;
+  if (!index_ || !index_->Contains(id)) return e;
+  for (const std::string& m : index_->MembersOf(id)) {
+    if (m == id) continue;
+    e.members.push_back(m);
+    auto it = members_.find(m);
+    if (it == members_.end()) continue;
+    e.countries.insert(e.countries.end(), it->second.countries.begin(), it->second.countries.end());
+    if (it->second.listed) e.listed.push_back(m);
+  }
+  if (!e.members.empty()) e.group = index_->GroupOf(id);
+  if (auto self = members_.find(id); self != members_.end() && self->second.reseller) {
+    if (auto users = end_users_.find(id); users != end_users_.end()) {
+      for (const std::string& u : users->second) {
+        auto it = members_.find(u);
+        if (it == members_.end()) continue;
+        e.end_user_countries.insert(e.end_user_countries.end(),
+                                    it->second.evidence_countries.begin(),
+                                    it->second.evidence_countries.end());
+      }
+    }
+  }
+  SortUnique(e.countries);
+  SortUnique(e.end_user_countries);
+  return e;
+}
+
+cip::LinkedEvidence AccountLinking::EvidenceOf(const std::string& customer_id) const {
+  std::lock_guard lock(mu_);
+  return EvidenceLocked(customer_id);
+}
+
+Result<cip::LinkedEvidence> AccountLinking::Observe(const cip::Customer& c,
+                                                    const policy::PartyFacts& own) {
+  KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, IpsOf(c.id));
+  const linking::LinkRecord record = cip::CustomerLinkRecord(c, ips);
+  const Member member = MemberOf(c, own);
+  cip::LinkedEvidence e;
+  {
+    std::lock_guard lock(mu_);
+    if (!index_) return e;  // not loaded: nothing linked yet
+    bool self = false;
+    const std::set<std::string> affected = ApplyLocked(record, member, self);
+    if (relinking_) pending_records_.emplace_back(record, member);
+    e = EvidenceLocked(c.id);
+    e.affected.assign(affected.begin(), affected.end());
+  }
+  if (c.is_reseller) RaiseIntermediaryAlert(c.id, e);
+  return e;
+}
+
+Result<std::vector<std::string>> AccountLinking::AccessIps(const std::string& customer_id) {
+  KY_ASSIGN_OR_RETURN(auto current, onboarding_.Get(customer_id));
+  KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, IpsOf(customer_id));
+  const linking::LinkRecord record = cip::CustomerLinkRecord(current.second, ips);
+  std::lock_guard lock(mu_);
+  if (!index_) return std::vector<std::string>{};
+  bool self = false;
+  std::set<std::string> affected = ApplyLocked(record, std::nullopt, self);
+  if (relinking_) pending_records_.emplace_back(record, std::nullopt);
+  if (self) affected.insert(customer_id);
+  return std::vector<std::string>(affected.begin(), affected.end());
+}
+
+Result<std::vector<std::string>> AccountLinking::Judge(const JudgementInput& in,
+                                                       const std::string& actor) {
+  if (in.a.empty() || in.b.empty()) {
+    return Err(InvalidArgumentError("a, b: both customer ids are required")
+                   .WithReason("linking.invalid_judgement"));
+  }
+  if (in.a == in.b) {
+    return Err(InvalidArgumentError("b: a customer cannot be judged against itself")
+                   .WithReason("linking.invalid_judgement"));
+  }
+  if (in.reason.empty()) {
+    return Err(InvalidArgumentError("reason: an officer's judgement needs a reason")
+                   .WithReason("linking.invalid_judgement"));
+  }
+  {
+    std::lock_guard lock(mu_);
+    for (const std::string* id : {&in.a, &in.b}) {
+      if (!index_ || !index_->Contains(*id)) {
+        return Err(
+            NotFoundError(fmt::format("customer '{}' is not known to account linking", *id)));
+      }
+    }
+  }
+  storage::LinkJudgementRecord row{
+      std::min(in.a, in.b), std::max(in.a, in.b), in.same, in.reason, actor, clock_.Now()};
+  KY_TRY(judgements_.Put(row));
+  if (audit_) {
+    auto appended = audit_->Append({"linking.judgement", actor,
+                                    json{{"a", row.a},
+                                         {"b", row.b},
+                                         {"same", row.same},
+                                         {"reason", audit_->PiiDigest(row.reason)}}
+                                        .dump(-1, ' ', false, json::error_handler_t::replace)});
+    if (!appended) return Err(appended.error());
+  }
+  std::vector<std::string> out;
+  {
+    std::lock_guard lock(mu_);
+    std::set<std::string> affected;
+    for (const std::string* id : {&row.a, &row.b}) {
+      for (const std::string& m : index_->MembersOf(*id)) affected.insert(m);
+    }
+    const linking::NamedJudgement j{row.a, row.b, row.same};
+    KY_ASSIGN_OR_RETURN(auto change, index_->Judge(j));
+    if (relinking_) pending_judgements_.push_back(j);
+    for (const std::string* id : {&row.a, &row.b}) {
+      for (const std::string& m : index_->MembersOf(*id)) affected.insert(m);
+    }
+    affected.insert(change.regrouped.begin(), change.regrouped.end());
+    out.assign(affected.begin(), affected.end());
+  }
+  Redecide(out, actor);
+  return out;
+}
+
+void AccountLinking::Redecide(const std::vector<std::string>& ids, const std::string& actor) {
+  for (const std::string& id : ids) {
+    if (auto again = onboarding_.Refresh(id, actor); !again.has_value()) {
+      KY_LOG_WARN("linking: deciding {} again failed: {}", id, again.error().ToString());
+    }
+  }
+}
+
+Result<std::string> AccountLinking::LinksJson(const std::string& customer_id) {
+  KY_ASSIGN_OR_RETURN(auto judged, judgements_.Of(customer_id));
+  std::lock_guard lock(mu_);
+  if (!index_ || !index_->Contains(customer_id)) {
+    return Err(NotFoundError(fmt::format("customer '{}' not found", customer_id)));
+  }
+  const cip::LinkedEvidence e = EvidenceLocked(customer_id);
+  json links = json::array();
+  // The links among the group's members (each once), strongest first: the evidence paths.
+  std::vector<std::string> group = index_->MembersOf(customer_id);
+  std::vector<linking::IndexedLink> all;
+  auto in_group = [&](const std::string& x) {
+    return std::binary_search(group.begin(), group.end(), x);
+  };
+  for (const std::string& m : group) {
+    for (linking::IndexedLink& l : index_->LinksOf(m)) {
+      if (in_group(l.a) && in_group(l.b)) all.push_back(std::move(l));
+    }
+  }
+  std::sort(all.begin(), all.end(),
+            [](const auto& x, const auto& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+  all.erase(std::unique(all.begin(), all.end(),
+                        [](const auto& x, const auto& y) { return x.a == y.a && x.b == y.b; }),
+            all.end());
+  std::stable_sort(all.begin(), all.end(),
+                   [](const auto& x, const auto& y) { return x.weight > y.weight; });
+  for (const linking::IndexedLink& l : all) {
+    json ev = json::parse(l.evidence, nullptr, false);
+    links.push_back({{"a", l.a},
+                     {"b", l.b},
+                     {"weight", l.weight},
+                     {"probability", l.probability},
+                     {"evidence", ev.is_discarded() ? json(nullptr) : ev}});
+  }
+  json judgements = json::array();
+  for (const storage::LinkJudgementRecord& j : judged) {
+    judgements.push_back({{"a", j.a},
+                          {"b", j.b},
+                          {"same", j.same},
+                          {"reason", j.reason},
+                          {"decided_by", j.decided_by},
+                          {"decided_at", FormatRfc3339(j.decided_at)}});
+  }
+  return json{{"customer_id", customer_id},
+              {"group", e.group.empty() ? json(nullptr) : json(e.group)},
+              {"members", group.size() > 1 ? group : std::vector<std::string>{}},
+              {"links", std::move(links)},
+              {"judgements", std::move(judgements)},
+              {"linked_countries", e.countries},
+              {"linked_listed", e.listed},
+              {"end_user_countries", e.end_user_countries}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::vector<storage::AccountLink> AccountLinking::GroupLinks() const {
+  std::lock_guard lock(mu_);
+  std::vector<storage::AccountLink> out;
+  if (!index_) return out;
+  for (const auto& [id, m] : members_) {
+    if (!index_->Contains(id)) continue;
+    const std::string group = index_->GroupOf(id);
+    if (group == id && index_->MembersOf(id).size() < 2) continue;
+    out.push_back({id, "", "", group});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto& x, const auto& y) { return x.account_id < y.account_id; });
+  return out;
+}
+
+LinkingStatus AccountLinking::status() const {
+  std::lock_guard lock(mu_);
+  LinkingStatus s = status_;
+  s.customers = index_ ? index_->size() : 0;
+  s.groups = 0;
+  if (index_) {
+    for (const auto& [id, m] : members_) {
+      if (index_->Contains(id) && index_->GroupOf(id) == id && index_->MembersOf(id).size() > 1) {
+        ++s.groups;
+      }
+    }
+  }
+  return s;
+}
+
+void AccountLinking::RaiseIntermediaryAlert(const std::string& reseller_id,
+                                            const cip::LinkedEvidence& e) {
+  if (!cases_) return;
+  const std::shared_ptr<const policy::Policy> pol = provisioning_.policy();
+  std::vector<std::string> flagged;
+  for (const std::string& c : e.end_user_countries) {
+    if (auto g = HeadquartersGroup(*pol, c); !g.empty()) flagged.push_back(c);
+  }
+  if (flagged.empty()) return;
+  std::vector<std::string> users;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = end_users_.find(reseller_id); it != end_users_.end()) {
+      for (const std::string& u : it->second) {
+        auto m = members_.find(u);
+        if (m == members_.end()) continue;
+        for (const std::string& c : m->second.evidence_countries) {
+          if (std::find(flagged.begin(), flagged.end(), c) != flagged.end()) {
+            users.push_back(u);
+            break;
+          }
+        }
+      }
+    }
+  }
+  cases::NewAlert a;
+  a.source = "linking";
+  a.kind = "linking.intermediary";
+  a.severity = "high";
+  a.subject = reseller_id;
+  a.title = fmt::format("Reseller's end users connect or pay from {}", fmt::join(flagged, ", "));
+  a.details_json = json{{"countries", flagged},
+                        {"end_users", users},
+                        {"evidence", "access-IP geolocation and payment issuing countries"}}
+                       .dump();
+  a.dedup_key = "intermediary";
+  if (auto raised = cases_->RaiseAlert(a, "system"); !raised.has_value()) {
+    KY_LOG_ERROR("linking: raising the intermediary alert on {} failed: {}", reseller_id,
+                 raised.error().ToString());
+  }
+}
+
+}  // namespace kycloud::account_linking
