@@ -8,7 +8,9 @@
 // recall over the shell networks' pairs, B-cubed).
 // Without an option it then measures incremental linking: an index built on all but the last
 // 1,000 customers, and each of those linked one by one (p50/p99 latency).
-// Usage: linking_benchmark [customers] [seed] [--model|--diagnose]
+// Usage: linking_benchmark [customers] [seed] [--model|--diagnose|--network-ties=1]
+// (--network-ties=1: a shell account may be tied to its network by a single shared identifier,
+// simulation/population.h; the incremental part is skipped.)
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -37,8 +39,12 @@ int main(int argc, char** argv) {
   const size_t n = argc > 1 ? std::stoul(argv[1]) : 100000;
   const unsigned seed = argc > 2 ? static_cast<unsigned>(std::stoul(argv[2])) : 42;
   const auto ts = std::chrono::steady_clock::now();
-  auto population = kycloud::simulation::Simulate(
-      {.customers = n, .seed = seed, .access_events = false, .usage = false});
+  const bool one_tie = argc > 3 && std::string(argv[3]) == "--network-ties=1";
+  auto population = kycloud::simulation::Simulate({.customers = n,
+                                                   .seed = seed,
+                                                   .network_ties = one_tie ? 1 : 2,
+                                                   .access_events = false,
+                                                   .usage = false});
   if (!population) {
     std::fprintf(stderr, "%s\n", population.error().ToString().c_str());
     return 1;

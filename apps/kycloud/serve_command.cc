@@ -185,6 +185,31 @@ Status Serve(Config config) {
   KY_TRY(linking.Load());
   onboarding.SetLinks(&linking);
   linking_ptr = &linking;
+  // Detached before linking goes (reverse order of declaration).
+  struct LinkingDetach {
+    cip::Onboarding& onboarding;
+    const account_linking::AccountLinking*& ptr;
+    ~LinkingDetach() {
+      onboarding.SetLinks(nullptr);
+      ptr = nullptr;
+    }
+  } linking_detach{onboarding, linking_ptr};
+  // A screening case closed as a true positive lists its customer: decided again, and its linked
+  // accounts with it.
+  case_manager.SetConfirmedHook(
+      [&onboarding](const std::string& subject, const std::string& actor) {
+        const std::string id = subject.substr(0, subject.find('/'));
+        if (auto r = onboarding.Refresh(id, actor); !r.has_value()) {
+          if (r.error().code() != StatusCode::kNotFound) {
+            KY_LOG_ERROR("deciding {} again after a confirmed match failed: {}", id,
+                         r.error().ToString());
+          }
+        }
+      });
+  struct HookDetach {
+    cases::CaseManager& cases;
+    ~HookDetach() { cases.SetConfirmedHook(nullptr); }
+  } hook_detach{case_manager};
   server::AddLinkRoutes(router, linking);
   server::AddCustomerRoutes(router, onboarding, customer_store, &audit_log);
   const std::string geo_path =

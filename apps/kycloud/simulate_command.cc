@@ -146,6 +146,10 @@ void RegisterSimulateCommand(CLI::App& app) {
   cmd->add_option("--reseller-share", flags->options.reseller_share,
                   "share of customers that are resellers' end users (0.01)")
       ->check(CLI::Range(0.0, 0.5));
+  cmd->add_option("--network-ties", flags->options.network_ties,
+                  "identifiers each shell account shares with another of its network: 2 "
+                  "(default) or 1 (a single shared office or /24 may be all there is)")
+      ->check(CLI::Range(1, 2));
   cmd->add_flag("!--no-usage", flags->options.usage, "write no usage records");
   cmd->add_flag("!--no-access-events", flags->options.access_events, "write no access events");
   cmd->callback([flags] { RunSimulate(*flags); });

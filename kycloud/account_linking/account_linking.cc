@@ -92,8 +92,16 @@ Result<AccountLinking::Built> AccountLinking::Build() {
   for (;;) {
     KY_ASSIGN_OR_RETURN(auto rows, customers_.List(page));
     for (const storage::CustomerRow& row : rows) {
-      KY_ASSIGN_OR_RETURN(cip::Customer c, onboarding_.Open(row));
-      KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, IpsOf(row.id));
+      // A record or an IP that does not open (a lost data key) is left out, counted and logged:
+      // one bad row must not stop the service.
+      auto c = onboarding_.Open(row);
+      auto ips = c.has_value() ? IpsOf(row.id) : Result<std::vector<std::string>>(Err(c.error()));
+      if (!ips.has_value()) {
+        ++out.status.skipped;
+        KY_LOG_ERROR("linking: customer {} left out of the index: {}", row.id,
+                     ips.error().ToString());
+        continue;
+      }
       policy::PartyFacts facts;
       if (const policy::PartyFacts* f = parties.Find(row.id)) {
         facts = *f;
@@ -101,8 +109,8 @@ Result<AccountLinking::Built> AccountLinking::Build() {
         facts.linked_countries.clear();
         facts.linked_listed.clear();
       }
-      out.members[row.id] = MemberOf(c, facts);
-      records.push_back(cip::CustomerLinkRecord(c, ips));
+      out.members[row.id] = MemberOf(*c, facts);
+      records.push_back(cip::CustomerLinkRecord(*c, *ips));
     }
     if (rows.size() < page.limit) break;
     page.after_id = rows.back().id;
@@ -158,8 +166,18 @@ Status AccountLinking::Load() {
   end_users_.clear();
   for (const auto& [id, m] : built.members) SetMemberLocked(id, m);
   status_ = built.status;
+  ++version_;
   return OkStatus();
 }
+
+namespace {
+
+bool SameEvidence(const cip::LinkedEvidence& x, const cip::LinkedEvidence& y) {
+  return x.members == y.members && x.countries == y.countries && x.listed == y.listed &&
+         x.end_user_countries == y.end_user_countries;
+}
+
+}  // namespace
 
 Result<std::vector<std::string>> AccountLinking::Relink(const std::string& actor) {
   {
@@ -173,11 +191,10 @@ Result<std::vector<std::string>> AccountLinking::Relink(const std::string& actor
   std::unique_lock lock(mu_);
   relinking_ = false;
   if (!built) return Err(built.error());
-  // The evidence of every customer before and after: who changed is decided again.
-  std::unordered_map<std::string, std::string> before;
-  if (index_) {
-    for (const auto& [id, m] : members_) before[id] = index_->GroupOf(id);
-  }
+  // Every customer's evidence before and after: whoever's changed (its group's members, their
+  // countries or listing, a reseller's end users) is decided again.
+  std::unordered_map<std::string, cip::LinkedEvidence> before;
+  for (const auto& [id, m] : members_) before[id] = EvidenceLocked(id);
   index_ = std::move(built->index);
   members_.clear();
   end_users_.clear();
@@ -190,19 +207,16 @@ Result<std::vector<std::string>> AccountLinking::Relink(const std::string& actor
   for (const linking::NamedJudgement& j : pending_judgements_) (void)index_->Judge(j);
   pending_records_.clear();
   pending_judgements_.clear();
-  std::set<std::string> changed;
+  ++version_;
+  std::vector<std::string> changed;
   for (const auto& [id, m] : members_) {
     auto it = before.find(id);
-    const std::string now = index_->GroupOf(id);
-    if (it == before.end() || it->second != now) {
-      for (const std::string& x : index_->MembersOf(id)) changed.insert(x);
-      if (it != before.end()) changed.insert(id);
-    }
+    if (it == before.end() || !SameEvidence(it->second, EvidenceLocked(id))) changed.push_back(id);
   }
-  std::vector<std::string> out(changed.begin(), changed.end());
+  std::sort(changed.begin(), changed.end());
   lock.unlock();
-  Redecide(out, actor);
-  return out;
+  Redecide(changed, actor);
+  return changed;
 }
 
 void AccountLinking::SetMemberLocked(const std::string& id, const Member& m) {
@@ -229,6 +243,7 @@ std::set<std::string> AccountLinking::ApplyLocked(const linking::LinkRecord& rec
     return affected;
   }
   if (member) SetMemberLocked(id, *member);
+  ++version_;
   const std::vector<std::string> new_group = index_->MembersOf(id);
   const bool facts_changed = member && (!was || !(*was == *member));
   self_changed = old_group != new_group;
@@ -301,7 +316,7 @@ Result<cip::LinkedEvidence> AccountLinking::Observe(const cip::Customer& c,
   return e;
 }
 
-Result<std::vector<std::string>> AccountLinking::AccessIps(const std::string& customer_id) {
+Result<std::vector<std::string>> AccountLinking::RelinkStored(const std::string& customer_id) {
   KY_ASSIGN_OR_RETURN(auto current, onboarding_.Get(customer_id));
   KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, IpsOf(customer_id));
   const linking::LinkRecord record = cip::CustomerLinkRecord(current.second, ips);
@@ -317,15 +332,18 @@ Result<std::vector<std::string>> AccountLinking::AccessIps(const std::string& cu
 Result<std::vector<std::string>> AccountLinking::Judge(const JudgementInput& in,
                                                        const std::string& actor) {
   if (in.a.empty() || in.b.empty()) {
-    return Err(InvalidArgumentError("a, b: both customer ids are required")
+    return Err(InvalidArgumentError("both customer ids are required")
+                   .WithField(in.a.empty() ? "/a" : "/b")
                    .WithReason("linking.invalid_judgement"));
   }
   if (in.a == in.b) {
-    return Err(InvalidArgumentError("b: a customer cannot be judged against itself")
+    return Err(InvalidArgumentError("a customer cannot be judged against itself")
+                   .WithField("/b")
                    .WithReason("linking.invalid_judgement"));
   }
   if (in.reason.empty()) {
-    return Err(InvalidArgumentError("reason: an officer's judgement needs a reason")
+    return Err(InvalidArgumentError("an officer's judgement needs a reason")
+                   .WithField("/reason")
                    .WithReason("linking.invalid_judgement"));
   }
   {
@@ -358,6 +376,7 @@ Result<std::vector<std::string>> AccountLinking::Judge(const JudgementInput& in,
     }
     const linking::NamedJudgement j{row.a, row.b, row.same};
     KY_ASSIGN_OR_RETURN(auto change, index_->Judge(j));
+    ++version_;
     if (relinking_) pending_judgements_.push_back(j);
     for (const std::string* id : {&row.a, &row.b}) {
       for (const std::string& m : index_->MembersOf(*id)) affected.insert(m);
@@ -431,33 +450,33 @@ Result<std::string> AccountLinking::LinksJson(const std::string& customer_id) {
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+void AccountLinking::RefreshCacheLocked() const {
+  if (cached_version_ == version_) return;
+  cached_links_.clear();
+  cached_groups_ = 0;
+  if (index_) {
+    for (const std::vector<std::string>& group : index_->Groups(2)) {
+      ++cached_groups_;
+      for (const std::string& id : group) cached_links_.push_back({id, "", "", group.front()});
+    }
+  }
+  std::sort(cached_links_.begin(), cached_links_.end(),
+            [](const auto& x, const auto& y) { return x.account_id < y.account_id; });
+  cached_version_ = version_;
+}
+
 std::vector<storage::AccountLink> AccountLinking::GroupLinks() const {
   std::lock_guard lock(mu_);
-  std::vector<storage::AccountLink> out;
-  if (!index_) return out;
-  for (const auto& [id, m] : members_) {
-    if (!index_->Contains(id)) continue;
-    const std::string group = index_->GroupOf(id);
-    if (group == id && index_->MembersOf(id).size() < 2) continue;
-    out.push_back({id, "", "", group});
-  }
-  std::sort(out.begin(), out.end(),
-            [](const auto& x, const auto& y) { return x.account_id < y.account_id; });
-  return out;
+  RefreshCacheLocked();
+  return cached_links_;
 }
 
 LinkingStatus AccountLinking::status() const {
   std::lock_guard lock(mu_);
+  RefreshCacheLocked();
   LinkingStatus s = status_;
   s.customers = index_ ? index_->size() : 0;
-  s.groups = 0;
-  if (index_) {
-    for (const auto& [id, m] : members_) {
-      if (index_->Contains(id) && index_->GroupOf(id) == id && index_->MembersOf(id).size() > 1) {
-        ++s.groups;
-      }
-    }
-  }
+  s.groups = cached_groups_;
   return s;
 }
 

@@ -15,7 +15,7 @@
 //   confirmed listed and, for a reseller, the countries its end users connect and pay from.
 //   A reseller whose end users connect or pay from a D:5/Macau country (the EAR regime's
 //   headquarters groups) raises a "linking.intermediary" alert on the reseller.
-// - AccessIps() links a customer again after new access events.
+// - RelinkStored() links a customer's stored record again (after new access events).
 // - Judge() stores an officer's judgement, audits it and re-clusters: "not same" splits a group
 //   and keeps it split through every re-link; "same" joins two groups.
 // - LinksJson() explains a customer's group: its members, each link's evidence, the judgements.
@@ -67,6 +67,7 @@ struct LinkingStatus {
   size_t groups = 0;        // groups of two or more
   size_t trained_on = 0;    // customers the model was trained on (background included)
   bool background = false;  // the model was trained with a simulated background
+  size_t skipped = 0;       // stored records that could not be opened (logged), not indexed
   Timestamp built_at;
 };
 
@@ -87,11 +88,9 @@ class AccountLinking final : public cip::CustomerLinks {
 
   Result<cip::LinkedEvidence> Observe(const cip::Customer& c,
                                       const policy::PartyFacts& own) override;
-  // Links a customer again with its latest access IPs; returns the customers whose linked
-  // evidence changed (the customer included when its group changed). Errors: NotFound; the
-  // stores'.
-  Result<std::vector<std::string>> AccessIps(const std::string& customer_id) override;
-  // Errors: InvalidArgument (reason "linking.invalid_judgement": a == b, no reason); NotFound
+  Result<std::vector<std::string>> RelinkStored(const std::string& customer_id) override;
+  // Errors: InvalidArgument naming the field (reason "linking.invalid_judgement": a == b, no
+  // reason); NotFound
   // naming an unknown customer; the store's. Decides again and returns the customers whose linked
   // evidence changed, both judged customers included. The audit entry holds the reason's digest.
   Result<std::vector<std::string>> Judge(const JudgementInput& j, const std::string& actor);
@@ -103,7 +102,7 @@ class AccountLinking final : public cip::CustomerLinks {
   // One AccountLink per member of each group of two or more, with its linked_group.
   std::vector<storage::AccountLink> GroupLinks() const;
   // The evidence of a customer's group now (empty for an unknown customer).
-  cip::LinkedEvidence EvidenceOf(const std::string& customer_id) const;
+  cip::LinkedEvidence EvidenceOf(const std::string& customer_id) const override;
   LinkingStatus status() const;
 
  private:
@@ -129,6 +128,7 @@ class AccountLinking final : public cip::CustomerLinks {
                                     const std::optional<Member>& member, bool& self_changed);
   void SetMemberLocked(const std::string& id, const Member& m);
   cip::LinkedEvidence EvidenceLocked(const std::string& id) const;
+  void RefreshCacheLocked() const;
   // Onboarding::Refresh of each (failures logged).
   void Redecide(const std::vector<std::string>& ids, const std::string& actor);
   void RaiseIntermediaryAlert(const std::string& reseller_id, const cip::LinkedEvidence& e);
@@ -148,6 +148,11 @@ class AccountLinking final : public cip::CustomerLinks {
   std::unordered_map<std::string, Member> members_;
   std::unordered_map<std::string, std::set<std::string>> end_users_;  // reseller -> end users
   LinkingStatus status_;
+  // Bumped by every change of the index; GroupLinks() and status() are computed once per version.
+  std::uint64_t version_ = 1;
+  mutable std::uint64_t cached_version_ = 0;
+  mutable std::vector<storage::AccountLink> cached_links_;
+  mutable size_t cached_groups_ = 0;
   // While a Relink builds: the changes made meanwhile, applied to the new index after it.
   bool relinking_ = false;
   std::vector<std::pair<linking::LinkRecord, std::optional<Member>>> pending_records_;

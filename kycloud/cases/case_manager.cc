@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "kycloud/base/log.h"
 #include "kycloud/base/random.h"
@@ -265,11 +266,12 @@ Result<CommandResult> CaseManager::Apply(const std::string& case_id, const CaseC
                    .WithField("/content"));
   }
   CommandResult out;
-  std::vector<AlertRecord> false_positives;
+  std::vector<AlertRecord> false_positives, true_positives;
   std::string fp_reason;
   KY_TRY(store_.Transact([&](storage::CaseTx& tx) -> Status {
     out = CommandResult{};
     false_positives.clear();
+    true_positives.clear();
     const Timestamp now = clock_.Now();
     KY_ASSIGN_OR_RETURN(auto c, tx.GetCase(case_id));
     if (!c) return NotFoundError(fmt::format("no case '{}'", case_id));
@@ -336,6 +338,7 @@ Result<CommandResult> CaseManager::Apply(const std::string& case_id, const CaseC
           a.resolution = next.resolution;
           if (a.resolution == "false_positive") false_positives.push_back(a);
         }
+        if (a.resolution == "true_positive") true_positives.push_back(a);
         KY_TRY(tx.PutAlert(a));
       }
       fp_reason = cmd.type == "close" ? cmd.reason : "case closed";
@@ -354,32 +357,51 @@ Result<CommandResult> CaseManager::Apply(const std::string& case_id, const CaseC
     out.event = events.front();
   }
   for (const AlertRecord& a : false_positives) {
-    if (Status st = RememberFalsePositive(a, fp_reason, cmd.actor); !st.ok()) {
+    if (Status st = RememberDisposition(a, "false_positive", fp_reason, cmd.actor); !st.ok()) {
       KY_LOG_ERROR("case {}: remembering alert {} as a false positive failed: {}", case_id, a.id,
                    st.ToString());
       out.warnings.push_back(fmt::format(
           "alert {}: the false-positive disposition was not stored: {}", a.id, st.message()));
     }
   }
+  // A confirmed screening match (closed as a true positive, four-eyes): remembered, and its
+  // subject decided again (the customer is listed now; its linked accounts follow).
+  std::set<std::string> confirmed_subjects;
+  for (const AlertRecord& a : true_positives) {
+    if (a.source != "screening") continue;
+    if (Status st = RememberDisposition(a, "true_match", fp_reason, cmd.actor); !st.ok()) {
+      KY_LOG_ERROR("case {}: remembering alert {} as a confirmed match failed: {}", case_id, a.id,
+                   st.ToString());
+      out.warnings.push_back(fmt::format(
+          "alert {}: the confirmed-match disposition was not stored: {}", a.id, st.message()));
+      continue;
+    }
+    confirmed_subjects.insert(a.subject);
+  }
+  if (on_confirmed_) {
+    for (const std::string& subject : confirmed_subjects) on_confirmed_(subject, cmd.actor);
+  }
   return out;
 }
 
-Status CaseManager::RememberFalsePositive(const AlertRecord& a, const std::string& reason,
-                                          const std::string& actor) {
+Status CaseManager::RememberDisposition(const AlertRecord& a, const std::string& decision,
+                                        const std::string& reason, const std::string& actor) {
   if (!dispositions_ || a.source != "screening") return OkStatus();
   json d = json::parse(a.details_json, nullptr, false);
   auto text = [&](const char* k) {
     auto it = d.find(k);
     return it != d.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
-  storage::DispositionRecord rec{text("subject_key"),
-                                 text("list"),
-                                 text("entity_id"),
-                                 text("entity_fingerprint"),
-                                 "false_positive",
-                                 reason.empty() ? "false positive" : reason,
-                                 actor,
-                                 clock_.Now()};
+  storage::DispositionRecord rec{
+      text("subject_key"),
+      text("list"),
+      text("entity_id"),
+      text("entity_fingerprint"),
+      decision,
+      reason.empty() ? std::string(decision == "true_match" ? "confirmed match" : "false positive")
+                     : reason,
+      actor,
+      clock_.Now()};
   // A screening alert raised by something other than POST /v1/screen may lack the hit's keys.
   if (rec.subject.empty() || rec.list.empty() || rec.entity_id.empty()) return OkStatus();
   if (audit_) {

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -107,20 +108,30 @@ class CaseManager {
   // The audit entry data of an event (what FlushAuditOutbox and the evidence pack use).
   std::string AuditData(const storage::CaseEventRecord& e) const;
 
+  // Called after a case closes (four-eyes approved) with a screening alert resolved as a true
+  // positive: the hit is remembered as a confirmed match ("true_match" disposition) and the hook
+  // gets the alert's subject (a customer id, or "<id>/owners/<owner>" ...) to decide it again.
+  void SetConfirmedHook(
+      std::function<void(const std::string& subject, const std::string& actor)> hook) {
+    on_confirmed_ = std::move(hook);
+  }
+
   storage::CaseStore& store() { return store_; }
   audit::AuditLog* audit() { return audit_; }
   const CaseOptions& options() const { return options_; }
 
  private:
   Status AppendToAudit(std::vector<storage::CaseEventRecord>& events);
-  Status RememberFalsePositive(const storage::AlertRecord& a, const std::string& reason,
-                               const std::string& actor);
+  // Stores the officers' decision on a screening alert's hit: "false_positive" or "true_match".
+  Status RememberDisposition(const storage::AlertRecord& a, const std::string& decision,
+                             const std::string& reason, const std::string& actor);
 
   storage::CaseStore& store_;
   const Clock& clock_;
   audit::AuditLog* audit_;
   storage::DispositionStore* dispositions_;
   CaseOptions options_;
+  std::function<void(const std::string&, const std::string&)> on_confirmed_;
 };
 
 // "case_<16 hex>", "alert_<16 hex>", "report_<16 hex>".

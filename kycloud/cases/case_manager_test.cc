@@ -160,7 +160,11 @@ TEST_P(CaseManagerTest, EveryEventIsAnAuditEntryWithoutPersonalData) {
   ASSERT_EQ(events->size(), 7u);  // opened, alert_added, start_review, note, evidence, close, ok
   auto entries = log_->Entries(0, 100);
   ASSERT_TRUE(entries.has_value());
-  ASSERT_EQ(entries->size(), 7u);
+  // The seven events, and the confirmed match remembered (subject as a digest).
+  ASSERT_EQ(entries->size(), 8u);
+  EXPECT_EQ(entries->back().kind, "screening.disposition");
+  EXPECT_NE(entries->back().entry.find("true_match"), std::string::npos);
+  EXPECT_EQ(entries->back().entry.find("cust-1"), std::string::npos);
   for (size_t i = 0; i < events->size(); ++i) {
     const auto& e = (*events)[i];
     ASSERT_TRUE(e.audit_index.has_value()) << e.type;
@@ -205,6 +209,29 @@ TEST_P(CaseManagerTest, FalsePositivesAreRemembered) {
   EXPECT_EQ(dispositions_.ForSubjects({"id:cust-1"})->size(), 2u);
   EXPECT_EQ((*store_->GetAlert(a->alert.id))->resolution, "false_positive");
   EXPECT_EQ((*store_->GetAlert(b->alert.id))->status, "closed");
+}
+
+// A screening case closed as a true positive (four-eyes) remembers its hits as confirmed matches
+// and hands the subject to the hook (the service decides the customer again: listed).
+TEST_P(CaseManagerTest, ConfirmedMatchesAreRememberedAndReported) {
+  std::vector<std::string> hooked;
+  manager_->SetConfirmedHook(
+      [&](const std::string& subject, const std::string&) { hooked.push_back(subject); });
+  auto a = manager_->RaiseAlert(Hit("cust-9", "306"), "system");
+  ASSERT_TRUE(a.has_value());
+  const std::string id = a->case_record->id;
+  ASSERT_TRUE(manager_->Apply(id, Cmd("start_review", "officer_a")));
+  ASSERT_TRUE(manager_->Apply(id, Cmd("close", "officer_a", "true_positive")));
+  EXPECT_TRUE(dispositions_.ForSubjects({"id:cust-9"})->empty());  // not before approval
+  EXPECT_TRUE(hooked.empty());
+  auto approved = manager_->Apply(id, Cmd("approve", "officer_b"));
+  ASSERT_TRUE(approved.has_value()) << approved.error();
+  auto remembered = dispositions_.ForSubjects({"id:cust-9"});
+  ASSERT_EQ(remembered->size(), 1u);
+  EXPECT_EQ((*remembered)[0].decision, "true_match");
+  EXPECT_EQ((*remembered)[0].entity_fingerprint, "fp-306");
+  EXPECT_EQ((*remembered)[0].decided_by, "officer_b");
+  EXPECT_EQ(hooked, std::vector<std::string>{"cust-9"});
 }
 
 TEST_P(CaseManagerTest, ANewAlertWithdrawsAPendingApproval) {

@@ -123,7 +123,14 @@ Result<AccessBatchResult> AccessLog::Record(const std::string& customer_id, std:
     KY_ASSIGN_OR_RETURN(auto r, onboarding_.Refresh(customer_id, actor));
     out.redecided = std::move(r);  // linked again as it was decided
   } else if (CustomerLinks* links = onboarding_.links()) {
-    KY_ASSIGN_OR_RETURN(out.relinked, links->AccessIps(customer_id));
+    // Best effort: the events are stored; linking them is the next decision's too.
+    auto relinked = links->RelinkStored(customer_id);
+    if (!relinked.has_value()) {
+      KY_LOG_WARN("linking: {} not linked again after new access events: {}", customer_id,
+                  relinked.error().ToString());
+      return out;
+    }
+    out.relinked = std::move(*relinked);
     for (const std::string& id : out.relinked) {
       if (auto again = onboarding_.Refresh(id, actor); !again.has_value()) {
         KY_LOG_WARN("linking: deciding {} again after new access IPs of {} failed: {}", id,

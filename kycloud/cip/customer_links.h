@@ -34,10 +34,13 @@ class CustomerLinks {
   virtual ~CustomerLinks() = default;
   // Errors: the implementation's store errors (the decision then fails, nothing stored).
   virtual Result<LinkedEvidence> Observe(const Customer& c, const policy::PartyFacts& own) = 0;
-  // New access events of a customer: link it again with its latest IP addresses. Returns the
-  // customers whose linked evidence changed (the customer included when its group did).
-  // Errors: NotFound; the implementation's store errors.
-  virtual Result<std::vector<std::string>> AccessIps(const std::string& customer_id) = 0;
+  // Links the stored record of a customer again, with its latest access IP addresses (after new
+  // access events; after a decision that failed to store, whose Observe linked a record that was
+  // never stored). Returns the customers whose linked evidence changed (the customer included when
+  // its group did). Errors: NotFound; the implementation's store errors.
+  virtual Result<std::vector<std::string>> RelinkStored(const std::string& customer_id) = 0;
+  // The evidence of a customer's group now, without linking anything (empty when unknown).
+  virtual LinkedEvidence EvidenceOf(const std::string& customer_id) const = 0;
 };
 
 // Adds a linked group's evidence to a customer's policy facts (linked_countries, linked_listed,

@@ -340,6 +340,7 @@ Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c
   facts.ip_countries = ips;
   if (screening) {
     facts.sanctions = screening->status;
+    if (screening->entity_list) facts.entity_list = true;
     KY_TRY(screener_->Record(*screening, actor));
   }
   std::optional<LinkedEvidence> linked;
@@ -382,11 +383,19 @@ Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c
         fmt::format("CIP risk {} (score {} under {})", risk.level, risk.score, cip.version)});
   }
   row.policy_id = s.policy_id;
-  if (verification) {
-    KY_ASSIGN_OR_RETURN(r.row, customers_.RecordVerification(row, *verification));
-  } else {
-    KY_ASSIGN_OR_RETURN(r.row, customers_.Update(row));
+  auto stored =
+      verification ? customers_.RecordVerification(row, *verification) : customers_.Update(row);
+  if (!stored.has_value()) {
+    // Observe linked a record that is not stored: the index takes the stored one back.
+    if (linked) {
+      if (auto back = links_->RelinkStored(row.id); !back.has_value()) {
+        KY_LOG_WARN("linking: {} not linked back after a failed decision: {}", row.id,
+                    back.error().ToString());
+      }
+    }
+    return Err(stored.error());
   }
+  r.row = std::move(*stored);
   r.customer = std::move(c);
   r.created = created;
   r.screening = std::move(screening);
@@ -415,8 +424,9 @@ Result<OnboardingResult> Onboarding::Decide(storage::CustomerRow row, Customer c
     KY_ASSIGN_OR_RETURN(auto raised, cases_->RaiseAlert(a, actor));
     r.alert_id = raised.alert.id;
   }
-  // Linked customers whose evidence this record changed are decided again — once: their own
-  // decisions change nobody else's evidence, so this does not recurse.
+  // Linked customers whose evidence this record changed are decided again, one level deep: their
+  // re-decisions may change others' evidence in turn (a re-screen that confirms a hit), which
+  // their next decision picks up; failures are logged, the record's own decision stands.
   thread_local bool redeciding = false;
   if (linked && !linked->affected.empty() && !redeciding) {
     redeciding = true;

@@ -17,9 +17,12 @@
 namespace kycloud::cip {
 
 struct ScreeningOutcome {
-  std::string status = "clear";  // clear | pending (unsuppressed hits await an officer)
-  size_t hits = 0;               // unsuppressed hits
-  size_t suppressed = 0;         // hits an officer disposed of as false positives
+  // clear | pending (unsuppressed hits await an officer) | listed (a confirmed match of the
+  // customer's own name on a blocking list: a case closed as a true positive)
+  std::string status = "clear";
+  bool entity_list = false;  // a confirmed match of the customer's own name on the Entity List
+  size_t hits = 0;           // unsuppressed hits
+  size_t suppressed = 0;     // hits an officer disposed of as false positives
   std::string lists_hash;
   std::vector<screening::ScreeningQuery> queries;
   std::string results_json;            // the hits per query, for Record()

@@ -235,6 +235,8 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
       // An address in a network that hundreds connect from (a carrier-grade NAT, a mobile or
       // dynamic pool: a generic network) is handed from one stranger to the next: sharing it
       // there says no more than sharing that network, which is nothing.
+      // A shared address only there is no evidence either way: the comparison is missing unless
+      // the pair shares a network that is not generic.
       bool outside = false;
       for (const auto& v : a.ips) {
         if (!IsGeneric(Comparison::kIp, v) && !IsGeneric(Comparison::kIp, IpNetwork(v), true) &&
@@ -242,10 +244,10 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
           outside = true;
         }
       }
-      if (!outside) ip = 0;
+      if (!outside) ip = -1;
     }
-    at(Comparison::kIp) = ip == 1 ? 2 : 0;
-    if (ip == 0) {
+    at(Comparison::kIp) = ip == 1 ? 2 : ip == 0 ? 0 : -1;
+    if (ip <= 0) {
       for (const auto& n : a.ip_networks) {
         if (!IsGeneric(Comparison::kIp, n, true) &&
             std::find(b.ip_networks.begin(), b.ip_networks.end(), n) != b.ip_networks.end()) {

@@ -242,6 +242,27 @@ std::vector<std::uint32_t> LinkIndex::GroupMembers(std::uint32_t i) const {
   return out;
 }
 
+std::vector<std::vector<std::string>> LinkIndex::Groups(size_t min_size) const {
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_group;
+  for (std::uint32_t i = 0; i < group_.size(); ++i) {
+    // A record alone in its group is its own group and has no links or "same" judgements.
+    if (min_size < 2 || group_[i] != i || !edges_[i].empty() || !judged_[i].empty()) {
+      by_group[group_[i]].push_back(i);
+    }
+  }
+  std::vector<std::vector<std::string>> out;
+  for (const auto& [g, members] : by_group) {
+    if (members.size() < std::max<size_t>(min_size, 1)) continue;
+    std::vector<std::string> ids;
+    ids.reserve(members.size());
+    for (std::uint32_t x : members) ids.push_back(records_[x].id);
+    std::sort(ids.begin(), ids.end());
+    out.push_back(std::move(ids));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<std::string> LinkIndex::MembersOf(const std::string& id) const {
   auto it = index_of_.find(id);
   if (it == index_of_.end()) return {};

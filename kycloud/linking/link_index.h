@@ -61,6 +61,9 @@ class LinkIndex {
   std::string GroupOf(const std::string& id) const;
   // The members of the group of `id`, sorted (empty for an unknown id).
   std::vector<std::string> MembersOf(const std::string& id) const;
+  // Every group of `min_size` or more records, each sorted, in the order of their first ids. One
+  // pass over the records.
+  std::vector<std::vector<std::string>> Groups(size_t min_size = 2) const;
   // The links of a record at or above the threshold, strongest first.
   std::vector<IndexedLink> LinksOf(const std::string& id) const;
   // The judgements that involve a record.

@@ -54,6 +54,20 @@ TEST(LinkIndexTest, RecordsAddedOneByOneEndWhereTheBatchPutsThem) {
   size_t differ = 0;
   for (const auto& [id, g] : expected) differ += got.at(id) != g;
   EXPECT_EQ(differ, 0u);
+  // Groups() lists exactly the groups of two or more, each as MembersOf gives it.
+  const auto groups = index->Groups();
+  size_t in_groups = 0;
+  for (const auto& g : groups) {
+    ASSERT_GE(g.size(), 2u);
+    EXPECT_EQ(index->MembersOf(g.front()), g);
+    EXPECT_EQ(index->GroupOf(g.back()), g.front());
+    in_groups += g.size();
+  }
+  size_t grouped = 0;
+  for (const LinkRecord& r : all) grouped += index->MembersOf(r.id).size() > 1;
+  EXPECT_EQ(in_groups, grouped);
+  EXPECT_GT(groups.size(), 400u);
+  EXPECT_EQ(index->Groups(1).size(), groups.size() + (all.size() - grouped));
   // The links of a record come with their evidence.
   const auto links = index->LinksOf("rec-0-org");
   for (const auto& l : links) {

@@ -66,8 +66,8 @@ std::string ExplainLink(const FellegiSunterModel& model, const NormalizedRecord&
                         const NormalizedRecord& b, const Levels& levels, double weight);
 
 // Whether agreeing address parts count once (as their strongest) rather than summed: where an
-// organisation is one of the pair (co-tenants, virtual offices), and where the birth dates or
-// national ids differ outright (two people at one address: a household, a shared flat — the
+// organisation is one of the pair (co-tenants, virtual offices), and where both the birth dates
+// and the national ids differ outright (two people at one address: a household, a shared flat — the
 // address is one fact, not five independent ones that outvote the identity).
 bool CountAddressOnce(const Levels& levels, const NormalizedRecord& a, const NormalizedRecord& b);
 

@@ -40,6 +40,9 @@ void AddCustomerRoutes(Router& router, cip::Onboarding& onboarding,
                KY_ASSIGN_OR_RETURN(auto got, onboarding.Get(id));
                KY_TRY(RecordPiiRead(audit, ctx, "customer", {id}));
                json j = RowJson(got.first);
+               if (const cip::CustomerLinks* links = onboarding.links()) {
+                 j["linked_group"] = LinkedGroupJson(links->EvidenceOf(id));
+               }
                j["record"] = json::parse(cip::CustomerJson(got.second), nullptr, false);
                return HttpResponse::Json(200, DumpJson(j));
              });

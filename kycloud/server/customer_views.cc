@@ -55,4 +55,10 @@ nlohmann::json ResultJson(const cip::OnboardingResult& r) {
   return j;
 }
 
+nlohmann::json LinkedGroupJson(const cip::LinkedEvidence& e) {
+  return {{"group", e.group.empty() ? json(nullptr) : json(e.group)},
+          {"members", e.members},
+          {"countries", e.countries}};
+}
+
 }  // namespace kycloud::server

@@ -53,10 +53,14 @@ Status ApplyDispositions(const screening::ScreeningIndex& index,
         nlohmann::json d = DispositionJson(*it->second);
         if (!current) d["stale"] = true;
         hit["disposition"] = std::move(d);
-        suppressed = current;
+        if (it->second->decision == "true_match") {
+          hit["confirmed"] = current;  // listed: decided, not alerting again
+        } else {
+          suppressed = current;
+        }
       }
       hit["suppressed"] = suppressed;
-      if (!suppressed) ++alerts;
+      if (!suppressed && !hit.value("confirmed", false)) ++alerts;
     }
     results[i]["alerts"] = alerts;
   }

@@ -7,9 +7,11 @@
 //        The subject is screening::SubjectKey of the subject_id or the query, as POST /v1/screen
 //        computes it. 422 naming the field; 404 if the list entity is not in the loaded lists.
 //        Roles: admin, officer.
-// ApplyDispositions() marks the hits of a POST /v1/screen response: a hit with a disposition
-// whose entity fingerprint is still the entity's gets "suppressed": true and the "disposition";
-// one whose entity changed since gets the disposition with "stale": true and keeps alerting.
+// ApplyDispositions() marks the hits of a POST /v1/screen response: a hit with a false-positive
+// disposition whose entity fingerprint is still the entity's gets "suppressed": true and the
+// "disposition"; one with a confirmed match ("true_match", from a case closed as a true positive)
+// gets "confirmed": true and raises no new alert; one whose entity changed since gets the
+// disposition with "stale": true and keeps alerting.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -11,11 +11,9 @@ namespace {
 using json = nlohmann::json;
 
 json StatusJson(const account_linking::LinkingStatus& s) {
-  return {{"customers", s.customers},
-          {"groups", s.groups},
-          {"trained_on", s.trained_on},
-          {"background", s.background},
-          {"built_at", FormatRfc3339(s.built_at)}};
+  return {{"customers", s.customers},   {"groups", s.groups},
+          {"trained_on", s.trained_on}, {"background", s.background},
+          {"skipped", s.skipped},       {"built_at", FormatRfc3339(s.built_at)}};
 }
 
 json GroupOrNull(const cip::LinkedEvidence& e) {

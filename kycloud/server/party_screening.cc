@@ -15,7 +15,7 @@ Status RaiseHitAlerts(cases::CaseManager& cases, const screening::ScreeningIndex
   nlohmann::json raised = nlohmann::json::array();
   const std::string subject_key = screening::SubjectKey(query);
   for (const auto& hit : result["hits"]) {
-    if (hit.value("suppressed", false)) continue;
+    if (hit.value("suppressed", false) || hit.value("confirmed", false)) continue;
     const std::string list = hit["list"].get<std::string>();
     const std::string entity_id = hit["entity_id"].get<std::string>();
     const lists::ListEntity* e = index.snapshot().Find(list, entity_id);
@@ -74,16 +74,27 @@ Result<cip::ScreeningOutcome> ServicePartyScreener::Screen(
     results.push_back({{"hits", std::move(hits)}});
   }
   KY_TRY(ApplyDispositions(*index, queries, dispositions_, results));
-  for (const auto& r : results) {
-    for (const auto& h : r["hits"]) {
+  size_t listed = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    // The customer's own names (not its owners', payers' or institutions'): a confirmed match
+    // lists the customer.
+    const bool own = queries[i].subject_id.find('/') == std::string::npos;
+    for (const auto& h : results[i]["hits"]) {
       if (h.value("suppressed", false)) {
         ++out.suppressed;
+      } else if (h.value("confirmed", false)) {
+        if (!own) continue;
+        if (h["list"] == "us_bis_entity_list") {
+          out.entity_list = true;
+        } else {
+          ++listed;
+        }
       } else {
         ++out.hits;
       }
     }
   }
-  out.status = out.hits > 0 ? "pending" : "clear";
+  out.status = listed > 0 ? "listed" : out.hits > 0 ? "pending" : "clear";
   out.results_json = DumpJson(results);
   return out;
 }

@@ -661,26 +661,27 @@ void Generator::ShellNetwork(std::vector<SimulatedCustomer>& out, size_t size) {
     while (s.record.kind != "organisation") s = Independent(id, front);
     cip::Customer& r = s.record;
     // Shares two or more different identifiers of the party's, each with probability 0.3
-    // (drawn again until two are) — and, after the first account, two of them with an account
-    // before it: what makes the accounts a network is what they share with each other (an
-    // account sharing the party's identifiers with no other account is invisible to anyone).
+    // (drawn again until two are) — and, after the first account, `network_ties` of them with
+    // an account before it (the shortfall drawn from that account's): what makes the accounts a
+    // network is what they share with each other (an account sharing the party's identifiers
+    // with no other account is invisible to anyone).
     unsigned mask = 0;
-    if (k > 0) {
-      const unsigned mate = masks[Below(k)];
-      std::vector<int> bits;
-      for (int what = 0; what < 7; ++what) {
-        if (mate & (1u << what)) bits.push_back(what);
-      }
-      std::shuffle(bits.begin(), bits.end(), rng_);
-      mask = (1u << bits[0]) | (1u << bits[1]);
-    }
     while (std::popcount(mask) < 2) {
       for (int what = 0; what < 7; ++what) {
         if (Chance(0.3)) mask |= 1u << what;
       }
     }
-    for (int what = 0; k > 0 && what < 7; ++what) {
-      if (Chance(0.3)) mask |= 1u << what;
+    if (k > 0) {
+      const unsigned mate = masks[Below(k)];
+      std::vector<int> missing;  // the mate's identifiers this account does not share yet
+      for (int what = 0; what < 7; ++what) {
+        if ((mate & (1u << what)) && !(mask & (1u << what))) missing.push_back(what);
+      }
+      std::shuffle(missing.begin(), missing.end(), rng_);
+      for (int what : missing) {
+        if (std::popcount(mask & mate) >= o_.network_ties) break;
+        mask |= 1u << what;
+      }
     }
     masks.push_back(mask);
     {
@@ -827,6 +828,9 @@ void Generator::Activity(Population& p) {
 Result<Population> Generator::Run() {
   if (o_.customers == 0 || o_.customers > 100'000'000) {
     return Err(InvalidArgumentError("customers: must be between 1 and 100,000,000"));
+  }
+  if (o_.network_ties < 1 || o_.network_ties > 2) {
+    return Err(InvalidArgumentError("network_ties: must be 1 or 2"));
   }
   if (!(o_.shell_share >= 0 && o_.shell_share <= 0.5)) {
     return Err(InvalidArgumentError("shell_share: must be in [0, 0.5]"));

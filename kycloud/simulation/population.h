@@ -45,6 +45,11 @@ struct SimulationOptions {
   int days = 90;                     // activity spans this many days before `as_of`
   double shell_share = 0.03;         // share of customers in shell networks
   double reseller_share = 0.01;      // share of customers that are resellers' end users
+  // How many of the party's identifiers each shell account (after the first) shares with an
+  // earlier account of its network: 2 (default: its tie to the network is two facts, which
+  // tell it from a co-tenant or a neighbour on the same /24) or 1 (a single shared office or
+  // /24 may be all there is: such accounts are indistinguishable from strangers).
+  int network_ties = 2;
   bool access_events = true;
   bool usage = true;
   bool split_runs = true;  // one split training run per shell network (with `usage`)

@@ -102,8 +102,11 @@ TEST(PopulationTest, AccessIpsGeolocateToTheTrueCountry) {
   }();
 }
 
-TEST(PopulationTest, ShellNetworksResellersAndGroundTruth) {
-  auto p = Simulate({.customers = 20000, .seed = 13});
+class ShellNetworkTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(ShellNetworkTest, ShellNetworksResellersAndGroundTruth) {
+  const int ties = GetParam();
+  auto p = Simulate({.customers = 20000, .seed = 13, .network_ties = ties});
   ASSERT_TRUE(p.has_value());
   std::map<std::string, std::vector<const SimulatedCustomer*>> parties;
   size_t shells = 0, end_users = 0, hidden = 0;
@@ -122,7 +125,7 @@ TEST(PopulationTest, ShellNetworksResellersAndGroundTruth) {
   EXPECT_GT(hidden, 0u);
   EXPECT_LT(hidden, end_users);
   // Each network: 3-8 differently named organisations, each sharing an identifier with another.
-  size_t networks = 0;
+  size_t networks = 0, single = 0;
   for (const auto& [party, members] : parties) {
     if (members.front()->role != Role::kShell) {
       EXPECT_EQ(members.size(), 1u) << party;
@@ -134,7 +137,7 @@ TEST(PopulationTest, ShellNetworksResellersAndGroundTruth) {
     std::set<std::string> names;
     for (const auto* m : members) names.insert(m->record.names.at(0).full);
     EXPECT_GE(names.size(), members.size() - 1) << party;  // chance may repeat one
-    // Every account shares two or more different identifiers of the party's with another
+    // Every account shares `ties` or more different identifiers of the party's with another
     // account of the network: what makes them a network is visible in the data.
     auto identifiers = [](const SimulatedCustomer& c) {
       std::set<std::string> out;
@@ -160,10 +163,20 @@ TEST(PopulationTest, ShellNetworksResellersAndGroundTruth) {
         for (const auto& v : identifiers(*other)) shared += mine.count(v);
         best = std::max(best, shared);
       }
-      EXPECT_GE(best, 2u) << party << " " << m->record.id;
+      EXPECT_GE(best, static_cast<size_t>(ties)) << party << " " << m->record.id;
+      single += best == 1;
     }
   }
   EXPECT_EQ(networks, p->shell_networks);
+  if (ties == 1) EXPECT_GT(single, 0u);  // some hang on a single identifier
+  if (ties == 2) EXPECT_EQ(single, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Ties, ShellNetworkTest, ::testing::Values(1, 2));
+
+TEST(PopulationTest, NetworkTiesAreChecked) {
+  EXPECT_NE(Simulate({.network_ties = 3}).error().message().find("network_ties"),
+            std::string::npos);
 }
 
 // A split run: each account stays under the 1% tier (1e24 at P95), the network together crosses

@@ -21,7 +21,8 @@ struct DispositionRecord {
   std::string list;                // list id, e.g. "us_ofac_sdn"
   std::string entity_id;           // the entity's id within the list
   std::string entity_fingerprint;  // the entity's content when decided
-  std::string decision;            // "false_positive"
+  std::string decision;            // "false_positive" | "true_match" (a case closed as a true
+                                   // positive, four-eyes: the subject is listed)
   std::string reason;              // the officer's words
   std::string decided_by;          // API key id (or "cli")
   Timestamp decided_at;

@@ -521,7 +521,8 @@ INSTANTIATE_TEST_SUITE_P(Backends, ServiceTest, ::testing::Values("sqlite", "pos
 // group; an officer's "not same" splits them, through a restart; an auditor reads but does not
 // judge.
 TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
-  auto company = [](const std::string& id, const std::string& name, const std::string& phone) {
+  auto company = [](const std::string& id, const std::string& name, const std::string& phone,
+                    const std::string& card = "fp_shared") {
     return json{{"id", id},
                 {"kind", "organisation"},
                 {"names", {{{"full", name}}}},
@@ -536,7 +537,7 @@ TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
                    {"nationality", "SG"},
                    {"share", 0.6}}}},
                 {"payment_instruments",
-                 {{{"type", "card"}, {"issuing_country", "SG"}, {"fingerprint", "fp_shared"}}}}};
+                 {{{"type", "card"}, {"issuing_country", "SG"}, {"fingerprint", card}}}}};
   };
   std::string admin, officer, auditor;
   {
@@ -552,6 +553,7 @@ TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
       return json::parse(r->body)["key"].get<std::string>();
     };
     officer = make_key("olga", "officer");
+    const std::string second = make_key("bob", "officer");
     auditor = make_key("aud", "auditor");
     auto post = [&](const std::string& key, const std::string& path, const json& body) {
       auto r = c.Post(path.c_str(), Bearer(key), body.dump(), "application/json");
@@ -579,7 +581,10 @@ TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
     ASSERT_EQ(links["links"].size(), 1u);
     EXPECT_NE(links["links"][0]["evidence"].dump().find("payment_fingerprint"), std::string::npos);
     EXPECT_EQ(links["linked_countries"], json::array({"CN", "SG"}));
-    EXPECT_EQ(get(officer, "/v1/customers/c-front").second["decision"], "review");
+    auto front = get(officer, "/v1/customers/c-front").second;
+    EXPECT_EQ(front["decision"], "review");
+    EXPECT_EQ(front["linked_group"]["group"], "c-front") << front.dump();
+    EXPECT_EQ(front["linked_group"]["members"], json::array({"c-hq"}));
     EXPECT_NE(get(officer, "/v1/customers/c-front/standing")
                   .second.dump()
                   .find("ear.headquarters-inferred"),
@@ -589,6 +594,7 @@ TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
     ASSERT_EQ(sst, 200);
     EXPECT_EQ(status["customers"], 2);
     EXPECT_EQ(status["groups"], 1);
+    EXPECT_EQ(status["skipped"], 0);
     EXPECT_EQ(status["background"], true);
 
     // Compute rolls up per linked group.
@@ -606,6 +612,38 @@ TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
     ASSERT_EQ(cst, 200) << compute.dump();
     EXPECT_EQ(compute["group"]["accounts"], json::array({"c-front", "c-hq"})) << compute.dump();
     EXPECT_EQ(compute["group"]["evidence"], json::array({"linked:c-front"}));
+
+    // A listed member: a company named as the SDN-listed bank shares a phone and a card with
+    // c-partner. While the hit awaits an officer, nothing propagates; once a case closes it as a
+    // true positive (four-eyes), the bank is listed and c-partner goes to review.
+    ASSERT_EQ(post(admin, "/v1/customers",
+                   company("c-partner", "Partner Logistics Pte Ltd", "+65 6123 4888", "fp_bank"))
+                  .first,
+              201);
+    ASSERT_EQ(post(admin, "/v1/customers",
+                   company("c-bank", "Banco Nacional de Cuba", "+65 6123 4888", "fp_bank"))
+                  .first,
+              201);
+    EXPECT_EQ(get(officer, "/v1/customers/c-partner/links").second["group"], "c-bank");
+    EXPECT_EQ(get(officer, "/v1/customers/c-partner").second["decision"], "verify");
+    std::string bank_case;
+    const json bank_cases = get(officer, "/v1/cases?subject=c-bank").second;
+    for (const auto& k : bank_cases["cases"]) bank_case = k["id"];
+    ASSERT_FALSE(bank_case.empty()) << bank_cases.dump() << get(officer, "/v1/customers/c-bank").second.dump();
+    const std::string events = "/v1/cases/" + bank_case + "/events";
+    EXPECT_EQ(post(officer, events, {{"type", "start_review"}}).first, 201);
+    EXPECT_EQ(post(officer, events,
+                   {{"type", "close"}, {"resolution", "true_positive"}, {"reason", "the bank"}})
+                  .first,
+              201);
+    EXPECT_EQ(get(officer, "/v1/customers/c-partner").second["decision"], "verify");
+    EXPECT_EQ(post(second, events, {{"type", "approve"}}).first, 201);
+    EXPECT_EQ(get(officer, "/v1/customers/c-bank").second["decision"], "reject");
+    auto partner = get(officer, "/v1/customers/c-partner/standing").second.dump();
+    EXPECT_NE(partner.find("sanctions.linked-listed"), std::string::npos) << partner;
+    EXPECT_EQ(get(officer, "/v1/customers/c-partner").second["decision"], "review");
+    EXPECT_EQ(get(officer, "/v1/customers/c-partner/links").second["linked_listed"],
+              json::array({"c-bank"}));
 
     // Judgements: the auditor may not; a malformed one names the field; "not same" splits.
     json judgement = {{"a", "c-hq"}, {"b", "c-front"}, {"same", false}, {"reason", "landlord"}};
