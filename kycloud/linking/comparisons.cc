@@ -5,6 +5,7 @@
 #include <rapidfuzz/distance/Levenshtein.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <unordered_map>
 
 namespace kycloud::linking {
@@ -140,6 +141,31 @@ std::string_view LevelName(Comparison c, int level) {
   }
 }
 
+std::uint64_t Comparator::NextEpoch() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1);
+}
+
+void Comparator::Prepare(NormalizedRecord& r) const {
+  std::uint32_t bits = 0;
+  auto note = [&](Field f, Comparison c, bool network, const std::vector<std::string>& values) {
+    for (const auto& v : values) {
+      bits |= IsGeneric(c, v, network) ? GenericBit(f) : NonGenericBit(f);
+    }
+  };
+  note(Field::kPhones, Comparison::kPhone, false, r.phones);
+  note(Field::kEmails, Comparison::kEmail, false, r.emails);
+  note(Field::kDomains, Comparison::kEmail, true, r.email_domains);
+  note(Field::kPayments, Comparison::kPayment, false, r.payments);
+  note(Field::kBanks, Comparison::kBankAccount, false, r.bank_accounts);
+  note(Field::kWallets, Comparison::kWallet, false, r.wallets);
+  note(Field::kIps, Comparison::kIp, false, r.ips);
+  note(Field::kNetworks, Comparison::kIp, true, r.ip_networks);
+  note(Field::kOwners, Comparison::kOwner, false, r.owners);
+  r.generic_bits = bits;
+  r.generic_epoch = epoch_;
+}
+
 std::uint64_t GenericKey(Comparison c, std::string_view value, bool network) {
   // FNV-1a over the value, seeded with the comparison and the part.
   std::uint64_t h = 1469598103934665603ULL ^ (static_cast<std::uint64_t>(c) * 2 + network);
@@ -194,16 +220,28 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
   at(Comparison::kRegion) = Exact(a.region, b.region);
   at(Comparison::kCountry) = Exact(a.country, b.country);
 
-  // Multi-valued identifiers: the best agreement over the values that are not generic.
-  auto any_shared = [&](Comparison c, const std::vector<std::string>& x,
+  // Multi-valued identifiers: the best agreement over the values that are not generic. What a
+  // prepared record's bits say is used instead of hashing its values.
+  const bool pa = a.generic_epoch == epoch_, pb = b.generic_epoch == epoch_;
+  auto has = [&](const NormalizedRecord& r, bool prepared, Field f, Comparison c, bool network,
+                 const std::vector<std::string>& values) {
+    if (prepared) return (r.generic_bits & NonGenericBit(f)) != 0;
+    for (const auto& v : values) {
+      if (!IsGeneric(c, v, network)) return true;
+    }
+    return false;
+  };
+  const auto maybe_generic = [&](const NormalizedRecord& r, bool prepared, Field f) {
+    return !prepared || (r.generic_bits & GenericBit(f)) != 0;
+  };
+  auto any_shared = [&](Field f, Comparison c, const std::vector<std::string>& x,
                         const std::vector<std::string>& y) -> std::int8_t {
-    bool a_has = false, b_has = false;
-    for (const auto& v : x) a_has |= !IsGeneric(c, v);
-    for (const auto& v : y) b_has |= !IsGeneric(c, v);
-    if (!a_has || !b_has) return -1;
+    if (!has(a, pa, f, c, false, x) || !has(b, pb, f, c, false, y)) return -1;
+    const bool check = maybe_generic(a, pa, f);
     for (const auto& v : x) {
-      if (IsGeneric(c, v)) continue;
-      if (std::find(y.begin(), y.end(), v) != y.end()) return 1;
+      if (std::find(y.begin(), y.end(), v) == y.end()) continue;
+      if (check && IsGeneric(c, v)) continue;  // generic for both: the same key
+      return 1;
     }
     return 0;
   };
@@ -214,23 +252,25 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
     }
     at(Comparison::kNationalId) = best;
   }
-  at(Comparison::kPhone) = any_shared(Comparison::kPhone, a.phones, b.phones);
-  if (std::int8_t e = any_shared(Comparison::kEmail, a.emails, b.emails); e >= 0) {
+  at(Comparison::kPhone) = any_shared(Field::kPhones, Comparison::kPhone, a.phones, b.phones);
+  if (std::int8_t e = any_shared(Field::kEmails, Comparison::kEmail, a.emails, b.emails); e >= 0) {
     at(Comparison::kEmail) = e == 1 ? 2 : 0;
     if (e == 0) {
+      const bool check = maybe_generic(a, pa, Field::kDomains);
       for (const auto& d : a.email_domains) {
-        if (!IsGeneric(Comparison::kEmail, d, true) &&
-            std::find(b.email_domains.begin(), b.email_domains.end(), d) != b.email_domains.end()) {
+        if (std::find(b.email_domains.begin(), b.email_domains.end(), d) != b.email_domains.end() &&
+            !(check && IsGeneric(Comparison::kEmail, d, true))) {
           at(Comparison::kEmail) = 1;
         }
       }
     }
   }
-  at(Comparison::kPayment) = any_shared(Comparison::kPayment, a.payments, b.payments);
+  at(Comparison::kPayment) =
+      any_shared(Field::kPayments, Comparison::kPayment, a.payments, b.payments);
   at(Comparison::kBankAccount) =
-      any_shared(Comparison::kBankAccount, a.bank_accounts, b.bank_accounts);
-  at(Comparison::kWallet) = any_shared(Comparison::kWallet, a.wallets, b.wallets);
-  if (std::int8_t ip = any_shared(Comparison::kIp, a.ips, b.ips); ip >= 0) {
+      any_shared(Field::kBanks, Comparison::kBankAccount, a.bank_accounts, b.bank_accounts);
+  at(Comparison::kWallet) = any_shared(Field::kWallets, Comparison::kWallet, a.wallets, b.wallets);
+  if (std::int8_t ip = any_shared(Field::kIps, Comparison::kIp, a.ips, b.ips); ip >= 0) {
     if (ip == 1) {
       // An address in a network that hundreds connect from (a carrier-grade NAT, a mobile or
       // dynamic pool: a generic network) is handed from one stranger to the next: sharing it
@@ -248,9 +288,10 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
     }
     at(Comparison::kIp) = ip == 1 ? 2 : ip == 0 ? 0 : -1;
     if (ip <= 0) {
+      const bool check = maybe_generic(a, pa, Field::kNetworks);
       for (const auto& n : a.ip_networks) {
-        if (!IsGeneric(Comparison::kIp, n, true) &&
-            std::find(b.ip_networks.begin(), b.ip_networks.end(), n) != b.ip_networks.end()) {
+        if (std::find(b.ip_networks.begin(), b.ip_networks.end(), n) != b.ip_networks.end() &&
+            !(check && IsGeneric(Comparison::kIp, n, true))) {
           at(Comparison::kIp) = 1;
         }
       }
@@ -258,16 +299,16 @@ Levels Comparator::Compare(const NormalizedRecord& a, const NormalizedRecord& b)
   }
   // Owners: the same name and date of birth, or the same name where a date is missing.
   {
-    bool a_has = false, b_has = false;
-    for (const auto& v : a.owners) a_has |= !IsGeneric(Comparison::kOwner, v);
-    for (const auto& v : b.owners) b_has |= !IsGeneric(Comparison::kOwner, v);
-    if (a_has && b_has) {
+    if (has(a, pa, Field::kOwners, Comparison::kOwner, false, a.owners) &&
+        has(b, pb, Field::kOwners, Comparison::kOwner, false, b.owners)) {
+      const bool check_a = maybe_generic(a, pa, Field::kOwners);
+      const bool check_b = maybe_generic(b, pb, Field::kOwners);
       std::int8_t best = 0;
       for (const auto& x : a.owners) {
-        if (IsGeneric(Comparison::kOwner, x)) continue;
+        if (check_a && IsGeneric(Comparison::kOwner, x)) continue;
         const std::string_view xn = std::string_view(x).substr(0, x.find('|'));
         for (const auto& y : b.owners) {
-          if (IsGeneric(Comparison::kOwner, y)) continue;
+          if (check_b && IsGeneric(Comparison::kOwner, y)) continue;
           if (x == y && x.size() > xn.size()) {
             best = 2;
           } else if (xn == std::string_view(y).substr(0, y.find('|')) &&

@@ -75,21 +75,46 @@ using Levels = std::array<std::int8_t, kComparisonCount>;
 std::uint64_t GenericKey(Comparison c, std::string_view value, bool network = false);
 
 class Comparator {
+  // The multi-valued identifier fields Prepare notes.
+  enum class Field {
+    kPhones,
+    kEmails,
+    kDomains,
+    kPayments,
+    kBanks,
+    kWallets,
+    kIps,
+    kNetworks,
+    kOwners
+  };
+  static constexpr std::uint32_t NonGenericBit(Field f) { return 1u << static_cast<int>(f); }
+  static constexpr std::uint32_t GenericBit(Field f) { return 1u << (16 + static_cast<int>(f)); }
+
  public:
   // `generic` holds the keys of identifier values too common to link anyone (GenericValues).
   explicit Comparator(std::unordered_set<std::uint64_t> generic = {})
-      : generic_(std::move(generic)) {}
+      : generic_(std::move(generic)), epoch_(NextEpoch()) {}
 
   Levels Compare(const NormalizedRecord& a, const NormalizedRecord& b) const;
-  // Marks a value's key generic (incremental linking: a value's count passed the limit).
-  void AddGeneric(std::uint64_t key) { generic_.insert(key); }
+  // Notes which of a record's identifier fields hold generic and non-generic values, for this
+  // comparator's generic set as it is now (Compare then hashes a prepared record's values only
+  // where one is generic). Optional: an unprepared record compares the same, more slowly.
+  void Prepare(NormalizedRecord& r) const;
+  // Marks a value's key generic (incremental linking: a value's count passed the limit); records
+  // prepared before count as unprepared.
+  void AddGeneric(std::uint64_t key) {
+    if (generic_.insert(key).second) epoch_ = NextEpoch();
+  }
   // Whether `value` of comparison `c` (its network part when `network`) is generic.
   bool IsGeneric(Comparison c, std::string_view value, bool network = false) const {
     return !generic_.empty() && generic_.count(GenericKey(c, value, network)) > 0;
   }
 
  private:
+  static std::uint64_t NextEpoch();
+
   std::unordered_set<std::uint64_t> generic_;
+  std::uint64_t epoch_;
 };
 
 // The keys (GenericKey) of a record's identifier values: address, phones, e-mails and their

@@ -57,6 +57,7 @@ Result<LinkIndex> LinkIndex::Build(const std::vector<LinkRecord>& records,
     index.index_of_.emplace(index.records_[i].id, i);
     index.AddKeysAndCounts(i, +1);
   }
+  for (NormalizedRecord& r : index.records_) index.comparator_.Prepare(r);
   for (const LinkedPair& p : result.pairs) {
     index.edges_[p.a].push_back({p.b, p.weight, p.levels});
     index.edges_[p.b].push_back({p.a, p.weight, p.levels});
@@ -197,6 +198,7 @@ Result<LinkIndex::Change> LinkIndex::Upsert(const LinkRecord& record) {
     group_.push_back(i);
   }
   AddKeysAndCounts(i, +1);
+  comparator_.Prepare(records_[i]);
   Link(i);
   seeds.push_back(i);
   return Recluster(seeds, i);

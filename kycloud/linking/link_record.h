@@ -15,6 +15,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +84,11 @@ struct NormalizedRecord {
   std::vector<std::string> ip_networks;
   // Beneficial owners: the name's words sorted, then '|' and YYYYMMDD when the date is known.
   std::vector<std::string> owners;
+  // Set by Comparator::Prepare: per multi-valued identifier field, whether the record has a value
+  // that is not generic and one that is, under the comparator state `generic_epoch` names (bits
+  // of another state are ignored). Saves hashing every value for every pair.
+  std::uint64_t generic_epoch = 0;
+  std::uint32_t generic_bits = 0;
 };
 
 NormalizedRecord Normalize(const LinkRecord& r);

@@ -194,6 +194,9 @@ Result<LinkResult> Link(const std::vector<LinkRecord>& input,
   std::unordered_set<std::uint64_t> generic = GenericValues(out.records, options.generic_min);
   out.generic_values = generic.size();
   const Comparator comparator(std::move(generic));
+  ParallelFor(out.records.size(), threads, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) comparator.Prepare(out.records[i]);
+  });
   out.seconds_normalise = Since(t);
 
   t = Clock::now();

@@ -258,6 +258,42 @@ TEST(LinkerTest, OneSharedIpAddressDoesNotLink) {
   EXPECT_NE(linked->group[200], linked->group[300]);
 }
 
+// Prepared records (the generic bits) compare exactly as unprepared ones, also after a value
+// turns generic (their bits are then ignored).
+TEST(ComparatorTest, PreparedRecordsCompareAsUnprepared) {
+  std::vector<NormalizedRecord> records;
+  for (int i = 0; i < 300; ++i) {
+    LinkRecord r;
+    r.id = "p-" + std::to_string(i);
+    r.Add(Field::kOrgName, "firm " + std::to_string(i % 40));
+    r.Add(Field::kPhone, "+65 6200 " + std::to_string(1000 + i % 120));  // 3 share each
+    r.Add(Field::kPhone, "+65 6999 0000");                               // generic
+    r.Add(Field::kEmail, "ops@firm" + std::to_string(i % 50) + ".example");
+    r.Add(Field::kPaymentFingerprint, i % 3 ? "fp_" + std::to_string(i % 90) : "fp_processor");
+    r.Add(Field::kIp, "100.64." + std::to_string(i % 2) + "." + std::to_string(i % 200));
+    r.Add(Field::kBeneficialOwner, "Owner " + std::to_string(i % 70) + "|1970-01-01");
+    records.push_back(Normalize(r));
+  }
+  Comparator comparator(GenericValues(records, 100));
+  std::vector<NormalizedRecord> prepared = records;
+  for (NormalizedRecord& r : prepared) comparator.Prepare(r);
+  auto same = [&] {
+    size_t compared = 0;
+    for (size_t i = 0; i < records.size(); ++i) {
+      for (size_t j = i + 1; j < records.size(); j += 7) {
+        EXPECT_EQ(comparator.Compare(prepared[i], prepared[j]),
+                  comparator.Compare(records[i], records[j]))
+            << i << " " << j;
+        ++compared;
+      }
+    }
+    return compared;
+  };
+  EXPECT_GT(same(), 6000u);
+  comparator.AddGeneric(GenericKey(Comparison::kPhone, records[5].phones.front()));
+  EXPECT_GT(same(), 6000u);
+}
+
 TEST(LinkerTest, DuplicateIdsAreRefused) {
   std::vector<LinkRecord> records(2);
   records[0].id = records[1].id = "x";
