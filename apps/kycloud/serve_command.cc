@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -182,7 +183,7 @@ Status Serve(Config config) {
   storage::SqlLinkJudgementStore link_judgements(*db);
   account_linking::AccountLinking linking(onboarding, customer_store, data_cipher, link_judgements,
                                           provisioning, &case_manager, &audit_log, clock);
-  KY_TRY(linking.Load());
+  KY_ASSIGN_OR_RETURN(std::vector<std::string> stale_links, linking.Load());
   onboarding.SetLinks(&linking);
   linking_ptr = &linking;
   // Detached before linking goes (reverse order of declaration).
@@ -210,6 +211,28 @@ Status Serve(Config config) {
     cases::CaseManager& cases;
     ~HookDetach() { cases.SetConfirmedHook(nullptr); }
   } hook_detach{case_manager};
+  // Customers whose decisions miss what their linked group says now (imported without linking,
+  // groups changed since) are decided again in the background once the lists are in.
+  std::atomic<bool> linking_stop{false};
+  std::thread link_redecider([&linking, &lists, &linking_stop, stale = std::move(stale_links)] {
+    if (stale.empty()) return;
+    while (!linking_stop && !lists.Get())
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    KY_LOG_EVENT(kInfo, "account linking: deciding again the customers its groups changed",
+                 {{"customers", std::to_string(stale.size())}});
+    for (const std::string& id : stale) {
+      if (linking_stop) break;
+      linking.Redecide({id}, "system");
+    }
+  });
+  struct RedeciderJoin {
+    std::atomic<bool>& stop;
+    std::thread& thread;
+    ~RedeciderJoin() {
+      stop = true;
+      if (thread.joinable()) thread.join();
+    }
+  } redecider_join{linking_stop, link_redecider};
   server::AddLinkRoutes(router, linking);
   server::AddCustomerRoutes(router, onboarding, customer_store, &audit_log);
   const std::string geo_path =

@@ -105,6 +105,10 @@ Result<AccountLinking::Built> AccountLinking::Build() {
       policy::PartyFacts facts;
       if (const policy::PartyFacts* f = parties.Find(row.id)) {
         facts = *f;
+        cip::LinkedEvidence& d = out.decided[row.id];
+        d.countries = f->linked_countries;
+        d.listed = f->linked_listed;
+        d.end_user_countries = f->end_user_countries;
         // Its own facts only: what linked accounts added is recomputed from the new groups.
         facts.linked_countries.clear();
         facts.linked_listed.clear();
@@ -158,7 +162,7 @@ Result<AccountLinking::Built> AccountLinking::Build() {
   return out;
 }
 
-Status AccountLinking::Load() {
+Result<std::vector<std::string>> AccountLinking::Load() {
   KY_ASSIGN_OR_RETURN(Built built, Build());
   std::lock_guard lock(mu_);
   index_ = std::move(built.index);
@@ -167,7 +171,29 @@ Status AccountLinking::Load() {
   for (const auto& [id, m] : built.members) SetMemberLocked(id, m);
   status_ = built.status;
   ++version_;
-  return OkStatus();
+  // Stale: a linked country or listed member its facts lack or no longer have; a reseller's end
+  // users' country its facts lack (its facts also hold the countries it declares).
+  auto covers = [](const std::vector<std::string>& have, const std::vector<std::string>& want) {
+    return std::all_of(want.begin(), want.end(), [&](const std::string& x) {
+      return std::find(have.begin(), have.end(), x) != have.end();
+    });
+  };
+  std::vector<std::string> stale;
+  for (const auto& [id, m] : members_) {
+    const cip::LinkedEvidence now = EvidenceLocked(id);
+    auto it = built.decided.find(id);
+    const cip::LinkedEvidence before =
+        it == built.decided.end() ? cip::LinkedEvidence{} : it->second;
+    std::vector<std::string> had = before.countries, listed = before.listed;
+    std::sort(had.begin(), had.end());
+    std::sort(listed.begin(), listed.end());
+    if (had != now.countries || listed != now.listed ||
+        !covers(before.end_user_countries, now.end_user_countries)) {
+      stale.push_back(id);
+    }
+  }
+  std::sort(stale.begin(), stale.end());
+  return stale;
 }
 
 namespace {

@@ -79,8 +79,13 @@ class AccountLinking final : public cip::CustomerLinks {
                  provisioning::ProvisioningService& provisioning, cases::CaseManager* cases,
                  audit::AuditLog* audit, const Clock& clock, AccountLinkingOptions options = {});
 
-  // Builds the index from the stored customers. Errors: the stores'; DataLoss from the cipher.
-  Status Load();
+  // Builds the index from the stored customers. Returns the customers whose stored policy facts
+  // miss what their linked group now says (records imported without linking, groups changed
+  // since their last decision): the caller decides them again (Redecide) once screening can run.
+  // Errors: the stores'.
+  Result<std::vector<std::string>> Load();
+  // Onboarding::Refresh of each (failures logged).
+  void Redecide(const std::vector<std::string>& ids, const std::string& actor);
   // Runs the batch again over the stored customers; decides again (Onboarding::Refresh) and
   // returns the customers whose linked evidence changed. Errors: as Load; FailedPrecondition
   // while another re-link runs.
@@ -117,6 +122,8 @@ class AccountLinking final : public cip::CustomerLinks {
   struct Built {
     std::optional<linking::LinkIndex> index;
     std::unordered_map<std::string, Member> members;
+    // What each customer's stored policy facts say its group gave it at its last decision.
+    std::unordered_map<std::string, cip::LinkedEvidence> decided;
     LinkingStatus status;
   };
 
@@ -129,8 +136,6 @@ class AccountLinking final : public cip::CustomerLinks {
   void SetMemberLocked(const std::string& id, const Member& m);
   cip::LinkedEvidence EvidenceLocked(const std::string& id) const;
   void RefreshCacheLocked() const;
-  // Onboarding::Refresh of each (failures logged).
-  void Redecide(const std::vector<std::string>& ids, const std::string& actor);
   void RaiseIntermediaryAlert(const std::string& reseller_id, const cip::LinkedEvidence& e);
 
   cip::Onboarding& onboarding_;  // opens the sealed records

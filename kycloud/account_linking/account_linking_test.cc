@@ -35,7 +35,7 @@ class AccountLinkingTest : public cip::OnboardingFixture {
     cip::OnboardingFixture::SetUp();
     judgements_ = std::make_unique<storage::SqlLinkJudgementStore>(*db_->db);
     linking_ = MakeLinking();
-    ASSERT_TRUE(linking_->Load().ok());
+    ASSERT_TRUE(linking_->Load().has_value());
     onboarding_->SetLinks(linking_.get());
   }
   std::unique_ptr<AccountLinking> MakeLinking() {
@@ -132,7 +132,7 @@ TEST_P(AccountLinkingTest, NotSameJudgementSplitsAndSurvivesRelinkAndRestart) {
   EXPECT_TRUE(linking_->EvidenceOf("c-front").group.empty());
   onboarding_->SetLinks(nullptr);
   linking_ = MakeLinking();
-  ASSERT_TRUE(linking_->Load().ok());
+  ASSERT_TRUE(linking_->Load().has_value());
   onboarding_->SetLinks(linking_.get());
   EXPECT_TRUE(linking_->EvidenceOf("c-front").group.empty());
   // An update of either record does not join them again.
@@ -143,6 +143,34 @@ TEST_P(AccountLinkingTest, NotSameJudgementSplitsAndSurvivesRelinkAndRestart) {
   ASSERT_TRUE(linking_->Judge({"c-front", "c-hq", true, "same director"}, "kyc_officer"));
   EXPECT_EQ(linking_->EvidenceOf("c-front").group, "c-front");
   EXPECT_EQ(Decision("c-front"), "review");
+}
+
+// Records decided without linking (a bulk import by the CLI): the next Load names the customers
+// whose decisions miss their group's evidence, and deciding them again applies it.
+TEST_P(AccountLinkingTest, LoadNamesCustomersDecidedWithoutTheirGroup) {
+  onboarding_->SetLinks(nullptr);
+  Create(Own("c-front", 1));
+  json hq = Own("c-hq", 3);
+  hq["headquarters_country"] = "CN";
+  hq["phones"] = json::array({"+65 6123 4511"});
+  hq["payment_instruments"][0]["fingerprint"] = "fp_own_1";
+  Create(hq);
+  Create(Own("c-other", 2));
+  ASSERT_NE(Decision("c-front"), "review");
+  linking_ = MakeLinking();
+  auto stale = linking_->Load();
+  ASSERT_TRUE(stale.has_value()) << stale.error();
+  EXPECT_EQ(*stale, (std::vector<std::string>{"c-front", "c-hq"}));
+  onboarding_->SetLinks(linking_.get());
+  linking_->Redecide(*stale, "system");
+  EXPECT_EQ(Decision("c-front"), "review");
+  EXPECT_TRUE(Has(Rules("c-front"), "ear.headquarters-inferred"));
+  // Decided with their group now: nothing is stale at the next start.
+  linking_ = MakeLinking();
+  stale = linking_->Load();
+  ASSERT_TRUE(stale.has_value());
+  EXPECT_TRUE(stale->empty()) << stale->front();
+  onboarding_->SetLinks(linking_.get());
 }
 
 TEST_P(AccountLinkingTest, ResellerWhoseEndUsersPayFromChinaRaisesAnIntermediaryAlert) {
