@@ -29,6 +29,15 @@ json Own(std::string id, int k) {
   return j;
 }
 
+// A company headquartered in China that shares Own(_, 1)'s phone and card: one hidden party.
+json HeadquarteredInChinaSharingWith1(std::string id) {
+  json j = Own(std::move(id), 3);
+  j["headquarters_country"] = "CN";
+  j["phones"] = json::array({"+65 6123 4511"});
+  j["payment_instruments"][0]["fingerprint"] = "fp_own_1";
+  return j;
+}
+
 class AccountLinkingTest : public cip::OnboardingFixture {
  protected:
   void SetUp() override {
@@ -66,11 +75,7 @@ TEST_P(AccountLinkingTest, AGroupWithAD5HeadquarteredMemberSendsEveryMemberToRev
   Create(Own("c-other", 2));
   ASSERT_NE(Decision("c-front"), "review");
   EXPECT_TRUE(linking_->EvidenceOf("c-front").group.empty());
-  // A company headquartered in China that shares c-front's phone and card: one hidden party.
-  json hq = Own("c-hq", 3);
-  hq["headquarters_country"] = "CN";
-  hq["phones"] = json::array({"+65 6123 4511"});
-  hq["payment_instruments"][0]["fingerprint"] = "fp_own_1";
+  json hq = HeadquarteredInChinaSharingWith1("c-hq");
   auto created = Create(hq);
   ASSERT_TRUE(created.links.has_value());
   EXPECT_EQ(created.links->members, std::vector<std::string>{"c-front"});
@@ -103,10 +108,7 @@ TEST_P(AccountLinkingTest, AGroupWithAD5HeadquarteredMemberSendsEveryMemberToRev
 
 TEST_P(AccountLinkingTest, NotSameJudgementSplitsAndSurvivesRelinkAndRestart) {
   Create(Own("c-front", 1));
-  json hq = Own("c-hq", 3);
-  hq["headquarters_country"] = "CN";
-  hq["phones"] = json::array({"+65 6123 4511"});
-  hq["payment_instruments"][0]["fingerprint"] = "fp_own_1";
+  json hq = HeadquarteredInChinaSharingWith1("c-hq");
   Create(hq);
   ASSERT_EQ(Decision("c-front"), "review");
 
@@ -150,10 +152,7 @@ TEST_P(AccountLinkingTest, NotSameJudgementSplitsAndSurvivesRelinkAndRestart) {
 TEST_P(AccountLinkingTest, LoadNamesCustomersDecidedWithoutTheirGroup) {
   onboarding_->SetLinks(nullptr);
   Create(Own("c-front", 1));
-  json hq = Own("c-hq", 3);
-  hq["headquarters_country"] = "CN";
-  hq["phones"] = json::array({"+65 6123 4511"});
-  hq["payment_instruments"][0]["fingerprint"] = "fp_own_1";
+  json hq = HeadquarteredInChinaSharingWith1("c-hq");
   Create(hq);
   Create(Own("c-other", 2));
   ASSERT_NE(Decision("c-front"), "review");

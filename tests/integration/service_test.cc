@@ -60,6 +60,15 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
 
 httplib::Headers Bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
 
+// A new API key of `role`, made with the admin key.
+std::string MakeKey(httplib::Client& c, const std::string& admin, const char* name,
+                    const char* role) {
+  auto r = c.Post("/v1/keys", Bearer(admin), json{{"name", name}, {"role", role}}.dump(),
+                  "application/json");
+  EXPECT_TRUE(r && r->status == 201) << (r ? r->body : "no response");
+  return r ? json::parse(r->body, nullptr, false).value("key", "") : "";
+}
+
 TEST_P(ServiceTest, FirstStartPrintsAdminKeyOnceAndStopsGracefully) {
   std::string key;
   {
@@ -382,10 +391,7 @@ TEST_P(ServiceTest, CasesFourEyesReportsAndEvidencePacksEndToEnd) {
     std::string admin = s.bootstrap_key();
     auto c = s.Client();
     auto make_key = [&](const char* name, const char* role) {
-      auto r = c.Post("/v1/keys", Bearer(admin), json{{"name", name}, {"role", role}}.dump(),
-                      "application/json");
-      EXPECT_EQ(r->status, 201) << r->body;
-      return json::parse(r->body)["key"].get<std::string>();
+      return MakeKey(c, admin, name, role);
     };
     std::string alice = make_key("alice", "officer"), bob = make_key("bob", "officer");
     std::string integrator = make_key("onboarding", "integrator");
@@ -547,10 +553,7 @@ TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
     admin = s.bootstrap_key();
     auto c = s.Client();
     auto make_key = [&](const char* name, const char* role) {
-      auto r = c.Post("/v1/keys", Bearer(admin), json{{"name", name}, {"role", role}}.dump(),
-                      "application/json");
-      EXPECT_EQ(r->status, 201) << r->body;
-      return json::parse(r->body)["key"].get<std::string>();
+      return MakeKey(c, admin, name, role);
     };
     officer = make_key("olga", "officer");
     const std::string second = make_key("bob", "officer");
@@ -629,7 +632,8 @@ TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
     std::string bank_case;
     const json bank_cases = get(officer, "/v1/cases?subject=c-bank").second;
     for (const auto& k : bank_cases["cases"]) bank_case = k["id"];
-    ASSERT_FALSE(bank_case.empty()) << bank_cases.dump() << get(officer, "/v1/customers/c-bank").second.dump();
+    ASSERT_FALSE(bank_case.empty())
+        << bank_cases.dump() << get(officer, "/v1/customers/c-bank").second.dump();
     const std::string events = "/v1/cases/" + bank_case + "/events";
     EXPECT_EQ(post(officer, events, {{"type", "start_review"}}).first, 201);
     EXPECT_EQ(post(officer, events,
