@@ -22,7 +22,9 @@ build: deps
 run: build
 	@echo "Starting kycloud on http://$(LISTEN) (database $(DB)); Ctrl-C stops it."
 	@echo "The first start prints an admin API key once: keep it. Try: curl http://$(LISTEN)/healthz"
-	@./build/release/kycloud serve --db "$(DB)" --listen "$(LISTEN)"
+	@echo "make run DEMO=1 fills an empty database with a simulated population (kycloud serve --demo):"
+	@echo "customers, shell networks, a reseller with hidden end users, screening hits, compute crossings."
+	@./build/release/kycloud serve --db "$(DB)" --listen "$(LISTEN)" $(if $(DEMO),--demo)
 
 test: deps
 	@cmake --preset asan > /dev/null

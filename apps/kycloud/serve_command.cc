@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "data_key.h"
+#include "demo_loader.h"
 #include "kycloud/account_linking/account_linking.h"
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/build_info.h"
@@ -61,7 +62,9 @@ void Say(fmt::format_string<Args...> f, Args&&... args) {
   std::fflush(stdout);
 }
 
-Status Serve(Config config) {
+// `demo_customers` > 0: load a simulated population into a database without customers
+// (demo_loader.h), in the background once the lists are in.
+Status Serve(Config config, size_t demo_customers) {
   const Clock& clock = SystemClock::Default();
   // Every thread created from here on inherits this mask; the signal thread waits for them.
   sigset_t signals;
@@ -279,6 +282,25 @@ Status Serve(Config config) {
                                 .audit = &audit_log});
   server::AddAuditRoutes(router, audit_log);
   server::AddListReloadRoute(router, lists, lists_dir);
+  std::atomic<bool> demo_stop{false};
+  std::thread demo_loader([&, demo_customers] {
+    if (demo_customers == 0) return;
+    auto loaded = LoadDemo({onboarding, access_log, ledger, lists, customer_store, clock},
+                           demo_customers, [&demo_stop] { return demo_stop.load(); });
+    if (!loaded.has_value()) {
+      KY_LOG_ERROR("demo: loading the demonstration data failed: {}", loaded.error().ToString());
+    } else if (!loaded->loaded && !demo_stop) {
+      KY_LOG_INFO("demo: the database has customers; no demonstration data loaded");
+    }
+  });
+  struct DemoJoin {
+    std::atomic<bool>& stop;
+    std::thread& thread;
+    ~DemoJoin() {
+      stop = true;
+      if (thread.joinable()) thread.join();
+    }
+  } demo_join{demo_stop, demo_loader};
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
   KY_TRY(http.Bind());
 
@@ -367,13 +389,20 @@ void RegisterServeCommand(CLI::App& app) {
   auto listen = std::make_shared<std::string>();
   auto level = std::make_shared<std::string>();
   auto lists_dir = std::make_shared<std::string>();
+  auto demo = std::make_shared<bool>(false);
+  auto demo_customers = std::make_shared<size_t>(2000);
   flags->AddTo(*cmd);
+  cmd->add_flag("--demo", *demo,
+                "load a simulated population (shell networks, a reseller with hidden end users, "
+                "split training runs, screening hits) into a database without customers");
+  cmd->add_option("--demo-customers", *demo_customers, "customers --demo simulates (2000)")
+      ->check(CLI::Range(size_t{10}, size_t{1000000}));
   cmd->add_option("--lists", *lists_dir,
                   "load every list file in DIR instead of the bundled lists");
   cmd->add_option("--listen", *listen,
                   "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any)");
   cmd->add_option("--log-level", *level, "trace, debug, info, warn, error");
-  cmd->callback([flags, listen, level, lists_dir] {
+  cmd->callback([flags, listen, level, lists_dir, demo, demo_customers] {
     auto config = flags->Resolve();
     if (!config) Fail(config.error());
     if (!listen->empty()) config->server.listen = *listen;
@@ -385,7 +414,7 @@ void RegisterServeCommand(CLI::App& app) {
       config->log.level = *l;
     }
     log::Init(config->log);
-    Status st = Serve(std::move(*config));
+    Status st = Serve(std::move(*config), *demo ? *demo_customers : 0);
     if (!st.ok()) {
       KY_LOG_ERROR("serve failed: {}", st.ToString());
       Fail(st);

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -680,6 +681,47 @@ TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
   ASSERT_EQ(relinked->status, 200) << relinked->body;
   links = json::parse(c.Get("/v1/customers/c-front/links", Bearer(officer))->body);
   EXPECT_TRUE(links["group"].is_null()) << links.dump();
+}
+
+// `serve --demo`: a simulated population onboarded through the service's own paths — customers,
+// screening hits on listed names, linked groups, a reseller's intermediary alert, compute tier
+// crossings of split training runs — and not loaded again into a database that has customers.
+TEST_P(ServiceTest, DemoLoadsALivingSystemOnce) {
+  const std::vector<std::string> demo = {"--demo", "--demo-customers", "600"};
+  std::string admin;
+  {
+    Service s(dir_, config_, demo);
+    ASSERT_TRUE(s.started());
+    admin = s.bootstrap_key();
+    auto c = s.Client();
+    auto get = [&](const std::string& path) {
+      auto r = c.Get(path.c_str(), Bearer(admin));
+      EXPECT_TRUE(r && r->status == 200) << path;
+      return r ? json::parse(r->body, nullptr, false) : json();
+    };
+    // Loaded in the background: wait for the compute crossings, which come last.
+    json alerts;
+    for (int i = 0; i < 600; ++i) {
+      alerts = get("/v1/alerts?limit=1000");
+      bool compute = false;
+      for (const auto& a : alerts["alerts"]) compute |= a["kind"] == "compute.tier";
+      if (compute) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    std::map<std::string, int> kinds;
+    for (const auto& a : alerts["alerts"]) ++kinds[a["kind"].get<std::string>()];
+    EXPECT_GE(kinds["compute.tier"], 1);
+    EXPECT_GE(kinds["screening.hit"], 2);  // the two customers named as listed organisations
+    EXPECT_GE(kinds["linking.intermediary"], 1);
+    EXPECT_GE(get("/v1/links")["groups"].get<int>(), 2);
+    EXPECT_EQ(get("/v1/customers?limit=1000")["customers"].size(), 600u);
+  }
+  Service s(dir_, config_, demo);
+  ASSERT_TRUE(s.started());
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto r = s.Client().Get("/v1/customers?limit=1000", Bearer(admin));
+  ASSERT_TRUE(r && r->status == 200);
+  EXPECT_EQ(json::parse(r->body)["customers"].size(), 600u);
 }
 
 TEST(ServiceStartupTest, ClearErrorsForBadConfiguration) {

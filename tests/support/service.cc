@@ -12,11 +12,12 @@ std::string KycloudBinary() {
   return bin ? bin : "kycloud";
 }
 
-Service::Service(const std::string& dir, const std::string& config_path) {
-  process_ =
-      std::make_unique<Subprocess>(std::vector<std::string>{KycloudBinary(), "serve", "--config",
-                                                            config_path, "--listen", "127.0.0.1:0"},
-                                   dir);
+Service::Service(const std::string& dir, const std::string& config_path,
+                 const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args = {KycloudBinary(), "serve",    "--config",
+                                   config_path,     "--listen", "127.0.0.1:0"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  process_ = std::make_unique<Subprocess>(std::move(args), dir);
   auto m =
       process_->WaitForStdout(R"(serving on http://127\.0\.0\.1:(\d+))", std::chrono::seconds(60));
   if (!m) {

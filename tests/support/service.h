@@ -18,7 +18,8 @@ class Service {
  public:
   // Starts `kycloud serve --config config_path --listen 127.0.0.1:0` in `dir` and waits until it
   // serves (or fails the current test).
-  Service(const std::string& dir, const std::string& config_path);
+  Service(const std::string& dir, const std::string& config_path,
+          const std::vector<std::string>& extra_args = {});
   ~Service();
 
   int port() const { return port_; }
