@@ -62,6 +62,16 @@ void Say(fmt::format_string<Args...> f, Args&&... args) {
   std::fflush(stdout);
 }
 
+// Sets `stop` and joins `thread` when it goes out of scope (before what the thread uses goes).
+struct StopAndJoin {
+  std::atomic<bool>& stop;
+  std::thread& thread;
+  ~StopAndJoin() {
+    stop = true;
+    if (thread.joinable()) thread.join();
+  }
+};
+
 // `demo_customers` > 0: load a simulated population into a database without customers
 // (demo_loader.h), in the background once the lists are in.
 Status Serve(Config config, size_t demo_customers) {
@@ -228,14 +238,7 @@ Status Serve(Config config, size_t demo_customers) {
       linking.Redecide({id}, "system");
     }
   });
-  struct RedeciderJoin {
-    std::atomic<bool>& stop;
-    std::thread& thread;
-    ~RedeciderJoin() {
-      stop = true;
-      if (thread.joinable()) thread.join();
-    }
-  } redecider_join{linking_stop, link_redecider};
+  StopAndJoin redecider_join{linking_stop, link_redecider};
   server::AddLinkRoutes(router, linking);
   server::AddCustomerRoutes(router, onboarding, customer_store, &audit_log);
   const std::string geo_path =
@@ -293,14 +296,7 @@ Status Serve(Config config, size_t demo_customers) {
       KY_LOG_INFO("demo: the database has customers; no demonstration data loaded");
     }
   });
-  struct DemoJoin {
-    std::atomic<bool>& stop;
-    std::thread& thread;
-    ~DemoJoin() {
-      stop = true;
-      if (thread.joinable()) thread.join();
-    }
-  } demo_join{demo_stop, demo_loader};
+  StopAndJoin demo_join{demo_stop, demo_loader};
   server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
   KY_TRY(http.Bind());
 
