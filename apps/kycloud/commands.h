@@ -64,6 +64,9 @@ void RegisterCipCertificationCommand(CLI::App& report);
 // The bundled lists: $KYCLOUD_DATA_DIR/lists, else <binary>/../share/kycloud/lists, else the
 // source tree's data/lists.
 std::string DefaultListsDir();
+// The web console's built files: share/kycloud/web beside the binary when installed, else
+// web/dist of the source tree; "" when neither holds an index.html.
+std::string DefaultWebRoot();
 // The bundled IP geolocation database (data/geo/PROVENANCE.md), found the same way.
 std::string DefaultGeoDatabase();
 

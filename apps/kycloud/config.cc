@@ -101,9 +101,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   }
   Config c;
   Reader r(root, origin);
-  KY_TRY(r.Known(
-      "server", {"listen", "threads", "max_in_flight", "max_body_bytes", "read_timeout_ms",
-                 "write_timeout_ms", "keep_alive_timeout_ms", "request_timeout_ms", "access_log"}));
+  KY_TRY(r.Known("server", {"listen", "threads", "max_in_flight", "max_body_bytes",
+                            "read_timeout_ms", "write_timeout_ms", "keep_alive_timeout_ms",
+                            "request_timeout_ms", "access_log", "web_root"}));
   KY_TRY(r.Get("server", "listen", c.server.listen));
   KY_TRY(r.Get("server", "threads", c.server.threads));
   KY_TRY(r.Get("server", "max_in_flight", c.server.max_in_flight));
@@ -113,11 +113,20 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   KY_TRY(r.Get("server", "keep_alive_timeout_ms", c.server.keep_alive_timeout_ms));
   KY_TRY(r.Get("server", "request_timeout_ms", c.server.request_timeout_ms));
   KY_TRY(r.Get("server", "access_log", c.server.access_log));
+  KY_TRY(r.Get("server", "web_root", c.server.web_root));
 
-  KY_TRY(r.Known("auth", {"cache_ttl_ms"}));
+  KY_TRY(r.Known("auth", {"cache_ttl_ms", "session_minutes", "secure_cookie"}));
   int ttl_ms = static_cast<int>(c.auth.cache_ttl.count());
   KY_TRY(r.Get("auth", "cache_ttl_ms", ttl_ms));
   c.auth.cache_ttl = std::chrono::milliseconds(ttl_ms);
+  int session_minutes = static_cast<int>(c.sessions.lifetime.count());
+  KY_TRY(r.Get("auth", "session_minutes", session_minutes));
+  if (session_minutes < 1 || session_minutes > 7 * 24 * 60) {
+    return Err(InvalidArgumentError("auth.session_minutes must be 1 to 10080 (a week)")
+                   .WithField("auth.session_minutes"));
+  }
+  c.sessions.lifetime = std::chrono::minutes(session_minutes);
+  KY_TRY(r.Get("auth", "secure_cookie", c.sessions.secure_cookie));
 
   KY_TRY(r.Known("storage", {"uri", "pool_size", "busy_timeout_ms", "sqlite_synchronous",
                              "postgres_schema", "password_file"}));

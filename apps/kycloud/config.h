@@ -16,6 +16,7 @@
 #include "kycloud/cases/case_manager.h"
 #include "kycloud/server/api_key_auth.h"
 #include "kycloud/server/server_options.h"
+#include "kycloud/server/session_auth.h"
 #include "kycloud/storage/storage_options.h"
 
 namespace kycloud::app {
@@ -23,6 +24,7 @@ namespace kycloud::app {
 struct Config {
   server::ServerOptions server;
   server::AuthOptions auth;
+  server::SessionOptions sessions;  // [auth] session_minutes, secure_cookie
   storage::StorageOptions storage;
   log::LogOptions log;
   // [storage] password_file: where the database password is read from (optional).

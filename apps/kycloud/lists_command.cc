@@ -28,6 +28,21 @@ std::string DefaultListsDir() {
   return KYCLOUD_SOURCE_DATA_DIR "/lists";
 }
 
+std::string DefaultWebRoot() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path() / ".." / "share" / "kycloud" / "web";
+    if (fs::is_regular_file(installed / "index.html", ec)) {
+      return installed.lexically_normal().string();
+    }
+  }
+  fs::path source = fs::path(KYCLOUD_SOURCE_DATA_DIR).parent_path() / "web" / "dist";
+  if (fs::is_regular_file(source / "index.html", ec)) return source.string();
+  return "";
+}
+
 std::string DefaultGeoDatabase() {
   namespace fs = std::filesystem;
   constexpr const char* kFile = "geo-whois-asn-country.mmdb";

@@ -36,6 +36,7 @@
 #include "kycloud/server/policy_routes.h"
 #include "kycloud/server/report_routes.h"
 #include "kycloud/server/screen_routes.h"
+#include "kycloud/server/session_routes.h"
 #include "kycloud/storage/migrations.h"
 #include "kycloud/storage/open_database.h"
 #include "kycloud/storage/sql_api_key_store.h"
@@ -47,6 +48,7 @@
 #include "kycloud/storage/sql_link_judgement_store.h"
 #include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_reseller_store.h"
+#include "kycloud/storage/sql_session_store.h"
 #include "kycloud/storage/sql_usage_store.h"
 #include "metering_stack.h"
 
@@ -156,6 +158,9 @@ Status Serve(Config config, size_t demo_customers) {
       },
       metrics);
   server::AddKeyRoutes(router, keys, auth, clock, &audit_log);
+  storage::SqlSessionStore session_store(*db);
+  server::SessionAuthenticator sessions(session_store, keys, auth, clock, config.sessions);
+  server::AddSessionRoutes(router, sessions, &audit_log);
   storage::SqlDispositionStore dispositions(*db);
   storage::SqlCaseStore case_store(*db);
   cases::CaseManager case_manager(case_store, clock, &audit_log, &dispositions, config.cases);
@@ -297,7 +302,11 @@ Status Serve(Config config, size_t demo_customers) {
     }
   });
   StopAndJoin demo_join{demo_stop, demo_loader};
-  server::HttpServer http(config.server, std::move(router), auth, metrics, clock);
+  if (config.server.web_root.empty()) config.server.web_root = DefaultWebRoot();
+  if (config.server.web_root.empty()) {
+    KY_LOG_WARN("console: web/dist is not built (make run builds it); serving the API only");
+  }
+  server::HttpServer http(config.server, std::move(router), auth, metrics, clock, &sessions);
   KY_TRY(http.Bind());
 
   auto addr = server::ParseListenAddress(config.server.listen);
@@ -398,11 +407,16 @@ void RegisterServeCommand(CLI::App& app) {
   cmd->add_option("--listen", *listen,
                   "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any)");
   cmd->add_option("--log-level", *level, "trace, debug, info, warn, error");
-  cmd->callback([flags, listen, level, lists_dir, demo, demo_customers] {
+  auto web_root = std::make_shared<std::string>();
+  cmd->add_option("--web-root", *web_root,
+                  "serve the web console's built files from DIR (default: web/dist of the source "
+                  "tree, or share/kycloud/web beside the binary)");
+  cmd->callback([flags, listen, level, lists_dir, demo, demo_customers, web_root] {
     auto config = flags->Resolve();
     if (!config) Fail(config.error());
     if (!listen->empty()) config->server.listen = *listen;
     if (!lists_dir->empty()) config->lists_dir = *lists_dir;
+    if (!web_root->empty()) config->server.web_root = *web_root;
     config->log.format = log::Format::kJson;  // the service logs JSON lines
     if (!level->empty()) {
       auto l = log::ParseLevel(*level);

@@ -36,6 +36,18 @@ bool IsJsonContentType(std::string_view ct) {
          (lower.starts_with("application/") && lower.ends_with("+json"));
 }
 
+// Headers of the console's files: scripts and styles only from this origin, no framing, no
+// referrer leaving the console (customer ids are in its URLs).
+std::vector<std::pair<std::string, std::string>> ConsoleSecurityHeaders() {
+  return {{"Content-Security-Policy",
+           "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+           "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+           "form-action 'self'"},
+          {"X-Content-Type-Options", "nosniff"},
+          {"X-Frame-Options", "DENY"},
+          {"Referrer-Policy", "no-referrer"}};
+}
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -77,10 +89,11 @@ Result<std::pair<std::string, int>> ParseListenAddress(std::string_view listen) 
 }
 
 HttpServer::HttpServer(ServerOptions options, Router router, ApiKeyAuthenticator& authenticator,
-                       HttpMetrics& metrics, const Clock& clock)
+                       HttpMetrics& metrics, const Clock& clock, SessionAuthenticator* sessions)
     : options_(std::move(options)),
       router_(std::move(router)),
       auth_(authenticator),
+      sessions_(sessions),
       clock_(clock),
       metrics_(metrics),
       impl_(std::make_unique<Impl>()) {
@@ -128,6 +141,20 @@ HttpServer::HttpServer(ServerOptions options, Router router, ApiKeyAuthenticator
     }
     Dispatch(req, res, std::move(body));
   };
+  if (!options_.web_root.empty()) {
+    // httplib answers GETs for existing files under the mount point before any handler (and
+    // refuses paths that climb out of it); everything else falls through to the router.
+    if (!svr.set_mount_point("/", options_.web_root)) {
+      KY_LOG_WARN("console: '{}' is not a directory; the console is not served", options_.web_root);
+    }
+    svr.set_file_request_handler([](const httplib::Request& req, httplib::Response& res) {
+      for (const auto& [name, value] : ConsoleSecurityHeaders()) res.set_header(name, value);
+      // Vite names built assets by their content hash: they never change under one name.
+      res.set_header("Cache-Control", req.path.starts_with("/assets/")
+                                          ? "public, max-age=31536000, immutable"
+                                          : "no-cache");
+    });
+  }
   svr.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
     Dispatch(req, res, std::string());
   });
@@ -218,7 +245,31 @@ void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res, s
         }
       }
       if (route.spec.authenticated) {
-        auto principal = auth_.Authenticate(in.Header("authorization"));
+        Result<Principal> principal = Err(UnauthenticatedError(""));
+        std::string_view cookie = in.Header("cookie");
+        if (in.Header("authorization").empty() && sessions_ != nullptr &&
+            !SessionCookieValue(cookie).empty()) {
+          auto session = sessions_->Authenticate(cookie);
+          if (!session.has_value()) {
+            principal = Err(session.error());
+          } else {
+            // SameSite=Strict keeps the cookie off other sites' requests; the token is the
+            // second lock (older browsers, same-site subdomains).
+            if (in.method != Method::kGet &&
+                !SecretsEqual(in.Header("x-csrf-token"), session->second.csrf_token)) {
+              out = ErrorResponse(
+                  PermissionDeniedError("missing or wrong X-CSRF-Token: send the csrf_token of "
+                                        "the session (GET /v1/sessions/current)")
+                      .WithReason("csrf"),
+                  request_id);
+              return;
+            }
+            principal = std::move(session->first);
+            ctx.session = std::move(session->second);
+          }
+        } else {
+          principal = auth_.Authenticate(in.Header("authorization"));
+        }
         if (!principal.has_value()) {
           out = ErrorResponse(principal.error(), request_id);
           if (out.status == 401)

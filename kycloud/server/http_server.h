@@ -4,6 +4,9 @@
 // authentication (401 + WWW-Authenticate) and role check (403), the body checks (413 over
 // max_body_bytes, 415 for a non-JSON content type), the handler, the JSON error format for any
 // failure (500 never leaks details; exceptions are caught here), metrics and the access log.
+// With ServerOptions::web_root set, GET requests for files under it (the console's built files)
+// are answered from the directory first ("/" serves index.html), with the console's security
+// headers (a strict Content-Security-Policy, no framing, no referrer).
 //
 // Lifecycle: construct, Bind(), then Serve() on one thread; Stop() from any thread makes Serve()
 // return after in-flight requests finish (graceful shutdown).
@@ -21,6 +24,7 @@
 #include "kycloud/server/metrics.h"
 #include "kycloud/server/router.h"
 #include "kycloud/server/server_options.h"
+#include "kycloud/server/session_auth.h"
 
 namespace httplib {
 struct Request;
@@ -31,9 +35,12 @@ namespace kycloud::server {
 
 class HttpServer {
  public:
-  // `authenticator`, `metrics` and `clock` must outlive the server.
+  // `authenticator`, `metrics`, `clock` and `sessions` (may be null: no console sign-in) must
+  // outlive the server. A request without an Authorization header but with a session cookie is
+  // authenticated by `sessions`; on every method but GET it must then carry the session's CSRF
+  // token in X-CSRF-Token (403 with reason "csrf" otherwise).
   HttpServer(ServerOptions options, Router router, ApiKeyAuthenticator& authenticator,
-             HttpMetrics& metrics, const Clock& clock);
+             HttpMetrics& metrics, const Clock& clock, SessionAuthenticator* sessions = nullptr);
   ~HttpServer();
 
   // Binds options.listen. Errors: InvalidArgument for a malformed address; Unavailable when the
@@ -55,6 +62,7 @@ class HttpServer {
   ServerOptions options_;
   Router router_;
   ApiKeyAuthenticator& auth_;
+  SessionAuthenticator* sessions_;
   const Clock& clock_;
   HttpMetrics& metrics_;
   std::atomic<int> limited_in_flight_{0};

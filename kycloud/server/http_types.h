@@ -54,9 +54,17 @@ struct Principal {
   std::string role;
 };
 
+// A console sign-in session (server/session_auth.h), when the request came with one.
+struct ConsoleSession {
+  std::string token_hash;  // identifies the session in the store
+  std::string csrf_token;  // what X-CSRF-Token must carry on changes
+  std::string expires_at;  // RFC 3339
+};
+
 struct RequestContext {
   std::string request_id;
   std::optional<Principal> principal;              // set on authenticated routes
+  std::optional<ConsoleSession> session;           // set when authenticated by a session cookie
   std::chrono::steady_clock::time_point deadline;  // long handlers should stop past this
 };
 

@@ -20,6 +20,7 @@
 #include "kycloud/server/policy_routes.h"
 #include "kycloud/server/report_routes.h"
 #include "kycloud/server/screen_routes.h"
+#include "kycloud/server/session_routes.h"
 #include "kycloud/storage/memory_api_key_store.h"
 #include "kycloud/storage/memory_audit_store.h"
 #include "kycloud/storage/memory_disposition_store.h"
@@ -28,6 +29,7 @@
 #include "kycloud/storage/sql_customer_store.h"
 #include "kycloud/storage/sql_policy_store.h"
 #include "kycloud/storage/sql_reseller_store.h"
+#include "kycloud/storage/sql_session_store.h"
 #include "kycloud/storage/sql_usage_store.h"
 #include "kycloud/storage/testing/test_database.h"
 
@@ -84,6 +86,9 @@ Router ServiceRouter() {
                                                  provisioning, &cases, nullptr,
                                                  SystemClock::Default());
   AddLinkRoutes(router, linking);
+  static storage::SqlSessionStore session_store(*(*db)->db);
+  static SessionAuthenticator sessions(session_store, store, auth, SystemClock::Default());
+  AddSessionRoutes(router, sessions, nullptr);
   static cip::AccessLog access(customers, cipher, nullptr, onboarding);
   AddAccessEventRoutes(router, access, customers, cipher, nullptr);
   static storage::SqlResellerStore reseller_store(*(*db)->db);

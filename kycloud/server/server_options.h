@@ -26,6 +26,9 @@ struct ServerOptions {
   int keep_alive_timeout_ms = 5000;
   // Deadline handed to handlers; long operations stop and answer 504 past it. Default: 30000.
   int request_timeout_ms = 30000;
+  // Directory of the web console's built files (web/dist), served at "/". Empty: no console.
+  // `kycloud serve` finds web/dist next to the source tree when this is not set.
+  std::string web_root;
   // One log line per request (method, route, status, duration, key id). Default: true.
   bool access_log = true;
 };

@@ -348,6 +348,16 @@ CREATE TABLE link_judgements (
 );
 CREATE INDEX link_judgements_b ON link_judgements (b);
 )sql"},
+    {12, "console sign-in sessions", R"sql(
+CREATE TABLE console_sessions (
+  token_hash TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+)sql"},
 };
 
 }  // namespace
