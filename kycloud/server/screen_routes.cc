@@ -25,9 +25,62 @@ Result<std::shared_ptr<const screening::ScreeningIndex>> CurrentIndex(
 
 }  // namespace
 
+namespace {
+
+nlohmann::json EntityJson(const lists::ListEntity& e) {
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& n : e.names)
+    names.push_back({{"name", n.text}, {"kind", lists::NameKindName(n.kind)}});
+  nlohmann::json addresses = nlohmann::json::array();
+  for (const auto& a : e.addresses) addresses.push_back({{"text", a.text}, {"country", a.country}});
+  nlohmann::json ids = nlohmann::json::array();
+  for (const auto& i : e.ids)
+    ids.push_back({{"type", i.type}, {"value", i.value}, {"country", i.country}});
+  return {{"list", e.list},
+          {"id", e.id},
+          {"schema", lists::SchemaName(e.schema)},
+          {"names", std::move(names)},
+          {"addresses", std::move(addresses)},
+          {"dates_of_birth", e.dates_of_birth},
+          {"places_of_birth", e.places_of_birth},
+          {"nationalities", e.nationalities},
+          {"countries", e.countries},
+          {"ids", std::move(ids)},
+          {"programs", e.programs},
+          {"emails", e.emails},
+          {"crypto_addresses", e.crypto_addresses},
+          {"linked_to", e.linked_to},
+          {"title", e.title},
+          {"remarks", e.remarks},
+          {"listed_on", e.listed_on}};
+}
+
+// GET /v1/lists/{list}/entities/{id}: one entry of the loaded snapshot, as the console's hit
+// explanation shows it. Any role (the lists are public).
+void AddListEntityRoute(Router& router, const screening::IndexHolder& holder) {
+  router.Add({.method = Method::kGet, .path = "/v1/lists/{list}/entities/{id}"},
+             [&holder](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+               KY_ASSIGN_OR_RETURN(auto index, CurrentIndex(holder));
+               const auto& snap = index->snapshot();
+               const std::string& list = req.path_params.at("list");
+               const std::string& id = req.path_params.at("id");
+               const lists::ListEntity* e = snap.Find(list, id);
+               if (e == nullptr) {
+                 return Err(NotFoundError(
+                     fmt::format("no entity '{}' in list '{}' of the loaded snapshot", id, list)));
+               }
+               nlohmann::json out = EntityJson(*e);
+               out["lists_hash"] = snap.hash();
+               return HttpResponse::Json(200, DumpJson(out));
+             });
+}
+
+}  // namespace
+
 void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
                      storage::DispositionStore& dispositions, audit::AuditLog* audit,
                      cases::CaseManager* cases) {
+  AddListEntityRoute(router, holder);
   router.Add(
       {.method = Method::kPost, .path = "/v1/screen", .roles = {"admin", "officer", "integrator"}},
       [&holder, &dispositions, audit, cases](const HttpRequest& req,

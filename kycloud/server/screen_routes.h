@@ -31,6 +31,7 @@ inline constexpr size_t kMaxScreenBatch = 1000;
 // With `audit`, every POST /v1/screen appends a "screening.result" entry (subjects as PII
 // digests, hits, lists hash) and answers its position as "audit": {leaf_index, leaf_hash}.
 // With `cases`, unsuppressed hits of queries with a subject_id raise alerts.
+// Also adds GET /v1/lists and GET /v1/lists/{list}/entities/{id} (one entry of the snapshot).
 void AddScreenRoutes(Router& router, const screening::IndexHolder& holder,
                      storage::DispositionStore& dispositions, audit::AuditLog* audit = nullptr,
                      cases::CaseManager* cases = nullptr);

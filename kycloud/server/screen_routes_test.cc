@@ -36,6 +36,7 @@ class ScreenRoutesTest : public ::testing::Test {
     HttpRequest req;
     req.method = m;
     req.path = path;
+    req.path_params = match.params;
     req.body = std::move(body);
     RequestContext ctx;
     ctx.principal = Principal{"kyc_officer1", "officer one", "officer"};
@@ -80,6 +81,22 @@ TEST_F(ScreenRoutesTest, ScreensInOrderWithSameShapeAsCli) {
   EXPECT_EQ(j["lists_hash"], index_->snapshot().hash());
   auto lists = json::parse(Call(Method::kGet, "/v1/lists").body);
   EXPECT_EQ(lists["entities"], 1);
+}
+
+TEST_F(ScreenRoutesTest, ListEntityShowsTheWholeEntry) {
+  EXPECT_EQ(Call(Method::kGet, "/v1/lists/test/entities/306").status, 503);  // not loaded yet
+  ReloadWithChangedEntity();
+  auto r = Call(Method::kGet, "/v1/lists/test/entities/306");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["names"][0]["name"], "BANCO NACIONAL DE CUBA");
+  EXPECT_EQ(j["names"][0]["kind"], "primary");
+  EXPECT_EQ(j["addresses"][0]["country"], "Cuba");
+  EXPECT_EQ(j["lists_hash"], holder_.Get()->snapshot().hash());
+  auto missing = Call(Method::kGet, "/v1/lists/test/entities/999");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.body.find("999"), std::string::npos);
+  EXPECT_EQ(Call(Method::kGet, "/v1/lists/other/entities/306").status, 404);
 }
 
 TEST_F(ScreenRoutesTest, BadInputNamesTheField) {
