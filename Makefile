@@ -1,7 +1,9 @@
 # kycloud's entry points. Each one installs missing Debian packages first (scripts/install-deps).
-#   make run     build the release binary and start `kycloud serve` on ./var/kycloud.db, 127.0.0.1:8080
+#   make run     build the release binary and the web console, and start `kycloud serve` on
+#                ./var/kycloud.db at http://127.0.0.1:8080 (the console is at /)
 #   make test    build with ASan+UBSan and run every test (unit, PostgreSQL, end-to-end)
 #   make build   release build; the binary is build/release/kycloud
+#   make web     build the web console into web/dist (npm ci, vite)
 #   make bench   build the benchmarks and print their figures
 #   make fuzz    build the libFuzzer targets with clang and run each for FUZZ_SECONDS (default 60)
 #   make format  reformat the sources with clang-format
@@ -10,7 +12,7 @@ DB ?= sqlite:./var/kycloud.db
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: deps build run test bench fuzz format clean
+.PHONY: deps build web run test bench fuzz format clean
 
 deps:
 	@scripts/install-deps
@@ -19,14 +21,18 @@ build: deps
 	@cmake --preset release > /dev/null
 	@cmake --build --preset release
 
-run: build
+web: deps
+	@scripts/build-web
+
+run: build web
 	@echo "Starting kycloud on http://$(LISTEN) (database $(DB)); Ctrl-C stops it."
+	@echo "The console is at http://$(LISTEN)/ : sign in with an API key."
 	@echo "The first start prints an admin API key once: keep it. Try: curl http://$(LISTEN)/healthz"
 	@echo "make run DEMO=1 fills an empty database with a simulated population (kycloud serve --demo):"
 	@echo "customers, shell networks, a reseller with hidden end users, screening hits, compute crossings."
 	@./build/release/kycloud serve --db "$(DB)" --listen "$(LISTEN)" $(if $(DEMO),--demo)
 
-test: deps
+test: deps web
 	@cmake --preset asan > /dev/null
 	@cmake --build --preset asan
 	@ctest --preset asan

@@ -4,7 +4,7 @@
 import "./style.css";
 import { ApiError, onUnauthenticated } from "./api";
 import { clear, h } from "./dom";
-import { forget, restore, signIn, signOut, user } from "./session";
+import { canAct, forget, restore, signIn, signOut, user } from "./session";
 import { renderAlerts, renderCases } from "./views/queue";
 import { renderAudit } from "./views/audit";
 import { renderCase } from "./views/case";
@@ -28,14 +28,16 @@ const routes: [RegExp, View, string][] = [
   [/^\/audit$/, renderAudit, "Audit log"],
 ];
 
-const nav: [string, string][] = [
-  ["#/dashboard", "Dashboard"],
-  ["#/alerts", "Alerts"],
-  ["#/cases", "Cases"],
-  ["#/customers", "Customers"],
-  ["#/screen", "Screening"],
-  ["#/status", "Lists & policy"],
-  ["#/audit", "Audit"],
+// [href, text, shown to readers too]: screening is an action (it is audited and may raise
+// alerts), so auditors do not get it.
+const nav: [string, string, boolean][] = [
+  ["#/dashboard", "Dashboard", true],
+  ["#/alerts", "Alerts", true],
+  ["#/cases", "Cases", true],
+  ["#/customers", "Customers", true],
+  ["#/screen", "Screening", false],
+  ["#/status", "Lists & policy", true],
+  ["#/audit", "Audit", true],
 ];
 
 const app = document.getElementById("app")!;
@@ -111,7 +113,7 @@ function shell(): HTMLElement {
       h(
         "ul",
         null,
-        nav.map(([href, text]) =>
+        nav.filter(([, , readers]) => readers || canAct()).map(([href, text]) =>
           h(
             "li",
             null,

@@ -275,6 +275,7 @@ function details(d: Record<string, any>): HTMLElement {
 }
 
 function timeline(events: CaseEvent[]): HTMLElement {
+  let status = "";
   return h(
     "ol",
     { class: "timeline" },
@@ -285,7 +286,7 @@ function timeline(events: CaseEvent[]): HTMLElement {
         h("time", { datetime: e.created_at }, fmtTime(e.created_at)),
         h("strong", null, ` ${e.type.replace(/_/g, " ")}`),
         ` by ${e.actor}`,
-        summary(e.data),
+        summary(e.data, status, (s) => (status = s)),
         e.audit_index !== null && e.audit_index !== undefined
           ? [" · ", link(`#/audit?leaf=${e.audit_index}`, `audit entry ${e.audit_index}`)]
           : "",
@@ -294,8 +295,13 @@ function timeline(events: CaseEvent[]): HTMLElement {
   );
 }
 
-function summary(data: Record<string, unknown>): string {
+// The event's own data, with the status only when it changed.
+function summary(data: Record<string, unknown>, before: string, now: (s: string) => void): string {
   const keep = ["assignee", "status_to", "resolution", "reason", "text", "alert_id", "filename"];
-  const parts = keep.filter((k) => data?.[k] !== undefined).map((k) => `${k.replace(/_/g, " ")}: ${data[k]}`);
+  const to = typeof data?.status_to === "string" ? data.status_to : before;
+  const parts = keep
+    .filter((k) => data?.[k] !== undefined && !(k === "status_to" && to === before))
+    .map((k) => `${k === "status_to" ? "now" : k.replace(/_/g, " ")}: ${String(data[k]).replace(/_/g, k === "status_to" ? " " : "_")}`);
+  now(to);
   return parts.length ? ` — ${parts.join("; ")}` : "";
 }

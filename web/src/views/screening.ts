@@ -16,6 +16,13 @@ const field = (id: string, label: string, input: HTMLElement, hint?: string) =>
   h("div", { class: "field" }, h("label", { for: id }, label), input, hint ? h("small", { class: "muted" }, hint) : null);
 
 export async function renderScreening(main: HTMLElement, _p: string[], q: URLSearchParams) {
+  if (!canAct()) {
+    main.append(
+      h("h1", null, "Screening"),
+      h("p", { class: "muted", "data-testid": "read-only" }, "Screening is for officers and admins: each one is audited and may raise alerts."),
+    );
+    return;
+  }
   const name = h("input", { id: "q-name", name: "name", required: true, autocomplete: "off", value: q.get("name") ?? "" });
   const schema = h(
     "select",
