@@ -106,6 +106,28 @@ Result<DemoSummary> LoadDemo(const DemoTargets& t, size_t customers,
     s.usage_records += applied.accepted;
     s.crossings += applied.crossings.size();
   }
+  // One request for more chips per account that trained, in the region it used.
+  std::map<std::string, const compute::UsageRecord*> first_use;
+  for (const auto& r : parsed.records) first_use.emplace(r.account_id, &r);
+  for (const auto& [account, r] : first_use) {
+    if (stop()) return s;
+    provisioning::AuthorizeInput in;
+    in.customer_id = account;
+    if (!r->instance_type.empty()) {
+      in.instance_type = r->instance_type;
+    } else {
+      in.accelerator = r->accelerator;
+      in.count = 8;
+    }
+    in.region = r->region;
+    auto decided = t.provisioning.Authorize(in);
+    if (decided.has_value()) {
+      ++s.authorizations;
+    } else {
+      ++s.errors;
+      KY_LOG_WARN("demo: authorizing {} failed: {}", account, decided.error().ToString());
+    }
+  }
   s.loaded = true;
   KY_LOG_EVENT(
       kInfo, "demo data loaded",
@@ -116,6 +138,7 @@ Result<DemoSummary> LoadDemo(const DemoTargets& t, size_t customers,
        {"access_events", std::to_string(s.access_events)},
        {"usage_records", std::to_string(s.usage_records)},
        {"crossings", std::to_string(s.crossings)},
+       {"authorizations", std::to_string(s.authorizations)},
        {"errors", std::to_string(s.errors)},
        {"seconds",
         fmt::format(

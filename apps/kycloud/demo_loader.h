@@ -19,6 +19,7 @@
 #include "kycloud/cip/access_log.h"
 #include "kycloud/cip/onboarding.h"
 #include "kycloud/metering/usage_ledger.h"
+#include "kycloud/provisioning/provisioning_service.h"
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/storage/customer_store.h"
 
@@ -31,6 +32,9 @@ struct DemoTargets {
   const screening::IndexHolder& lists;
   storage::CustomerStore& customers;
   const Clock& clock;
+  // Asked once per account with usage for more of the accelerators it used, so that customers
+  // have an authorization history (recorded through the service's decision log).
+  const provisioning::ProvisioningService& provisioning;
 };
 
 struct DemoSummary {
@@ -39,8 +43,9 @@ struct DemoSummary {
   size_t listed_names = 0;  // customers named as list entities
   size_t access_events = 0;
   size_t usage_records = 0;
-  size_t crossings = 0;  // compute tiers crossed
-  size_t errors = 0;     // records refused (logged)
+  size_t crossings = 0;       // compute tiers crossed
+  size_t authorizations = 0;  // provisioning decisions asked for
+  size_t errors = 0;          // records refused (logged)
 };
 
 // Simulates `customers` customers (seed 42, activity ending today) and onboards them. Waits for

@@ -293,8 +293,9 @@ Status Serve(Config config, size_t demo_customers) {
   std::atomic<bool> demo_stop{false};
   std::thread demo_loader([&, demo_customers] {
     if (demo_customers == 0) return;
-    auto loaded = LoadDemo({onboarding, access_log, ledger, lists, customer_store, clock},
-                           demo_customers, [&demo_stop] { return demo_stop.load(); });
+    auto loaded =
+        LoadDemo({onboarding, access_log, ledger, lists, customer_store, clock, provisioning},
+                 demo_customers, [&demo_stop] { return demo_stop.load(); });
     if (!loaded.has_value()) {
       KY_LOG_ERROR("demo: loading the demonstration data failed: {}", loaded.error().ToString());
     } else if (!loaded->loaded && !demo_stop) {

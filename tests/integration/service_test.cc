@@ -699,7 +699,7 @@ TEST_P(ServiceTest, DemoLoadsALivingSystemOnce) {
       EXPECT_TRUE(r && r->status == 200) << path;
       return r ? json::parse(r->body, nullptr, false) : json();
     };
-    // Loaded in the background: wait for the compute crossings, which come last.
+    // Loaded in the background: wait for the compute crossings, which come after the customers.
     json alerts;
     for (int i = 0; i < 600; ++i) {
       alerts = get("/v1/alerts?limit=1000");
@@ -715,6 +715,19 @@ TEST_P(ServiceTest, DemoLoadsALivingSystemOnce) {
     EXPECT_GE(kinds["linking.intermediary"], 1);
     EXPECT_GE(get("/v1/links")["groups"].get<int>(), 2);
     EXPECT_EQ(get("/v1/customers?limit=1000")["customers"].size(), 600u);
+    // Last, every account that trained asks for more chips once: an authorization history.
+    std::string trained;
+    for (const auto& a : alerts["alerts"]) {
+      if (a["kind"] == "compute.tier") trained = a["details"]["accounts"][0];
+    }
+    ASSERT_FALSE(trained.empty());
+    json decisions;
+    for (int i = 0; i < 300; ++i) {
+      decisions = get("/v1/customers/" + trained + "/decisions");
+      if (!decisions["decisions"].empty()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ASSERT_EQ(decisions["decisions"].size(), 1u) << decisions.dump();
   }
   Service s(dir_, config_, demo);
   ASSERT_TRUE(s.started());

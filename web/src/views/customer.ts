@@ -430,11 +430,11 @@ async function authorizationHistory(enc: string): Promise<Node> {
     ]),
     table(
       "Provisioning decisions",
-      ["When", "Decision", "Accelerator", "Count", "Rules"],
+      ["When", "Decision", "Accelerator or instance", "Count", "Rules"],
       d.decisions.map((x: any) => [
         fmtTime(x.decided_at ?? x.at),
         badge(x.decision),
-        x.request?.accelerator ?? x.accelerator ?? "",
+        x.request?.accelerator || x.request?.instance_type || "",
         String(x.request?.count ?? x.count ?? ""),
         (x.reasons ?? []).map((r: any) => r.rule).join(", "),
       ]),
