@@ -247,8 +247,10 @@ void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res, s
       if (route.spec.authenticated) {
         Result<Principal> principal = Err(UnauthenticatedError(""));
         std::string_view cookie = in.Header("cookie");
-        if (in.Header("authorization").empty() && sessions_ != nullptr &&
-            !SessionCookieValue(cookie).empty()) {
+        // A Bearer key wins over a cookie; another scheme (a proxy's Basic) leaves it to the
+        // cookie.
+        std::string authz = Lower(in.Header("authorization").substr(0, 7));
+        if (authz != "bearer " && sessions_ != nullptr && !SessionCookieValue(cookie).empty()) {
           auto session = sessions_->Authenticate(cookie);
           if (!session.has_value()) {
             principal = Err(session.error());
@@ -312,6 +314,11 @@ void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res, s
   res.set_header("X-Request-Id", request_id);
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Cache-Control", "no-store");
+  // API answers are data, never a page: even an HTML report (reports' format=html) runs no
+  // script and cannot reach the console's origin.
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                 "frame-ancestors 'none'; sandbox");
   res.set_content(std::move(out.body), out.content_type);
 
   double secs = std::chrono::duration<double>(clock_.Monotonic() - start).count();

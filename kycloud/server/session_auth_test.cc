@@ -142,6 +142,27 @@ TEST_F(SessionAuthTest, ChangesThroughASessionNeedItsCsrfToken) {
   EXPECT_EQ(Get("/v1/keys", admin)->status, 200);
 }
 
+TEST_F(SessionAuthTest, ABearerKeyWinsOverTheCookie) {
+  Signed auditor = SignIn(auditor_);
+  // Cookie and a good admin key: the key acts, no CSRF token needed.
+  auto r =
+      client_->Post("/v1/keys", {{"Cookie", auditor.cookie}, {"Authorization", "Bearer " + admin_}},
+                    R"({"name":"k","role":"integrator"})", "application/json");
+  EXPECT_EQ(r->status, 201) << r->body;
+  // Cookie and a bad key: refused, the cookie does not rescue it.
+  auto bad = client_->Get(
+      "/v1/whoami", {{"Cookie", auditor.cookie},
+                     {"Authorization", "Bearer kyc_0000000000000000000000000000000000000000"}});
+  EXPECT_EQ(bad->status, 401);
+  // Another scheme (a proxy's Basic credentials) leaves it to the cookie.
+  auto basic = client_->Get("/v1/whoami",
+                            {{"Cookie", auditor.cookie}, {"Authorization", "Basic cHJveHk6cHc="}});
+  ASSERT_EQ(basic->status, 200) << basic->body;
+  EXPECT_EQ(Body(basic)["role"], "auditor");
+  // API answers carry a CSP that makes any HTML in them inert.
+  EXPECT_NE(basic->get_header_value("Content-Security-Policy").find("sandbox"), std::string::npos);
+}
+
 TEST_F(SessionAuthTest, RolesHoldThroughASession) {
   Signed auditor = SignIn(auditor_);
   auto r = PostKey(auditor, auditor.csrf);
@@ -165,6 +186,23 @@ TEST_F(SessionAuthTest, BadSignInsAreExplained) {
   EXPECT_EQ(extra->status, 422);
   auto garbage = client_->Get("/v1/whoami", {{"Cookie", "kycloud_session=nonsense"}});
   EXPECT_EQ(garbage->status, 401);
+  // A body another site could send without a preflight is refused (no login CSRF).
+  auto plain = client_->Post("/v1/sessions", json{{"api_key", officer_}}.dump(), "text/plain");
+  EXPECT_EQ(plain->status, 415);
+  auto form =
+      client_->Post("/v1/sessions", "api_key=" + officer_, "application/x-www-form-urlencoded");
+  EXPECT_EQ(form->status, 415);
+  EXPECT_TRUE(form->get_header_value("Set-Cookie").empty());
+  // No Content-Type at all (a Blob body sent by fetch): the route itself refuses it.
+  Router router;
+  AddSessionRoutes(router, *sessions_, nullptr);
+  HttpRequest untyped;
+  untyped.method = Method::kPost;
+  untyped.path = "/v1/sessions";
+  untyped.body = json{{"api_key", officer_}}.dump();
+  auto refused = router.Find(Method::kPost, "/v1/sessions").route->handler(untyped, {});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(SessionAuthTest, SignOutEndsTheSession) {
@@ -217,6 +255,9 @@ TEST_F(SessionAuthTest, ServesTheConsoleFilesWithSecurityHeaders) {
   // Nothing outside the directory, and the API is still routed.
   auto climb = client_->Get("/../../../../etc/passwd");
   EXPECT_NE(climb->status, 200);
+  auto encoded = client_->Get("/%2e%2e/%2e%2e/%2e%2e/etc/passwd");
+  EXPECT_NE(encoded->status, 200);
+  EXPECT_EQ(encoded->body.find("root:"), std::string::npos);
   EXPECT_EQ(client_->Get("/assets/missing.js")->status, 404);
   EXPECT_EQ(client_->Get("/healthz")->status, 200);
 }

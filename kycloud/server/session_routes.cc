@@ -15,6 +15,12 @@ void AddSessionRoutes(Router& router, SessionAuthenticator& sessions, audit::Aud
   router.Add(
       {.method = Method::kPost, .path = "/v1/sessions", .authenticated = false},
       [&sessions, record](const HttpRequest& req, const RequestContext&) -> Result<HttpResponse> {
+        // Only a JSON body: a page of another site cannot send one without a CORS preflight,
+        // which kycloud never grants (no login CSRF).
+        if (!req.Header("content-type").starts_with("application/json")) {
+          return Err(
+              InvalidArgumentError("send the API key as application/json").WithField("/api_key"));
+        }
         KY_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
         KY_TRY(CheckKnownFields(body, {"api_key"}));
         KY_ASSIGN_OR_RETURN(std::string key, RequiredString(body, "api_key"));

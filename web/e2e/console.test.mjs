@@ -3,6 +3,7 @@
 // 1280×800 and fails on any console error or uncaught exception in the page.
 
 import assert from "node:assert/strict";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { after, afterEach, before, test } from "node:test";
 import { launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
 
@@ -68,12 +69,26 @@ test("signs in with an API key into a session cookie the page cannot read", asyn
   assert.ok((await p.locator("table.by-kind tbody tr").count()) >= 2, "alerts are broken down by type");
   await p.getByText("Lists snapshot").waitFor();
 
+  // The skip link moves focus to the content and leaves the view as it is.
+  await p.locator("a.skip").focus();
+  await p.keyboard.press("Enter");
+  await p.waitForFunction(() => document.activeElement?.id === "main");
+  assert.match(p.url(), /#\/dashboard$/);
+  await p.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+
   // A reload keeps the session (the CSRF token is fetched again); signing out ends it.
   await p.reload();
   await p.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+  const before = await context.request.get("/v1/sessions/current", {
+    headers: { Cookie: `kycloud_session=${session.value}` },
+  });
+  assert.equal(before.status(), 200);
   await p.getByRole("button", { name: "Sign out" }).click();
   await p.getByLabel("API key").waitFor();
-  const r = await context.request.get("/v1/sessions/current");
+  // The old cookie, sent again by hand, no longer opens anything: the server ended the session.
+  const r = await context.request.get("/v1/sessions/current", {
+    headers: { Cookie: `kycloud_session=${session.value}` },
+  });
   assert.equal(r.status(), 401, "the session ended on the server");
 });
 
@@ -214,6 +229,7 @@ test("an auditor reads and verifies but cannot act", async () => {
     headers: { "X-CSRF-Token": me.csrf_token },
   });
   assert.equal(forced.status(), 403);
+  assert.equal((await forced.json()).error.code, "permission_denied", "refused for the role, not the token");
 
   // Audit verification happens in the browser: the signature, then an entry's inclusion.
   await p.getByRole("link", { name: "Audit", exact: true }).click();
@@ -221,11 +237,22 @@ test("an auditor reads and verifies but cannot act", async () => {
   await p.getByLabel("Entry number").fill("3");
   await p.getByRole("button", { name: "Verify inclusion" }).click();
   await p.getByTestId("inclusion-status").getByText(/Entry 3 is included in the signed checkpoint/).waitFor();
-  // A tampered verifier key is caught.
-  await p.getByLabel(/Verifier key/).fill(me.key_id + "+00000000+AQ" + "A".repeat(42) + "=");
+  // Another well-formed key of the same name (an impostor's) does not verify the checkpoint.
+  await p.getByLabel(/Verifier key/).fill(otherVerifierKey((await (await context.request.get("/v1/audit/checkpoint")).json()).checkpoint.origin));
   await p.getByRole("button", { name: "Verify signature" }).click();
-  await p.getByTestId("checkpoint-status").getByText(/Not verified/).waitFor();
+  await p.getByTestId("checkpoint-status").getByText(/Not verified: the signature was made with another key/).waitFor();
+  await p.getByRole("button", { name: "Verify inclusion" }).click();
+  await p.getByTestId("inclusion-status").getByText(/Verify the checkpoint's signature first/).waitFor();
 });
+
+// A verifier key in kycloud's format for a fresh Ed25519 key: well formed, but not the log's.
+function otherVerifierKey(name) {
+  const { publicKey } = generateKeyPairSync("ed25519");
+  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
+  const body = Buffer.concat([Buffer.from([1]), raw]);
+  const id = createHash("sha256").update(Buffer.concat([Buffer.from(`${name}\n`), body])).digest("hex").slice(0, 8);
+  return `${name}+${id}+${body.toString("base64")}`;
+}
 
 // True when the canvas (any of them, for cytoscape's layers) has a non-transparent pixel.
 async function painted(p, selector) {

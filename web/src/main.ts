@@ -189,7 +189,15 @@ onUnauthenticated(() => {
   signInView("Your session has ended. Sign in again.");
 });
 
-window.addEventListener("hashchange", () => void route());
+window.addEventListener("hashchange", (ev) => {
+  // The skip link's "#main" is not a route: it moves focus, the view stays.
+  if (!location.hash.startsWith("#/") && location.hash !== "") {
+    history.replaceState(null, "", new URL(ev.oldURL).hash || "#/dashboard");
+    document.getElementById("main")?.focus();
+    return;
+  }
+  void route();
+});
 
 (async () => {
   await restore();

@@ -28,13 +28,15 @@ export interface DayPoint {
   day: string;
   flop_high: number;
   flop_central: number;
+  flop_upper_bound: number;
 }
+export type Estimate = "flop_high" | "flop_central" | "flop_upper_bound";
 export interface Tier {
   name: string;
   threshold_ops: number;
 }
 
-function cumulative(days: string[], series: DayPoint[], key: "flop_high" | "flop_central") {
+function cumulative(days: string[], series: DayPoint[], key: Estimate) {
   const by = new Map(series.map((p) => [p.day, p[key]]));
   let sum = 0;
   return days.map((d) => (sum += by.get(d) ?? 0) || null);
@@ -45,7 +47,7 @@ export function drawComputeChart(
   account: DayPoint[],
   group: DayPoint[] | null,
   tiers: Tier[],
-  estimate: "flop_high" | "flop_central",
+  estimate: Estimate,
 ): Chart {
   const days = Array.from(new Set([...account, ...(group ?? [])].map((p) => p.day))).sort();
   const palette = ["#d29922", "#db6d28", "#cf222e", "#8250df"];

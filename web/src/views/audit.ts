@@ -13,10 +13,14 @@ export async function renderAudit(main: HTMLElement, _p: string[], q: URLSearchP
     return;
   }
   let verified: Checkpoint | null = null;
+  // Trust on first use: the first key that verifies is pinned in this browser, and a server that
+  // later presents another one is flagged. An auditor who keeps the key elsewhere pastes it.
+  const PIN = "kycloud.verifier-key";
+  const pinned = localStorage.getItem(PIN);
   const keyInput = h("input", {
     id: "verifier-key",
     name: "verifier_key",
-    value: cp.verifier_key,
+    value: pinned ?? cp.verifier_key,
     autocomplete: "off",
     spellcheck: "false",
     class: "wide",
@@ -33,6 +37,10 @@ export async function renderAudit(main: HTMLElement, _p: string[], q: URLSearchP
       cpStatus.append(
         h("p", { class: "ok" }, `Signature valid: ${c.origin} checkpoint of ${c.size} entries, signed by ${c.signer} (key ${c.keyId}).`),
       );
+      if (!localStorage.getItem(PIN)) {
+        localStorage.setItem(PIN, keyInput.value.trim());
+        cpStatus.append(h("p", { class: "muted" }, "This key is now pinned in this browser: another key later will be flagged."));
+      }
     } catch (e: any) {
       verified = null;
       cpStatus.append(h("p", { class: "error", role: "alert" }, `Not verified: ${e.message}`));
@@ -82,6 +90,14 @@ export async function renderAudit(main: HTMLElement, _p: string[], q: URLSearchP
   });
 
   main.append(
+    pinned && pinned !== cp.verifier_key
+      ? h(
+          "p",
+          { class: "error", role: "alert" },
+          `The server presents verifier key ${cp.verifier_key}, not the one pinned in this browser. ` +
+            "Checks below use the pinned key; find out why the key changed before trusting the log.",
+        )
+      : "",
     section(
       "Signed checkpoint",
       table(
@@ -149,6 +165,7 @@ export async function renderAudit(main: HTMLElement, _p: string[], q: URLSearchP
                     {
                       type: "button",
                       class: "link",
+                      "aria-label": `Verify entry ${e.index}`,
                       onclick: () => {
                         leafInput.value = String(e.index);
                         void checkInclusion(e.index);

@@ -29,18 +29,32 @@ export async function renderCase(main: HTMLElement, params: string[], q: URLSear
   const id = params[0];
   const d = await get<CaseDetail>(`/v1/cases/${encodeURIComponent(id)}`);
   const c = d.case;
-  const status = h("div", { class: "form-status", role: "status" });
-  const rerender = async (message?: string) => {
+  const status = h("div", { class: "form-status case-status", role: "status", tabindex: "-1" });
+  const rerender = async (message: string) => {
     clear(main);
     await renderCase(main, params, q);
-    if (message) main.querySelector(".form-status")?.appendChild(h("p", { class: "ok" }, message));
+    // Focus goes to the outcome, so keyboard and screen-reader users hear it and stay in place.
+    const out = main.querySelector<HTMLElement>(".case-status");
+    if (out) {
+      out.appendChild(h("p", { class: "ok" }, message));
+      out.focus();
+    }
   };
-  const act = async (body: Record<string, unknown>, done: string) => {
+  const act = async (body: Record<string, unknown>, done: Done) => {
     clear(status);
+    // One request at a time: a double click must not send the action twice.
+    const controls = main.querySelectorAll<HTMLButtonElement>("button");
+    controls.forEach((b) => (b.disabled = true));
     try {
-      const r = await api<{ warnings?: string[] }>("POST", `/v1/cases/${encodeURIComponent(id)}/events`, body);
-      await rerender(done + (r.warnings?.length ? ` (${r.warnings.join("; ")})` : ""));
+      const r = await api<{ case: Case; warnings?: string[] }>(
+        "POST",
+        `/v1/cases/${encodeURIComponent(id)}/events`,
+        body,
+      );
+      const text = typeof done === "function" ? done(r.case) : done;
+      await rerender(text + (r.warnings?.length ? ` (${r.warnings.join("; ")})` : ""));
     } catch (e: any) {
+      controls.forEach((b) => (b.disabled = false));
       status.appendChild(h("p", { class: "error", role: "alert" }, e.words ?? String(e)));
     }
   };
@@ -112,7 +126,9 @@ function readOnlyNote(): HTMLElement {
   );
 }
 
-type Act = (body: Record<string, unknown>, done: string) => Promise<void>;
+// What to tell the user: fixed, or read from the case the server answered with.
+type Done = string | ((after: Case) => string);
+type Act = (body: Record<string, unknown>, done: Done) => Promise<void>;
 
 function reasonForm(
   idp: string,
@@ -144,7 +160,7 @@ function reasonForm(
 function actions(c: Case, act: Act): HTMLElement {
   const me = user()!;
   const out = h("div", { class: "actions" });
-  const button = (text: string, body: Record<string, unknown>, done: string) =>
+  const button = (text: string, body: Record<string, unknown>, done: Done) =>
     h("button", { type: "button", onclick: () => void act(body, done) }, text);
   if (c.status !== "closed" && c.assignee !== me.key_id) {
     out.append(button("Assign to me", { type: "assign", assignee: me.key_id }, "Assigned to you."));
@@ -176,12 +192,14 @@ function actions(c: Case, act: Act): HTMLElement {
       void act({ type: "escalate", reason }, "Escalated.")));
   }
   if (c.status === "in_review" || c.status === "escalated") {
+    // A case once closed as a true positive needs a second officer for any closure.
+    const second = (r: string) => (c.approval_required || r === "true_positive" ? " (needs a second officer)" : "");
     const resolution = h(
       "select",
       { id: "close-resolution", name: "resolution" },
-      h("option", { value: "false_positive" }, "False positive"),
-      h("option", { value: "true_positive" }, "True positive (needs a second officer)"),
-      h("option", { value: "inconclusive" }, "Inconclusive"),
+      h("option", { value: "false_positive" }, `False positive${second("false_positive")}`),
+      h("option", { value: "true_positive" }, `True positive${second("true_positive")}`),
+      h("option", { value: "inconclusive" }, `Inconclusive${second("inconclusive")}`),
     );
     out.append(
       reasonForm(
@@ -189,9 +207,8 @@ function actions(c: Case, act: Act): HTMLElement {
         "Closing reason",
         "Close case",
         (reason, v) =>
-          void act(
-            { type: "close", resolution: v.resolution, reason },
-            v.resolution === "true_positive"
+          void act({ type: "close", resolution: v.resolution, reason }, (after) =>
+            after.status === "awaiting_approval"
               ? "Closure asked: a second officer must approve it."
               : "Case closed.",
           ),
@@ -228,7 +245,9 @@ function actions(c: Case, act: Act): HTMLElement {
 
 function alertCard(a: Alert, c: Case, act: Act, focused: boolean): HTMLElement {
   const d = a.details ?? {};
-  const canDispose = canAct() && a.status === "open" && (c.status === "in_review" || c.status === "escalated");
+  // Once a case was confirmed (approval_required), its alerts close only with the case.
+  const canDispose =
+    canAct() && !c.approval_required && a.status === "open" && (c.status === "in_review" || c.status === "escalated");
   return h(
     "article",
     { class: `alert-card${focused ? " focused" : ""}`, "data-alert-id": a.id },

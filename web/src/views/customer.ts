@@ -275,13 +275,14 @@ async function linkedAccounts(id: string, enc: string): Promise<Node> {
       l.evidence.address_counted_once ? h("p", { class: "muted" }, "Address parts counted once.") : null,
     ]);
   };
-  const graph = h("div", { class: "graph", role: "img", "aria-label": `Graph of ${r.members.length + 1} linked accounts` });
+  const others = r.members.filter((m) => m !== id);
+  const graph = h("div", { class: "graph", role: "img", "aria-label": `Graph of ${others.length + 1} linked accounts` });
   const out = h(
     "div",
     null,
     dl([
       ["Group", r.group],
-      ["Members", h("span", null, r.members.map((m, i) => [i ? ", " : "", customerLink(m)]))],
+      ["Members", h("span", null, others.map((m, i) => [i ? ", " : "", customerLink(m)]))],
       ["Countries in the group", r.linked_countries.join(", ") || "—"],
       ["Listed members", r.linked_listed.join(", ") || "none"],
       ["End users' countries", r.end_user_countries.join(", ") || "—"],
@@ -299,7 +300,11 @@ async function linkedAccounts(id: string, enc: string): Promise<Node> {
             .filter((e) => e.weight > 0)
             .map((e) => e.comparison)
             .join(", "),
-        h("button", { type: "button", class: "link", onclick: () => show(l) }, "Evidence"),
+        h(
+          "button",
+          { type: "button", class: "link", "aria-label": `Evidence of the link ${l.a} and ${l.b}`, onclick: () => show(l) },
+          "Evidence",
+        ),
       ]),
       { class: "links" },
     ),
@@ -313,7 +318,7 @@ async function linkedAccounts(id: string, enc: string): Promise<Node> {
           ),
         )
       : null,
-    canAct() ? judgementForm(id, r.members) : null,
+    canAct() ? judgementForm(id, others) : null,
   );
   // The graph needs its container laid out: draw once the section is in the document.
   requestAnimationFrame(() =>
@@ -369,7 +374,15 @@ async function computeSection(enc: string): Promise<Node> {
   const r = await get<any>(`/v1/accounts/${enc}/compute`);
   const acc = r.account_compute;
   const grp = r.group;
-  const estimate = r.policy?.estimate === "central" ? "flop_central" : "flop_high";
+  // The series carries the central, high and upper-bound estimates; the policy's measure picks
+  // one (a "low" measure, which the series lacks, is drawn as central and said so).
+  const measure = String(r.policy?.estimate ?? "high");
+  const estimate =
+    measure === "central" || measure === "low"
+      ? "flop_central"
+      : measure === "upper_bound"
+        ? "flop_upper_bound"
+        : "flop_high";
   if (!acc?.series?.length && !grp?.series?.length) {
     return h("p", { class: "muted", "data-testid": "no-compute" }, "No GPU usage recorded for this account.");
   }
@@ -416,18 +429,21 @@ async function computeSection(enc: string): Promise<Node> {
 }
 
 async function authorizationHistory(enc: string): Promise<Node> {
+  // The standing may be missing (no policy facts yet): the decisions still show.
   const [d, standing] = await Promise.all([
     get<{ decisions: any[] }>(`/v1/customers/${enc}/decisions`, { limit: 50 }),
-    get<any>(`/v1/customers/${enc}/standing`),
+    get<any>(`/v1/customers/${enc}/standing`).catch((e) => ({ error: e.words ?? String(e) })),
   ]);
   return h(
     "div",
     null,
-    dl([
-      ["Any request", badge(standing.any_request)],
-      ["Controlled accelerators", badge(standing.controlled_request)],
-      ["Why", (standing.controlled ?? []).map((r: any) => `${r.rule}: ${r.text}`).join("; ") || "—"],
-    ]),
+    standing.error
+      ? h("p", { class: "muted" }, `Standing unavailable: ${standing.error}`)
+      : dl([
+          ["Any request", badge(standing.any_request)],
+          ["Controlled accelerators", badge(standing.controlled_request)],
+          ["Why", (standing.controlled ?? []).map((r: any) => `${r.rule}: ${r.text}`).join("; ") || "—"],
+        ]),
     table(
       "Provisioning decisions",
       ["When", "Decision", "Accelerator or instance", "Count", "Rules"],

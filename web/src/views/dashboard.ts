@@ -41,7 +41,7 @@ export async function renderDashboard(main: HTMLElement) {
       { class: "tiles" },
       tile("Open alerts", alerts.alerts.length, "#/alerts"),
       tile("Cases awaiting approval", caseCount("awaiting_approval"), "#/cases?status=awaiting_approval"),
-      tile("Overdue cases", overdue, "#/cases"),
+      tile("Overdue cases", overdue, "#/cases?overdue=1"),
       tile("List entities", lists.entities, "#/status"),
     ),
     h(

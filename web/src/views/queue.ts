@@ -130,8 +130,10 @@ export async function renderAlerts(main: HTMLElement, _p: string[], q: URLSearch
 export async function renderCases(main: HTMLElement, _p: string[], q: URLSearchParams) {
   const status = q.get("status") ?? "";
   const mine = q.get("mine") === "1";
+  const overdue = q.get("overdue") === "1";
   const { cases } = await get<{ cases: Case[] }>("/v1/cases", {
     status,
+    overdue: overdue ? true : undefined,
     assignee: mine ? user()?.key_id : undefined,
     limit: 500,
   });
@@ -150,6 +152,10 @@ export async function renderCases(main: HTMLElement, _p: string[], q: URLSearchP
         select("mine", "Assigned", mine ? "1" : "", [
           ["", "To anyone"],
           ["1", "To me"],
+        ]),
+        select("overdue", "Due", overdue ? "1" : "", [
+          ["", "Any"],
+          ["1", "Overdue"],
         ]),
       ],
       (v) => go("/cases", v),

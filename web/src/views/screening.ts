@@ -99,7 +99,11 @@ export async function renderScreening(main: HTMLElement, _p: string[], q: URLSea
   if (name.value) await run();
 }
 
-function hitCard(hit: HitLike & { disposition?: any }, query: Record<string, string>, rerun: () => Promise<void>) {
+function hitCard(
+  hit: HitLike & { disposition?: any; confirmed?: boolean },
+  query: Record<string, string>,
+  rerun: () => Promise<void>,
+) {
   const status = h("div", { class: "form-status", role: "status" });
   const reason = h("input", { id: `fp-${hit.list}-${hit.entity_id}`, name: "reason", required: true, autocomplete: "off" });
   return h(
@@ -109,17 +113,25 @@ function hitCard(hit: HitLike & { disposition?: any }, query: Record<string, str
       "data-entity": `${hit.list}:${hit.entity_id}`,
       "data-suppressed": hit.suppressed ? "true" : "false",
     },
-    h("h2", null, hit.name ?? hit.matched_name, " ", hit.suppressed ? badge("suppressed") : badge("alerting", "open")),
+    h(
+      "h2",
+      null,
+      hit.name ?? hit.matched_name,
+      " ",
+      hit.confirmed ? badge("confirmed match", "high") : hit.suppressed ? badge("suppressed") : badge("alerting", "open"),
+    ),
     hitExplanation(hit, query.name),
     hit.disposition
       ? h(
           "p",
           { class: "muted" },
-          `Marked false positive by ${hit.disposition.decided_by}: ${hit.disposition.reason}`,
+          hit.disposition.decision === "true_match"
+            ? `Confirmed as the listed party by ${hit.disposition.decided_by}: ${hit.disposition.reason}`
+            : `Marked false positive by ${hit.disposition.decided_by}: ${hit.disposition.reason}`,
           hit.disposition.stale ? " (the list entry changed since: alerting again)" : "",
         )
       : null,
-    canAct() && !hit.suppressed
+    canAct() && !hit.suppressed && !hit.confirmed
       ? h(
           "form",
           {

@@ -64,8 +64,16 @@ export async function renderStatus(main: HTMLElement) {
       (policy.special_measures ?? []).length
         ? table(
             "Special measures",
-            ["Measure", "Applies to"],
-            policy.special_measures.map((m: any) => [m.id ?? m.name ?? "", JSON.stringify(m.applies_to ?? m.targets ?? m)]),
+            ["Measure", "Jurisdiction", "Persons", "Action", "Effective", "Expires", "Active"],
+            policy.special_measures.map((m: any) => [
+              m.id ?? "",
+              m.jurisdiction ?? "—",
+              (m.persons ?? []).join(", ") || "—",
+              m.action ?? "",
+              m.effective ?? "",
+              m.expires ?? "—",
+              badge(m.active ? "active" : "inactive"),
+            ]),
           )
         : h("p", { class: "muted" }, "None in force."),
     ),
