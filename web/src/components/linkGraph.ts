@@ -86,7 +86,19 @@ export async function drawLinkGraph(
       },
       { selector: "edge:selected", style: { "line-color": "#1f6feb" } },
     ],
-    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 9000, padding: 20 },
+    // Groups are small and often fully connected: a circle reads best; larger ones get a
+    // force-directed layout with room for the edge labels.
+    layout:
+      ids.length <= 12
+        ? { name: "circle", animate: false, radius: 70 + 22 * ids.length, padding: 30 }
+        : {
+            name: "cose",
+            animate: false,
+            randomize: false,
+            idealEdgeLength: () => 130,
+            nodeRepulsion: () => 400000,
+            padding: 30,
+          },
     // Small groups would otherwise be zoomed in until the labels are huge.
     maxZoom: 1.2,
     minZoom: 0.2,
