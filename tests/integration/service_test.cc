@@ -96,6 +96,68 @@ TEST_P(ServiceTest, FirstStartPrintsAdminKeyOnceAndStopsGracefully) {
   EXPECT_EQ(again.Client().Get("/v1/whoami", Bearer(key))->status, 200);
 }
 
+// Secrets and personal data never reach the logs, even with the access log on and debug logging:
+// API keys (good and refused), a console session's token and CSRF token, and a customer's e-mail,
+// phone and birth date sent through the API.
+TEST_P(ServiceTest, SecretsAndPersonalDataNeverReachTheLogs) {
+  {
+    std::ifstream in(config_);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto at = text.find("access_log = false");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, std::string("access_log = false").size(), "access_log = true");
+    std::ofstream(config_) << text;
+  }
+  Service s(dir_, config_, {"--log-level", "debug"});
+  ASSERT_TRUE(s.started());
+  ASSERT_TRUE(s.WaitReady());
+  const std::string admin = s.bootstrap_key();
+  auto c = s.Client();
+  const std::string officer = MakeKey(c, admin, "olga", "officer");
+  const std::string refused = "kyc_" + std::string(40, 'Z');
+  EXPECT_EQ(c.Get("/v1/whoami", Bearer(refused))->status, 401);
+
+  auto signed_in = c.Post("/v1/sessions", json{{"api_key", officer}}.dump(), "application/json");
+  ASSERT_TRUE(signed_in && signed_in->status == 201);
+  std::string cookie = signed_in->get_header_value("Set-Cookie");
+  cookie = cookie.substr(0, cookie.find(';'));
+  const std::string token = cookie.substr(cookie.find('=') + 1);
+  const std::string csrf = json::parse(signed_in->body)["csrf_token"];
+  ASSERT_GT(token.size(), 30u);
+  const json person = {{"id", "p-secret"},
+                       {"kind", "individual"},
+                       {"names", {{{"full", "Quentin Quarrington"}}}},
+                       {"date_of_birth", "1961-07-19"},
+                       {"nationalities", {"GB"}},
+                       {"addresses", {{{"lines", {"4 Privet Drive"}}, {"country", "GB"}}}},
+                       {"emails", {"quentin.q@private.example"}},
+                       {"phones", {"+44 20 7946 0321"}},
+                       {"payment_instruments",
+                        {{{"type", "card"}, {"issuing_country", "GB"}, {"fingerprint", "fp_q"}}}}};
+  auto created = c.Post("/v1/customers", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}},
+                        person.dump(), "application/json");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
+  EXPECT_EQ(c.Get("/v1/customers/p-secret", {{"Cookie", cookie}})->status, 200);
+  EXPECT_EQ(c.Delete("/v1/sessions/current", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})->status,
+            200);
+  s.process().Signal(SIGTERM);
+  EXPECT_EQ(s.process().Wait(std::chrono::seconds(30)), 0);
+
+  const std::string logs = s.process().stderr_text();
+  // stdout prints the bootstrap key once, by design; nothing else secret may appear there.
+  std::string out = s.process().stdout_text();
+  if (auto at = out.find(admin); at != std::string::npos) out.erase(at, admin.size());
+  EXPECT_NE(logs.find("\"route\":\"/v1/customers\""), std::string::npos) << "the access log is on";
+  for (const std::string& secret :
+       {admin, officer, refused, token, csrf, std::string("quentin.q@private.example"),
+        std::string("7946 0321"), std::string("+442079460321"), std::string("1961-07-19"),
+        std::string("Privet")}) {
+    EXPECT_EQ(logs.find(secret), std::string::npos) << "logged: " << secret;
+    EXPECT_EQ(out.find(secret), std::string::npos) << "printed: " << secret;
+  }
+}
+
 // Writers create API keys as fast as they can; the service is killed with SIGKILL mid-burst,
 // restarted, and every key whose creation was acknowledged (201) must be there. Three rounds.
 TEST_P(ServiceTest, KillNineLosesNoAcknowledgedWrite) {
