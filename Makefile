@@ -1,7 +1,8 @@
 # kycloud's entry points. Each one installs missing Debian packages first (scripts/install-deps).
 #   make run     build the release binary and the web console, and start `kycloud serve` on
 #                ./var/kycloud.db at http://127.0.0.1:8080 (the console is at /)
-#   make test    build with ASan+UBSan and run every test (unit, PostgreSQL, end-to-end)
+#   make test    build with ASan+UBSan and run every test (unit, PostgreSQL, end-to-end), then
+#                every libFuzzer target for TEST_FUZZ_SECONDS (default 15)
 #   make build   release build; the binary is build/release/kycloud
 #   make web     build the web console into web/dist (npm ci, vite)
 #   make bench   build the benchmarks and print their figures
@@ -11,6 +12,7 @@ LISTEN ?= 127.0.0.1:8080
 DB ?= sqlite:./var/kycloud.db
 
 FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 15
 
 .PHONY: deps build web run test bench fuzz format clean
 
@@ -36,6 +38,8 @@ test: deps web
 	@cmake --preset asan > /dev/null
 	@cmake --build --preset asan
 	@ctest --preset asan
+	@echo "Fuzzing each libFuzzer target for $(TEST_FUZZ_SECONDS) s (make fuzz runs longer)"
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 bench: deps
 	@cmake --preset bench > /dev/null

@@ -90,11 +90,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   for (const auto& [key, node] : root) {
     static const std::set<std::string> kTables = {"server",    "auth",  "storage", "log",
                                                   "screening", "audit", "cases",   "compute",
-                                                  "security",  "cip"};
+                                                  "security",  "cip",   "cluster"};
     if (!kTables.contains(std::string(key.str())) || !node.is_table()) {
       return Err(InvalidArgumentError(fmt::format("{}: unknown section '{}' (expected [server], "
                                                   "[auth], [storage], [log], [screening], "
-                                                  "[audit], [cases], [compute], [security], [cip])",
+                                                  "[audit], [cases], [compute], [security], [cip], "
+                                                  "[cluster])",
                                                   Where(origin, node), key.str()))
                      .WithField(std::string(key.str())));
     }
@@ -204,6 +205,23 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
 
   KY_TRY(r.Known("cip", {"geoip_database"}));
   KY_TRY(r.Get("cip", "geoip_database", c.geoip_database));
+
+  KY_TRY(r.Known("cluster", {"poll_ms", "lease_seconds", "feed_retention_hours"}));
+  KY_TRY(r.Get("cluster", "poll_ms", c.cluster_poll_ms));
+  KY_TRY(r.Get("cluster", "lease_seconds", c.cluster_lease_seconds));
+  KY_TRY(r.Get("cluster", "feed_retention_hours", c.cluster_feed_retention_hours));
+  if (c.cluster_poll_ms < 10 || c.cluster_poll_ms > 60000) {
+    return Err(
+        InvalidArgumentError("cluster.poll_ms must be 10 to 60000").WithField("cluster.poll_ms"));
+  }
+  if (c.cluster_lease_seconds < 3 || c.cluster_lease_seconds > 600) {
+    return Err(InvalidArgumentError("cluster.lease_seconds must be 3 to 600")
+                   .WithField("cluster.lease_seconds"));
+  }
+  if (c.cluster_feed_retention_hours < 1) {
+    return Err(InvalidArgumentError("cluster.feed_retention_hours must be at least 1")
+                   .WithField("cluster.feed_retention_hours"));
+  }
 
   KY_TRY(r.Known("log", {"level", "format"}));
   std::string level, format;

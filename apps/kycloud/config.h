@@ -57,6 +57,13 @@ struct Config {
   // [cip] geoip_database: a MaxMind DB (.mmdb) mapping IPs to countries (MaxMind GeoIP2/GeoLite2
   // Country, DB-IP, ip-location-db). Default: "" (the bundled data/geo database).
   std::string geoip_database;
+  // [cluster] several `kycloud serve` instances on one database (docs/operations.md):
+  // poll_ms: how often each instance reads the change feed (what the others wrote). Default 500.
+  int cluster_poll_ms = 500;
+  // lease_seconds: the leader's lease (background duties run on one instance). Default 15.
+  int cluster_lease_seconds = 15;
+  // feed_retention_hours: change-feed rows older than this are pruned by the leader. Default 24.
+  int cluster_feed_retention_hours = 24;
 };
 
 // Parses TOML text (`origin` names it in errors).

@@ -15,16 +15,20 @@
 #include "commands.h"
 #include "data_key.h"
 #include "demo_loader.h"
+#include "instance_keys.h"
 #include "kycloud/account_linking/account_linking.h"
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/build_info.h"
 #include "kycloud/base/log.h"
 #include "kycloud/cip/rescreening.h"
+#include "kycloud/cluster/change_follower.h"
+#include "kycloud/cluster/leadership.h"
 #include "kycloud/provisioning/provisioning_service.h"
 #include "kycloud/screening/index_holder.h"
 #include "kycloud/server/audit_routes.h"
 #include "kycloud/server/case_routes.h"
 #include "kycloud/server/cip_routes.h"
+#include "kycloud/server/cluster_routes.h"
 #include "kycloud/server/compute_routes.h"
 #include "kycloud/server/core_routes.h"
 #include "kycloud/server/customer_routes.h"
@@ -37,8 +41,11 @@
 #include "kycloud/server/report_routes.h"
 #include "kycloud/server/screen_routes.h"
 #include "kycloud/server/session_routes.h"
+#include "kycloud/storage/change_feed.h"
+#include "kycloud/storage/lease_store.h"
 #include "kycloud/storage/migrations.h"
 #include "kycloud/storage/open_database.h"
+#include "kycloud/storage/settings_store.h"
 #include "kycloud/storage/sql_api_key_store.h"
 #include "kycloud/storage/sql_audit_store.h"
 #include "kycloud/storage/sql_case_store.h"
@@ -110,6 +117,36 @@ Status Serve(Config config, size_t demo_customers) {
   KY_LOG_EVENT(kInfo, "audit log",
                {{"signing_key_file", config.audit_signing_key_file},
                 {"verifier_key", signing_key.VerifierKey()}});
+  KY_ASSIGN_OR_RETURN(storage::PiiCipher data_cipher, LoadDataCipher(config));
+  KY_LOG_EVENT(kInfo, "data key", {{"key_id", data_cipher.current_key_id()}});
+  // Every instance on this database must hold the keys its contents were made with.
+  storage::SqlSettingsStore settings(*db);
+  KY_TRY(CheckInstanceKeys(settings, data_cipher, signing_key));
+
+  // Several instances may share the database: each follows what the others write (the change
+  // feed, positioned before any state is loaded), and one, the leader, runs the background duties.
+  storage::SqlChangeFeed change_feed(*db);
+  cluster::ChangeFollower follower(change_feed, clock);
+  KY_TRY(follower.Start());
+  storage::SqlLeaseStore leases(*db);
+  cluster::Leadership leadership(leases, clock,
+                                 {.ttl = std::chrono::seconds(config.cluster_lease_seconds)});
+  leadership.Tick();
+  // Renews the lease from the start (loading the state below may take a while), and releases it
+  // at a clean stop so that another instance takes over at once.
+  std::atomic<bool> lease_stop{false};
+  std::thread lease_keeper([&leadership, &lease_stop, &config] {
+    const auto step = std::chrono::milliseconds(config.cluster_lease_seconds * 1000 / 6);
+    while (!lease_stop) {
+      leadership.Tick();
+      for (auto waited = std::chrono::milliseconds(0); waited < step && !lease_stop;
+           waited += std::chrono::milliseconds(20)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+    leadership.Release();
+  });
+  StopAndJoin lease_join{lease_stop, lease_keeper};
 
   // They are reloaded when the directory's files change, on SIGHUP and on POST /v1/lists/reload.
   // Declared before the lists: the holder's threads may call back into them until it is gone.
@@ -118,12 +155,15 @@ Status Serve(Config config, size_t demo_customers) {
   screening::IndexHolder lists;
   // Customers are re-screened when the lists change (cip/rescreening.h); the rescreener exists
   // once onboarding does, and this callback may run on the loader's thread before then.
-  lists.OnLoaded([&audit_log, &rescreen_mu, &rescreener_ptr](
+  lists.OnLoaded([&audit_log, &rescreen_mu, &rescreener_ptr, &leadership](
                      std::shared_ptr<const screening::ScreeningIndex> now,
                      std::shared_ptr<const screening::ScreeningIndex> before) {
     {
       std::lock_guard lock(rescreen_mu);
-      if (rescreener_ptr && before) rescreener_ptr->ListsChanged(before, now);
+      // Every instance loads the lists; the leader re-screens the customers against them.
+      if (rescreener_ptr && before && leadership.leading()) {
+        rescreener_ptr->ListsChanged(before, now);
+      }
     }
     const screening::ScreeningIndex& index = *now;
     nlohmann::json published = nlohmann::json::array();
@@ -190,8 +230,6 @@ Status Serve(Config config, size_t demo_customers) {
   provisioning.SetDecisionLog(&decision_log);
   KY_LOG_EVENT(kInfo, "policy", {{"version", provisioning.policy()->Id()}});
   server::AddPolicyRoutes(router, provisioning);
-  KY_ASSIGN_OR_RETURN(storage::PiiCipher data_cipher, LoadDataCipher(config));
-  KY_LOG_EVENT(kInfo, "data key", {{"key_id", data_cipher.current_key_id()}});
   storage::SqlCustomerStore customer_store(*db);
   cip::Onboarding onboarding(customer_store, data_cipher, provisioning, &case_manager, clock);
   server::ServicePartyScreener party_screener(lists, dispositions, &case_manager, &audit_log);
@@ -232,17 +270,18 @@ Status Serve(Config config, size_t demo_customers) {
   // Customers whose decisions miss what their linked group says now (imported without linking,
   // groups changed since) are decided again in the background once the lists are in.
   std::atomic<bool> linking_stop{false};
-  std::thread link_redecider([&linking, &lists, &linking_stop, stale = std::move(stale_links)] {
-    if (stale.empty()) return;
-    while (!linking_stop && !lists.Get())
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    KY_LOG_EVENT(kInfo, "account linking: deciding again the customers its groups changed",
-                 {{"customers", std::to_string(stale.size())}});
-    for (const std::string& id : stale) {
-      if (linking_stop) break;
-      linking.Redecide({id}, "system");
-    }
-  });
+  std::thread link_redecider(
+      [&linking, &lists, &linking_stop, &leadership, stale = std::move(stale_links)] {
+        if (stale.empty() || !leadership.leading()) return;
+        while (!linking_stop && !lists.Get())
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        KY_LOG_EVENT(kInfo, "account linking: deciding again the customers its groups changed",
+                     {{"customers", std::to_string(stale.size())}});
+        for (const std::string& id : stale) {
+          if (linking_stop) break;
+          linking.Redecide({id}, "system");
+        }
+      });
   StopAndJoin redecider_join{linking_stop, link_redecider};
   server::AddLinkRoutes(router, linking);
   server::AddCustomerRoutes(router, onboarding, customer_store, &audit_log);
@@ -289,6 +328,40 @@ Status Serve(Config config, size_t demo_customers) {
                                 .clock = clock,
                                 .audit = &audit_log});
   server::AddAuditRoutes(router, audit_log);
+  server::AddClusterRoutes(router, follower, leadership);
+  // What other instances write, applied here: the policy first, then parties' facts (the
+  // standings), then customers (the linking index reads their facts), then judgements.
+  follower.On(std::string(storage::kPolicyTopic), [&provisioning](const std::vector<std::string>&) {
+    return provisioning.FollowPolicy();
+  });
+  follower.On(std::string(storage::kPartyTopic),
+              [&provisioning](const std::vector<std::string>& ids) {
+                return provisioning.FollowParties(ids);
+              });
+  follower.On(
+      std::string(storage::kCustomerTopic),
+      [&linking](const std::vector<std::string>& ids) { return linking.FollowCustomers(ids); });
+  follower.On(std::string(storage::kJudgementTopic),
+              [&linking](const std::vector<std::string>& pairs) {
+                return linking.FollowJudgements(pairs);
+              });
+  std::atomic<bool> follow_stop{false};
+  std::thread follow_thread([&follower, &follow_stop, poll = config.cluster_poll_ms] {
+    bool failing = false;
+    while (!follow_stop) {
+      auto polled = follower.Poll();
+      if (!polled.has_value() && !failing) {
+        KY_LOG_WARN("change feed: reading failed (retrying): {}", polled.error().ToString());
+      } else if (polled.has_value() && failing) {
+        KY_LOG_INFO("change feed: reading again");
+      }
+      failing = !polled.has_value();
+      for (int waited = 0; waited < poll && !follow_stop; waited += 10) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+  });
+  StopAndJoin follow_join{follow_stop, follow_thread};
   server::AddListReloadRoute(router, lists, lists_dir);
   std::atomic<bool> demo_stop{false};
   std::thread demo_loader([&, demo_customers] {
@@ -320,9 +393,10 @@ Status Serve(Config config, size_t demo_customers) {
                 {"database", db->Describe()},
                 {"version", std::string(Version())}});
 
-  // Signs a checkpoint whenever one is due (audit.checkpoint_every_*), and one last at exit;
-  // appends case events that missed the audit log (a crash between commit and append) once
-  // they are 30 s old, checking every 10 s.
+  // The leader's duties, checked every second: signs a checkpoint whenever one is due
+  // (audit.checkpoint_every_*), and one last at exit; appends case events that missed the audit
+  // log (a crash between commit and append) once they are 30 s old, checking every 10 s; raises
+  // the new day's policy alerts; prunes the change feed hourly.
   std::mutex checkpoint_mu;
   std::condition_variable checkpoint_cv;
   bool stopping = false;
@@ -332,6 +406,19 @@ Status Serve(Config config, size_t demo_customers) {
     policy::Date policy_day = policy::Today(clock);
     while (!checkpoint_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
       lock.unlock();
+      const bool leading = leadership.leading();
+      const policy::Date today = policy::Today(clock);
+      if (!leading) {
+        policy_day = today;  // the leader raises the day's alerts; standings follow the date
+        lock.lock();
+        continue;
+      }
+      if (tick % 3600 == 0) {
+        const auto retention = std::chrono::hours(config.cluster_feed_retention_hours);
+        if (auto n = change_feed.PruneBefore(clock.Now() - retention); !n.has_value()) {
+          KY_LOG_WARN("change feed: pruning failed: {}", n.error().ToString());
+        }
+      }
       if (tick++ % 10 == 0) {
         if (auto n = case_manager.FlushAuditOutbox(std::chrono::seconds(30)); !n.has_value()) {
           KY_LOG_ERROR("audit: appending pending case events failed: {}", n.error().ToString());
@@ -340,7 +427,7 @@ Status Serve(Config config, size_t demo_customers) {
         }
       }
       // A new day: special measures start or expire, suspensions end — re-evaluate everyone.
-      if (const policy::Date today = policy::Today(clock); today != policy_day) {
+      if (today != policy_day) {
         if (auto r = provisioning.ReevaluateDates(policy_day, today, "scheduler"); !r) {
           KY_LOG_ERROR("policy: re-evaluating for {} failed: {}", policy::FormatDate(today),
                        r.error().ToString());
@@ -376,11 +463,13 @@ Status Serve(Config config, size_t demo_customers) {
   checkpoint_cv.notify_all();
   checkpointer.join();
   rescreener.Stop();  // its alerts and audit entries land before the final flush and checkpoint
-  if (auto n = case_manager.FlushAuditOutbox(std::chrono::seconds(0)); !n.has_value()) {
-    KY_LOG_ERROR("audit: appending pending case events failed: {}", n.error().ToString());
-  }
-  if (auto c = audit_log.CheckpointIfDue(/*force=*/true); !c.has_value()) {
-    KY_LOG_ERROR("audit: signing the final checkpoint failed: {}", c.error().ToString());
+  if (leadership.leading()) {
+    if (auto n = case_manager.FlushAuditOutbox(std::chrono::seconds(0)); !n.has_value()) {
+      KY_LOG_ERROR("audit: appending pending case events failed: {}", n.error().ToString());
+    }
+    if (auto c = audit_log.CheckpointIfDue(/*force=*/true); !c.has_value()) {
+      KY_LOG_ERROR("audit: signing the final checkpoint failed: {}", c.error().ToString());
+    }
   }
   KY_LOG_INFO("stopped");
   Say("kycloud stopped\n");

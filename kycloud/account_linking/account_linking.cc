@@ -355,6 +355,56 @@ Result<std::vector<std::string>> AccountLinking::RelinkStored(const std::string&
   return std::vector<std::string>(affected.begin(), affected.end());
 }
 
+Status AccountLinking::FollowCustomers(const std::vector<std::string>& ids) {
+  for (const std::string& id : ids) {
+    auto row = customers_.Get(id);
+    if (!row.has_value()) {
+      if (row.error().code() == StatusCode::kNotFound) continue;  // erased after closing
+      return row.error();
+    }
+    auto c = onboarding_.Open(*row);
+    if (!c.has_value()) {
+      KY_LOG_ERROR("linking: customer {} not followed: {}", id, c.error().ToString());
+      continue;
+    }
+    KY_ASSIGN_OR_RETURN(std::vector<std::string> ips, IpsOf(id));
+    policy::PartyFacts facts =
+        provisioning_.authorizer().FactsOf(id).value_or(policy::PartyFacts{});
+    facts.linked_countries.clear();  // its own facts only, as in Build()
+    facts.linked_listed.clear();
+    const Member member = MemberOf(*c, facts);
+    const linking::LinkRecord record = cip::CustomerLinkRecord(*c, ips);
+    std::lock_guard lock(mu_);
+    if (!index_) return OkStatus();
+    bool self = false;
+    ApplyLocked(record, member, self);
+    if (relinking_) pending_records_.emplace_back(record, member);
+  }
+  return OkStatus();
+}
+
+Status AccountLinking::FollowJudgements(const std::vector<std::string>& pairs) {
+  for (const std::string& pair : pairs) {
+    const size_t space = pair.find(' ');
+    if (space == std::string::npos) continue;
+    const std::string a = pair.substr(0, space), b = pair.substr(space + 1);
+    KY_ASSIGN_OR_RETURN(auto of_a, judgements_.Of(a));
+    for (const storage::LinkJudgementRecord& j : of_a) {
+      if (j.a != a || j.b != b) continue;
+      const linking::NamedJudgement named{j.a, j.b, j.same};
+      std::lock_guard lock(mu_);
+      if (!index_ || !index_->Contains(a) || !index_->Contains(b)) continue;
+      if (auto change = index_->Judge(named); !change.has_value()) {
+        KY_LOG_WARN("linking: judgement {} not followed: {}", pair, change.error().ToString());
+        continue;
+      }
+      ++version_;
+      if (relinking_) pending_judgements_.push_back(named);
+    }
+  }
+  return OkStatus();
+}
+
 Result<std::vector<std::string>> AccountLinking::Judge(const JudgementInput& in,
                                                        const std::string& actor) {
   if (in.a.empty() || in.b.empty()) {

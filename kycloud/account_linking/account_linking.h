@@ -106,6 +106,12 @@ class AccountLinking final : public cip::CustomerLinks {
   Result<std::string> LinksJson(const std::string& customer_id);
   // One AccountLink per member of each group of two or more, with its linked_group.
   std::vector<storage::AccountLink> GroupLinks() const;
+  // Another instance's changes (cluster/change_follower.h), re-read from the stores into the
+  // index: these customers' records and access IPs, and the judgements of these pairs ("A B").
+  // Nothing is decided or alerted here: the instance that made the change did that. Errors: the
+  // stores'; a record that no longer exists or does not open is logged and skipped.
+  Status FollowCustomers(const std::vector<std::string>& ids);
+  Status FollowJudgements(const std::vector<std::string>& pairs);
   // The evidence of a customer's group now (empty for an unknown customer).
   cip::LinkedEvidence EvidenceOf(const std::string& customer_id) const override;
   LinkingStatus status() const;

@@ -86,7 +86,9 @@ std::vector<TrainingRun> SegmentRuns(
   const auto gap = std::chrono::duration_cast<Timestamp::duration>(
       std::chrono::duration<double, std::ratio<3600>>(gap_hours));
   std::vector<TrainingRun> runs;
-  for (auto& [key, items] : groups) {
+  for (auto& group : groups) {
+    const auto& key = group.first;  // named, not bound: clang 14 cannot capture bindings
+    auto& items = group.second;
     std::sort(items.begin(), items.end(), [](const MeteredUsage* a, const MeteredUsage* b) {
       return std::tie(a->start, a->end, a->record_id) < std::tie(b->start, b->end, b->record_id);
     });

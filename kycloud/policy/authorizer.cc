@@ -220,6 +220,12 @@ std::optional<Standing> Authorizer::StandingOf(const std::string& customer_id) c
   return it->second;
 }
 
+std::optional<PartyFacts> Authorizer::FactsOf(const std::string& id) const {
+  std::shared_lock lock(mu_);
+  const PartyFacts* f = parties_.Find(id);
+  return f ? std::optional<PartyFacts>(*f) : std::nullopt;
+}
+
 PartyDirectory Authorizer::Parties() const {
   std::shared_lock lock(mu_);
   return parties_;

@@ -79,6 +79,8 @@ class Authorizer {
   void PutParty(PartyFacts party);
   // The standing of a customer now (a copy); nullopt if unknown.
   std::optional<Standing> StandingOf(const std::string& customer_id) const;
+  // A copy of one party's facts; nullopt if unknown.
+  std::optional<PartyFacts> FactsOf(const std::string& id) const;
   // A copy of the parties (for re-evaluation and simulation).
   PartyDirectory Parties() const;
   size_t size() const;

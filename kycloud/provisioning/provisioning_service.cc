@@ -83,6 +83,40 @@ Status ProvisioningService::Load() {
   return OkStatus();
 }
 
+Status ProvisioningService::FollowPolicy() {
+  std::lock_guard lock(write_mu_);
+  KY_ASSIGN_OR_RETURN(auto latest, store_.Latest());
+  if (!latest || latest->hash == authorizer_.policy()->hash()) return OkStatus();
+  auto files = FilesFromJson(latest->files_json);
+  auto parsed =
+      files ? policy::Policy::Parse(std::move(*files)) : Result<policy::Policy>(Err(files.error()));
+  if (!parsed) {
+    KY_LOG_ERROR("policy {} as stored does not parse ({}); keeping {}", latest->id,
+                 parsed.error().ToString(), authorizer_.policy()->Id());
+    return OkStatus();
+  }
+  const std::string before = authorizer_.policy()->Id();
+  authorizer_.SetPolicy(std::make_shared<policy::Policy>(std::move(*parsed)));
+  KY_LOG_EVENT(kInfo, "policy in force, published by another instance",
+               {{"version", latest->id}, {"previous", before}});
+  return OkStatus();
+}
+
+Status ProvisioningService::FollowParties(const std::vector<std::string>& ids) {
+  for (const std::string& id : ids) {
+    std::lock_guard lock(write_mu_);  // against a local PutParty of the same party
+    KY_ASSIGN_OR_RETURN(auto stored, store_.GetParty(id));
+    if (!stored) continue;
+    auto facts = policy::ParsePartyFacts(stored->facts_json);
+    if (!facts) {
+      KY_LOG_ERROR("party {}: stored facts do not parse: {}", id, facts.error().ToString());
+      continue;
+    }
+    authorizer_.PutParty(std::move(*facts));
+  }
+  return OkStatus();
+}
+
 Result<policy::Decision> ProvisioningService::Authorize(const AuthorizeInput& in) const {
   if (in.customer_id.empty()) {
     return Err(InvalidArgumentError("customer_id is required").WithField("/customer_id"));

@@ -79,6 +79,13 @@ class ProvisioningService {
   Result<PublishResult> ReevaluateDates(policy::Date before, policy::Date after,
                                         const std::string& actor);
 
+  // Another instance's changes (cluster/change_follower.h), re-read from the store: the version
+  // in force (switched to without alerts: the publishing instance raised them), and the facts of
+  // these parties. Errors: the store's; a stored version or facts that do not parse are logged
+  // and skipped.
+  Status FollowPolicy();
+  Status FollowParties(const std::vector<std::string>& ids);
+
   std::shared_ptr<const policy::Policy> policy() const { return authorizer_.policy(); }
   const policy::Authorizer& authorizer() const { return authorizer_; }
 

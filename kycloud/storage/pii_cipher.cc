@@ -66,6 +66,13 @@ std::string PiiCipher::Seal(std::string_view plaintext, std::string_view associa
   return fmt::format("{}{}:{}", kPrefix, k.id, Base64Encode(out));
 }
 
+bool PiiCipher::HasKey(std::string_view id) const {
+  for (const Key& k : keys_) {
+    if (k.id == id) return true;
+  }
+  return false;
+}
+
 std::string PiiCipher::KeyIdOf(std::string_view sealed) {
   if (!sealed.starts_with(kPrefix)) return "";
   sealed.remove_prefix(kPrefix.size());

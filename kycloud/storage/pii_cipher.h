@@ -35,6 +35,8 @@ class PiiCipher {
   static std::string KeyIdOf(std::string_view sealed);
 
   const std::string& current_key_id() const { return keys_.front().id; }
+  // Whether the cipher holds key `id` (current or older).
+  bool HasKey(std::string_view id) const;
 
  private:
   struct Key {

@@ -358,6 +358,21 @@ CREATE TABLE console_sessions (
 );
 CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
 )sql"},
+    {13, "change feed and leases for several instances", R"sql(
+CREATE TABLE change_feed (
+  seq {serial_pk},
+  topic TEXT NOT NULL,
+  key TEXT NOT NULL,
+  instance TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX change_feed_at ON change_feed (at);
+CREATE TABLE cluster_leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "kycloud/storage/sql_customer_store.h"
 
+#include "kycloud/storage/change_feed.h"
 #include "kycloud/storage/sql_time.h"
 
 #include <fmt/format.h>
@@ -114,6 +115,7 @@ Result<std::pair<CustomerRow, bool>> SqlCustomerStore::Insert(const CustomerRow&
           "INSERT INTO customer_idempotency (key, request_hash, customer_id) VALUES (?,?,?)",
           {idempotency_key, request_hash, row.id}));
     }
+    KY_TRY(RecordChange(s, kCustomerTopic, row.id));
     out = {row, true};
     out.first.revision = 1;
     return OkStatus();
@@ -175,8 +177,10 @@ VerificationRow VerificationFromRow(const Row& r) {
 Result<CustomerRow> SqlCustomerStore::Update(const CustomerRow& row) {
   CustomerRow updated = row;
   updated.revision = row.revision + 1;
-  KY_TRY(db_.Transact(TxMode::kWrite,
-                      [&](Session& s) -> Status { return UpdateIn(s, row, updated.revision); }));
+  KY_TRY(db_.Transact(TxMode::kWrite, [&](Session& s) -> Status {
+    KY_TRY(UpdateIn(s, row, updated.revision));
+    return RecordChange(s, kCustomerTopic, row.id);
+  }));
   return updated;
 }
 
@@ -191,7 +195,7 @@ Result<CustomerRow> SqlCustomerStore::RecordVerification(const CustomerRow& row,
         "details_sealed, actor) VALUES (?,?,?,?,?,?,?)",
         {row.id, static_cast<long long>(ToUnixMicros(v.at)), v.outcome, v.method, v.resolution,
          v.details_sealed, v.actor}));
-    return OkStatus();
+    return RecordChange(s, kCustomerTopic, row.id);
   }));
   return updated;
 }
@@ -254,7 +258,7 @@ Result<bool> SqlCustomerStore::DeleteIfUnchanged(const CustomerRow& row) {
     KY_TRY(s.Execute("DELETE FROM customer_access_events WHERE customer_id = ?", {id}));
     KY_TRY(s.Execute("DELETE FROM customer_verifications WHERE customer_id = ?", {id}));
     KY_TRY(s.Execute("DELETE FROM customer_idempotency WHERE customer_id = ?", {id}));
-    return OkStatus();
+    return RecordChange(s, kCustomerTopic, id);
   }));
   return deleted;
 }
@@ -299,7 +303,7 @@ Status SqlCustomerStore::AppendAccessEvents(std::string_view customer_id,
           {customer_id, static_cast<long long>(ToUnixMicros(e.at)), e.action, e.ip_sealed,
            e.ip_country}));
     }
-    return OkStatus();
+    return RecordChange(s, kCustomerTopic, customer_id);
   });
 }
 

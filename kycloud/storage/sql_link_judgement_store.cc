@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "kycloud/storage/change_feed.h"
+
 namespace kycloud::storage {
 
 namespace {
@@ -30,7 +32,7 @@ Status SqlLinkJudgementStore::Put(const LinkJudgementRecord& j) {
     KY_TRY(s.Execute(fmt::format("INSERT INTO link_judgements ({}) VALUES (?,?,?,?,?,?)", kColumns),
                      {j.a, j.b, static_cast<long long>(j.same ? 1 : 0), j.reason, j.decided_by,
                       static_cast<long long>(ToUnixMicros(j.decided_at))}));
-    return OkStatus();
+    return RecordChange(s, kJudgementTopic, j.a + " " + j.b);
   });
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "kycloud/storage/change_feed.h"
+
 namespace kycloud::storage {
 
 namespace {
@@ -45,6 +47,7 @@ Result<bool> SqlPolicyStore::Publish(const PolicyVersionRecord& v) {
         fmt::format("INSERT INTO policy_versions ({}) VALUES (?,?,?,?,?,?,?)", kVersionColumns),
         {static_cast<long long>(next[0][0].AsInt()), v.id, v.version, v.hash, v.files_json,
          static_cast<long long>(ToUnixMicros(v.published_at)), v.published_by}));
+    KY_TRY(RecordChange(s, kPolicyTopic, v.id));
     published = true;
     return OkStatus();
   }));
@@ -76,7 +79,7 @@ Status SqlPolicyStore::PutParty(const PartyRecord& p) {
                   "ON CONFLICT (id) DO UPDATE SET facts_json = excluded.facts_json, "
                   "updated_at = excluded.updated_at",
                   {p.id, p.facts_json, static_cast<long long>(ToUnixMicros(p.updated_at))}));
-    return OkStatus();
+    return RecordChange(s, kPartyTopic, p.id);
   });
 }
 
