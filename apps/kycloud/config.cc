@@ -54,6 +54,13 @@ class Reader {
         return OkStatus();
       }
       return TypeError(*node, name, "true or false");
+    } else if constexpr (std::is_same_v<T, double>) {
+      // An integer is a number too: rate = 100 means 100.0.
+      if (auto v = node->value<double>(); v && (node->is_floating_point() || node->is_integer())) {
+        out = *v;
+        return OkStatus();
+      }
+      return TypeError(*node, name, "a number");
     } else {
       auto v = node->is_integer() ? node->value<std::int64_t>() : std::nullopt;
       if (!v) return TypeError(*node, name, "an integer");
@@ -102,12 +109,25 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   }
   Config c;
   Reader r(root, origin);
-  KY_TRY(r.Known("server", {"listen", "threads", "max_in_flight", "max_body_bytes",
-                            "read_timeout_ms", "write_timeout_ms", "keep_alive_timeout_ms",
-                            "request_timeout_ms", "access_log", "web_root"}));
+  KY_TRY(r.Known("server", {"listen", "threads", "max_in_flight", "max_queued_connections",
+                            "key_rate_per_second", "key_burst", "max_body_bytes", "read_timeout_ms",
+                            "write_timeout_ms", "keep_alive_timeout_ms", "request_timeout_ms",
+                            "access_log", "web_root"}));
   KY_TRY(r.Get("server", "listen", c.server.listen));
   KY_TRY(r.Get("server", "threads", c.server.threads));
   KY_TRY(r.Get("server", "max_in_flight", c.server.max_in_flight));
+  KY_TRY(r.Get("server", "max_queued_connections", c.server.max_queued_connections));
+  KY_TRY(r.Get("server", "key_rate_per_second", c.server.key_rate_per_second));
+  KY_TRY(r.Get("server", "key_burst", c.server.key_burst));
+  if (c.server.max_queued_connections < 1) {
+    return Err(InvalidArgumentError("server.max_queued_connections must be at least 1")
+                   .WithField("server.max_queued_connections"));
+  }
+  if (c.server.key_rate_per_second < 0 || c.server.key_burst < 1) {
+    return Err(InvalidArgumentError("server.key_rate_per_second must be >= 0 (0: no limit) and "
+                                    "server.key_burst >= 1")
+                   .WithField("server.key_rate_per_second"));
+  }
   KY_TRY(r.Get("server", "max_body_bytes", c.server.max_body_bytes));
   KY_TRY(r.Get("server", "read_timeout_ms", c.server.read_timeout_ms));
   KY_TRY(r.Get("server", "write_timeout_ms", c.server.write_timeout_ms));

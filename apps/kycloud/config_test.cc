@@ -24,8 +24,15 @@ TEST(ConfigTest, ReadsEverySection) {
 listen = "0.0.0.0:9000"
 threads = 8
 max_in_flight = 4
+max_queued_connections = 16
+key_rate_per_second = 2.5
+key_burst = 10
 max_body_bytes = 2048
 access_log = false
+[cluster]
+poll_ms = 250
+lease_seconds = 9
+feed_retention_hours = 48
 [auth]
 cache_ttl_ms = 100
 [storage]
@@ -50,6 +57,12 @@ max_evidence_bytes = 4096
   EXPECT_EQ(c->server.listen, "0.0.0.0:9000");
   EXPECT_EQ(c->server.threads, 8);
   EXPECT_EQ(c->server.max_in_flight, 4);
+  EXPECT_EQ(c->server.max_queued_connections, 16);
+  EXPECT_EQ(c->server.key_rate_per_second, 2.5);
+  EXPECT_EQ(c->server.key_burst, 10);
+  EXPECT_EQ(c->cluster_poll_ms, 250);
+  EXPECT_EQ(c->cluster_lease_seconds, 9);
+  EXPECT_EQ(c->cluster_feed_retention_hours, 48);
   EXPECT_EQ(c->server.max_body_bytes, 2048u);
   EXPECT_FALSE(c->server.access_log);
   EXPECT_EQ(c->auth.cache_ttl, std::chrono::milliseconds(100));
@@ -91,6 +104,12 @@ TEST(ConfigTest, ErrorsNameKeyAndLine) {
   EXPECT_EQ(ParseConfig("[log]\nlevel = \"loud\"\n", "x").error().field(), "log.level");
   EXPECT_EQ(ParseConfig("[server]\nthreads = -1\n", "x").error().field(), "server.threads");
   EXPECT_EQ(ParseConfig("[server]\naccess_log = 1\n", "x").error().field(), "server.access_log");
+  EXPECT_EQ(ParseConfig("[server]\nkey_rate_per_second = \"fast\"\n", "x").error().field(),
+            "server.key_rate_per_second");
+  EXPECT_EQ(ParseConfig("[server]\nkey_burst = 0\n", "x").error().field(),
+            "server.key_rate_per_second");
+  EXPECT_EQ(ParseConfig("[cluster]\npoll_ms = 5\n", "x").error().field(), "cluster.poll_ms");
+  EXPECT_EQ(ParseConfig("[cluster]\nlease = 5\n", "x").error().field(), "cluster.lease");
 }
 
 TEST(ConfigTest, SecretsOnlyFromEnvironmentOrFile) {

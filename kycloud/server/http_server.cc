@@ -11,6 +11,7 @@
 #include "kycloud/base/log.h"
 #include "kycloud/base/random.h"
 #include "kycloud/server/api_error.h"
+#include "kycloud/server/connection_queue.h"
 
 namespace kycloud::server {
 
@@ -96,11 +97,13 @@ HttpServer::HttpServer(ServerOptions options, Router router, ApiKeyAuthenticator
       sessions_(sessions),
       clock_(clock),
       metrics_(metrics),
+      limiter_({options_.key_rate_per_second, options_.key_burst}, clock),
       impl_(std::make_unique<Impl>()) {
   for (const Route& r : router_.routes()) metrics_.AddRoute(MethodName(r.spec.method), r.spec.path);
   auto& svr = impl_->svr;
   int threads = std::max(2, options_.threads);
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  const size_t queued = static_cast<size_t>(std::max(1, options_.max_queued_connections));
+  svr.new_task_queue = [threads, queued] { return new ConnectionQueue(threads, queued); };
   svr.set_payload_max_length(options_.max_body_bytes);
   // httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port and
   // silently share its traffic; kycloud wants "address in use" instead.
@@ -233,10 +236,24 @@ void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res, s
     route_label = route.spec.path;
     in.path_params = std::move(match.params);
     [&] {
+      if (ConnectionQueue::Shedding()) {
+        // Every worker is busy and the wait is full: answer at once and close the connection.
+        out.headers.emplace_back("Connection", "close");
+        if (route.spec.limited) {
+          metrics_.Rejected("connections");
+          out = ErrorResponse(ResourceExhaustedError("server busy: every worker is taken and the "
+                                                     "queue is full, retry later")
+                                  .WithReason("overloaded"),
+                              request_id);
+          out.headers.emplace_back("Retry-After", "1");
+          out.headers.emplace_back("Connection", "close");
+          return;
+        }
+      }
       if (route.spec.limited) {
         counted = true;
         if (limited_in_flight_.fetch_add(1) >= options_.max_in_flight) {
-          metrics_.RejectedForConcurrency();
+          metrics_.Rejected("concurrency");
           out = ErrorResponse(
               ResourceExhaustedError("server busy: too many requests in flight, retry later"),
               request_id);
@@ -286,6 +303,22 @@ void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res, s
                                                 MethodName(route.spec.method), route.spec.path)),
               request_id);
           return;
+        }
+        if (route.spec.limited) {
+          const RateLimiter::Decision d = limiter_.Take(principal->key_id);
+          if (!d.allowed) {
+            metrics_.Rejected("rate");
+            out = ErrorResponse(
+                ResourceExhaustedError(
+                    fmt::format("rate limit: API key {} may make {:g} requests per second ({:g} "
+                                "at once); retry in {} s",
+                                principal->key_id, options_.key_rate_per_second, options_.key_burst,
+                                d.retry_after.count()))
+                    .WithReason("rate_limited"),
+                request_id);
+            out.headers.emplace_back("Retry-After", std::to_string(d.retry_after.count()));
+            return;
+          }
         }
         ctx.principal = std::move(*principal);
       }

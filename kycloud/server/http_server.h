@@ -22,6 +22,7 @@
 #include "kycloud/base/result.h"
 #include "kycloud/server/api_key_auth.h"
 #include "kycloud/server/metrics.h"
+#include "kycloud/server/rate_limiter.h"
 #include "kycloud/server/router.h"
 #include "kycloud/server/server_options.h"
 #include "kycloud/server/session_auth.h"
@@ -65,6 +66,7 @@ class HttpServer {
   SessionAuthenticator* sessions_;
   const Clock& clock_;
   HttpMetrics& metrics_;
+  RateLimiter limiter_;
   std::atomic<int> limited_in_flight_{0};
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> serving_{false};

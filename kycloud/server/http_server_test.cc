@@ -218,6 +218,65 @@ TEST_F(HttpServerTest, ConcurrencyLimit429ButHealthStillAnswers) {
       std::string::npos);
 }
 
+TEST_F(HttpServerTest, RateLimitPerKey429WithRetryAfter) {
+  Start({.key_rate_per_second = 0.5, .key_burst = 3});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(client_->Get("/v1/whoami", Auth(admin_))->status, 200);
+  auto r = client_->Get("/v1/whoami", Auth(admin_));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 429);
+  EXPECT_EQ(r->get_header_value("Retry-After"), "2") << "one token comes back every 2 s";
+  EXPECT_EQ(Body(r)["error"]["code"], "rate_limited");
+  // Other keys have their own buckets; health checks and metrics are never limited.
+  EXPECT_EQ(client_->Get("/v1/whoami", Auth(officer_))->status, 200);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(client_->Get("/healthz")->status, 200);
+  EXPECT_NE(client_->Get("/metrics")->body.find("kycloud_http_rejected_total{reason=\"rate\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(HttpServerTest, AFullConnectionQueueSheds429AndCloses) {
+  Start({.threads = 2,
+         .max_in_flight = 1,
+         .max_queued_connections = 1,
+         .keep_alive_timeout_ms = 30000});
+  // Two keep-alive connections hold both workers; a third waits in the queue.
+  std::vector<std::unique_ptr<httplib::Client>> held;
+  for (int i = 0; i < 2; ++i) {
+    held.push_back(std::make_unique<httplib::Client>("127.0.0.1", server_->port()));
+    held.back()->set_keep_alive(true);
+    ASSERT_EQ(held.back()->Get("/healthz")->status, 200);
+  }
+  auto queued = std::async(std::launch::async, [&] {
+    httplib::Client c("127.0.0.1", server_->port());
+    return c.Get("/v1/whoami", Auth(admin_));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The next is answered at once, not left to wait.
+  httplib::Client shed("127.0.0.1", server_->port());
+  shed.set_keep_alive(true);
+  const auto before = std::chrono::steady_clock::now();
+  auto r = shed.Get("/v1/whoami", Auth(admin_));
+  ASSERT_TRUE(r);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
+  EXPECT_EQ(r->status, 429);
+  EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+  EXPECT_EQ(r->get_header_value("Connection"), "close");
+  EXPECT_EQ(Body(r)["error"]["code"], "overloaded");
+  // Health checks still answer on the shedding lane.
+  httplib::Client health("127.0.0.1", server_->port());
+  EXPECT_EQ(health.Get("/healthz")->status, 200);
+  // Once the held connections close, the queued one is served and so is a new one.
+  for (auto& c : held) c->stop();
+  held.clear();
+  auto q = queued.get();
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->status, 200);
+  httplib::Client later("127.0.0.1", server_->port());
+  EXPECT_EQ(later.Get("/v1/whoami", Auth(admin_))->status, 200);
+  EXPECT_NE(
+      client_->Get("/metrics")->body.find("kycloud_http_rejected_total{reason=\"connections\"} 1"),
+      std::string::npos);
+}
+
 TEST_F(HttpServerTest, InternalErrors500HideDetailsAndCatchExceptions) {
   Start();
   auto r = client_->Get("/v1/test/fail", Auth(admin_));

@@ -47,8 +47,11 @@ void HttpMetrics::Record(std::string_view method, std::string_view route, int st
   if (status >= 0 && status < 600) s.by_status[status].fetch_add(1, std::memory_order_relaxed);
 }
 
-void HttpMetrics::RejectedForConcurrency() {
-  rejected_concurrency_.fetch_add(1, std::memory_order_relaxed);
+void HttpMetrics::Rejected(std::string_view reason) {
+  auto& counter = reason == "rate"          ? rejected_rate_
+                  : reason == "connections" ? rejected_connections_
+                                            : rejected_concurrency_;
+  counter.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::string HttpMetrics::Render() const {
@@ -97,6 +100,9 @@ std::string HttpMetrics::Render() const {
   out += "# TYPE kycloud_http_rejected_total counter\n";
   out += fmt::format("kycloud_http_rejected_total{{reason=\"concurrency\"}} {}\n",
                      rejected_concurrency_.load());
+  out += fmt::format("kycloud_http_rejected_total{{reason=\"rate\"}} {}\n", rejected_rate_.load());
+  out += fmt::format("kycloud_http_rejected_total{{reason=\"connections\"}} {}\n",
+                     rejected_connections_.load());
   out += "# HELP kycloud_build_info Version and commit of this binary.\n";
   out += "# TYPE kycloud_build_info gauge\n";
   out +=

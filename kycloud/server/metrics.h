@@ -28,8 +28,9 @@ class HttpMetrics {
   // Registers a route so that it is listed (with zero counts) before it is first called.
   void AddRoute(std::string_view method, std::string_view route);
   void Record(std::string_view method, std::string_view route, int status, double seconds);
-  // A request refused with 429 because max_in_flight requests were being handled.
-  void RejectedForConcurrency();
+  // A request refused with 429 before handling: "concurrency" (max_in_flight requests being
+  // handled), "rate" (its key's rate limit), "connections" (every worker busy, queue full).
+  void Rejected(std::string_view reason);
   std::atomic<std::int64_t>& in_flight() { return in_flight_; }
 
   std::string Render() const;
@@ -46,7 +47,7 @@ class HttpMetrics {
   std::map<std::string, std::unique_ptr<RouteStats>, std::less<>> routes_;  // "METHOD route"
   RouteStats unmatched_;
   std::atomic<std::int64_t> in_flight_{0};
-  std::atomic<std::uint64_t> rejected_concurrency_{0};
+  std::atomic<std::uint64_t> rejected_concurrency_{0}, rejected_rate_{0}, rejected_connections_{0};
 };
 
 }  // namespace kycloud::server

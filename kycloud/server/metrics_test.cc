@@ -13,7 +13,9 @@ TEST(HttpMetricsTest, CountsAndHistogram) {
   m.Record("GET", "/v1/whoami", 200, 0.002);
   m.Record("GET", "/v1/whoami", 401, 0.00005);
   m.Record("GET", "unmatched", 404, 0.00001);
-  m.RejectedForConcurrency();
+  m.Rejected("concurrency");
+  m.Rejected("rate");
+  m.Rejected("rate");
   std::string text = m.Render();
   EXPECT_NE(
       text.find("kycloud_http_requests_total{method=\"GET\",route=\"/v1/whoami\",code=\"200\"} 2"),
@@ -31,6 +33,8 @@ TEST(HttpMetricsTest, CountsAndHistogram) {
           "kycloud_http_request_duration_seconds_count{method=\"POST\",route=\"/v1/keys\"} 0"),
       std::string::npos);
   EXPECT_NE(text.find("kycloud_http_rejected_total{reason=\"concurrency\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("kycloud_http_rejected_total{reason=\"rate\"} 2"), std::string::npos);
+  EXPECT_NE(text.find("kycloud_http_rejected_total{reason=\"connections\"} 0"), std::string::npos);
   EXPECT_NE(text.find("process_resident_memory_bytes "), std::string::npos);
   EXPECT_EQ(text.find("process_resident_memory_bytes 0\n"), std::string::npos);
 }

@@ -17,6 +17,13 @@ struct ServerOptions {
   // 429 with Retry-After. Must be below `threads` so health checks always find a worker.
   // Default: 24.
   int max_in_flight = 24;
+  // Connections waiting for a worker when all `threads` are busy (each keep-alive connection
+  // holds one). More are shed: answered 429 with Retry-After and closed. Default: 64.
+  int max_queued_connections = 64;
+  // Each API key may make this many requests per second on average, and `key_burst` at once;
+  // more get 429 with Retry-After. Per instance. 0 turns the limit off. Default: 100 and 200.
+  double key_rate_per_second = 100;
+  double key_burst = 200;
   // Largest accepted request body in bytes; larger bodies get 413. Default: 1 MiB.
   std::size_t max_body_bytes = 1 << 20;
   // Time allowed to receive a request and to send a response, in ms. Default: 10000 each.

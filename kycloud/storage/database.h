@@ -5,9 +5,11 @@
 //
 // Errors every backend maps the same way:
 //   AlreadyExists      unique or primary-key violation
-//   FailedPrecondition foreign-key or check violation; read-only database
+//   FailedPrecondition foreign-key or check violation
 //   Aborted            serialization failure or deadlock (Transact() retries these)
-//   Unavailable        cannot connect, database busy past the timeout, disk full
+//   Unavailable        cannot connect, database busy past the timeout; disk full (reason
+//                      "disk_full"), read-only database (reason "read_only"): the service
+//                      answers 503 and keeps what it had
 //   Internal           anything else (bad SQL is a programmer error but is still a value)
 //
 // Thread-safety: a Database is safe to use from many threads; a Session belongs to the one

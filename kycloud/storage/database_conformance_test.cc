@@ -144,6 +144,23 @@ TEST_P(DatabaseConformanceTest, UniqueViolationIsAlreadyExists) {
   EXPECT_EQ(dup_name.error().code(), StatusCode::kAlreadyExists);
 }
 
+TEST_P(DatabaseConformanceTest, AReadOnlyDatabaseIsUnavailableNotAConflict) {
+  // A write refused because the database is read-only (a PostgreSQL standby after a failover,
+  // a SQLite file on a read-only mount) is Unavailable with reason "read_only": 503, not 409.
+  Status refused = db().Transact(TxMode::kWrite, [&](Session& s) -> Status {
+    const bool pg = s.dialect() == Dialect::kPostgres;
+    KY_TRY(s.Execute(pg ? "SET TRANSACTION READ ONLY" : "PRAGMA query_only = 1"));
+    Status st = StatusOf(s.Execute("INSERT INTO items (id, name) VALUES (7, 'ro')"));
+    if (!pg) KY_TRY(s.Execute("PRAGMA query_only = 0"));
+    return st;
+  });
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable) << refused;
+  EXPECT_EQ(refused.reason(), "read_only") << refused;
+  // Nothing was written, and the database takes writes again.
+  EXPECT_TRUE(QueryOnce(db(), "SELECT id FROM items")->empty());
+  EXPECT_TRUE(ExecuteOnce(db(), "INSERT INTO items (id, name) VALUES (7, 'rw')").has_value());
+}
+
 TEST_P(DatabaseConformanceTest, BadSqlIsAnErrorValue) {
   auto r = QueryOnce(db(), "SELEKT nonsense");
   ASSERT_FALSE(r.has_value());

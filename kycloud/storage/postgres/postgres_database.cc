@@ -19,7 +19,9 @@ Status StatusFromSqlState(const char* sqlstate, std::string msg) {
   if (s == "23505") return AlreadyExistsError(std::move(msg));
   if (s.starts_with("23")) return FailedPreconditionError(std::move(msg));
   if (s == "40001" || s == "40P01") return AbortedError(std::move(msg));
-  if (s == "25006") return FailedPreconditionError(std::move(msg));  // read-only transaction
+  // A read-only transaction or server (a standby, default_transaction_read_only).
+  if (s == "25006") return UnavailableError(std::move(msg)).WithReason("read_only");
+  if (s == "53100") return UnavailableError(std::move(msg)).WithReason("disk_full");
   if (s.starts_with("08") || s.starts_with("57") || s.starts_with("53") || s == "55P03") {
     return UnavailableError(std::move(msg));
   }

@@ -21,14 +21,15 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
         return AlreadyExistsError(std::move(msg));
       }
       return FailedPreconditionError(std::move(msg));
+    case SQLITE_FULL:
+      return UnavailableError(std::move(msg)).WithReason("disk_full");
+    case SQLITE_READONLY:
+      return UnavailableError(std::move(msg)).WithReason("read_only");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-    case SQLITE_FULL:
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
       return UnavailableError(std::move(msg));
-    case SQLITE_READONLY:
-      return FailedPreconditionError(std::move(msg));
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return DataLossError(std::move(msg));
