@@ -112,7 +112,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   KY_TRY(r.Known("server", {"listen", "threads", "max_in_flight", "max_queued_connections",
                             "key_rate_per_second", "key_burst", "max_body_bytes", "read_timeout_ms",
                             "write_timeout_ms", "keep_alive_timeout_ms", "request_timeout_ms",
-                            "access_log", "web_root"}));
+                            "access_log", "web_root", "tls_cert_file", "tls_key_file"}));
   KY_TRY(r.Get("server", "listen", c.server.listen));
   KY_TRY(r.Get("server", "threads", c.server.threads));
   KY_TRY(r.Get("server", "max_in_flight", c.server.max_in_flight));
@@ -135,6 +135,14 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   KY_TRY(r.Get("server", "request_timeout_ms", c.server.request_timeout_ms));
   KY_TRY(r.Get("server", "access_log", c.server.access_log));
   KY_TRY(r.Get("server", "web_root", c.server.web_root));
+  KY_TRY(r.Get("server", "tls_cert_file", c.server.tls_cert_file));
+  KY_TRY(r.Get("server", "tls_key_file", c.server.tls_key_file));
+  if (c.server.tls_cert_file.empty() != c.server.tls_key_file.empty()) {
+    return Err(InvalidArgumentError("server.tls_cert_file and server.tls_key_file go together: "
+                                    "set both for HTTPS, or neither")
+                   .WithField(c.server.tls_cert_file.empty() ? "server.tls_cert_file"
+                                                             : "server.tls_key_file"));
+  }
 
   KY_TRY(r.Known("auth", {"cache_ttl_ms", "session_minutes", "secure_cookie"}));
   int ttl_ms = static_cast<int>(c.auth.cache_ttl.count());
@@ -148,6 +156,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   }
   c.sessions.lifetime = std::chrono::minutes(session_minutes);
   KY_TRY(r.Get("auth", "secure_cookie", c.sessions.secure_cookie));
+  // Over HTTPS the console's session cookie is always marked Secure.
+  if (!c.server.tls_cert_file.empty()) c.sessions.secure_cookie = true;
 
   KY_TRY(r.Known("storage", {"uri", "pool_size", "busy_timeout_ms", "sqlite_synchronous",
                              "postgres_schema", "password_file"}));

@@ -109,6 +109,14 @@ TEST(ConfigTest, ErrorsNameKeyAndLine) {
   EXPECT_EQ(ParseConfig("[server]\nkey_burst = 0\n", "x").error().field(),
             "server.key_rate_per_second");
   EXPECT_EQ(ParseConfig("[cluster]\npoll_ms = 5\n", "x").error().field(), "cluster.poll_ms");
+  EXPECT_EQ(ParseConfig("[server]\ntls_cert_file = \"c.pem\"\n", "x").error().field(),
+            "server.tls_key_file");
+  auto tls = ParseConfig(
+      "[server]\ntls_cert_file = \"c.pem\"\ntls_key_file = \"k.pem\"\n[auth]\n"
+      "secure_cookie = false\n",
+      "x");
+  ASSERT_TRUE(tls.has_value()) << tls.error();
+  EXPECT_TRUE(tls->sessions.secure_cookie) << "over HTTPS the session cookie is always Secure";
   EXPECT_EQ(ParseConfig("[cluster]\nlease = 5\n", "x").error().field(), "cluster.lease");
 }
 

@@ -386,10 +386,11 @@ Status Serve(Config config, size_t demo_customers) {
   auto addr = server::ParseListenAddress(config.server.listen);
   std::string host =
       addr->first.find(':') != std::string::npos ? "[" + addr->first + "]" : addr->first;
-  Say("kycloud {} ({}) serving on http://{}:{}\n  database: {} (schema version {})\n", Version(),
-      GitCommit(), host, http.port(), db->Describe(), schema);
+  const char* scheme = http.tls() ? "https" : "http";
+  Say("kycloud {} ({}) serving on {}://{}:{}\n  database: {} (schema version {})\n", Version(),
+      GitCommit(), scheme, host, http.port(), db->Describe(), schema);
   KY_LOG_EVENT(kInfo, "serving",
-               {{"listen", fmt::format("{}:{}", host, http.port())},
+               {{"listen", fmt::format("{}://{}:{}", scheme, host, http.port())},
                 {"database", db->Describe()},
                 {"version", std::string(Version())}});
 

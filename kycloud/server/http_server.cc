@@ -3,6 +3,9 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
 
 #include <exception>
@@ -58,8 +61,53 @@ std::string Lower(std::string_view s) {
 }  // namespace
 
 struct HttpServer::Impl {
-  httplib::Server svr;
+  std::unique_ptr<httplib::Server> svr;
+  std::string tls_error;  // why the TLS context could not be made ("" when fine or not TLS)
 };
+
+namespace {
+
+std::string OpenSslErrors() {
+  std::string out;
+  while (unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof(buf));
+    out += (out.empty() ? "" : "; ") + std::string(buf);
+  }
+  return out.empty() ? "unknown OpenSSL error" : out;
+}
+
+// A TLS server (1.2 or later) with the certificate chain and key of `options`; `error` says why
+// it could not be made.
+std::unique_ptr<httplib::Server> MakeTlsServer(const ServerOptions& options, std::string& error) {
+  auto svr = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
+    SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+    if (SSL_CTX_use_certificate_chain_file(&ctx, options.tls_cert_file.c_str()) != 1) {
+      error = fmt::format("cannot load the certificate chain {}: {}", options.tls_cert_file,
+                          OpenSslErrors());
+      return false;
+    }
+    if (SSL_CTX_use_PrivateKey_file(&ctx, options.tls_key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+      const bool mismatch = ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH;
+      const std::string why = OpenSslErrors();
+      error = mismatch
+                  ? fmt::format("the private key {} does not belong to the certificate {}",
+                                options.tls_key_file, options.tls_cert_file)
+                  : fmt::format("cannot load the private key {}: {}", options.tls_key_file, why);
+      return false;
+    }
+    if (SSL_CTX_check_private_key(&ctx) != 1) {
+      error = fmt::format("the private key {} does not belong to the certificate {}",
+                          options.tls_key_file, options.tls_cert_file);
+      return false;
+    }
+    return true;
+  });
+  if (!svr->is_valid() && error.empty()) error = "cannot make the TLS context: " + OpenSslErrors();
+  return svr;
+}
+
+}  // namespace
 
 Result<std::pair<std::string, int>> ParseListenAddress(std::string_view listen) {
   auto bad = [&](std::string_view why) {
@@ -100,7 +148,12 @@ HttpServer::HttpServer(ServerOptions options, Router router, ApiKeyAuthenticator
       limiter_({options_.key_rate_per_second, options_.key_burst}, clock),
       impl_(std::make_unique<Impl>()) {
   for (const Route& r : router_.routes()) metrics_.AddRoute(MethodName(r.spec.method), r.spec.path);
-  auto& svr = impl_->svr;
+  if (tls()) {
+    impl_->svr = MakeTlsServer(options_, impl_->tls_error);
+  } else {
+    impl_->svr = std::make_unique<httplib::Server>();
+  }
+  auto& svr = *impl_->svr;
   int threads = std::max(2, options_.threads);
   const size_t queued = static_cast<size_t>(std::max(1, options_.max_queued_connections));
   svr.new_task_queue = [threads, queued] { return new ConnectionQueue(threads, queued); };
@@ -373,7 +426,10 @@ HttpServer::~HttpServer() { Stop(); }
 Status HttpServer::Bind() {
   KY_ASSIGN_OR_RETURN(auto addr, ParseListenAddress(options_.listen));
   host_ = addr.first;
-  auto& svr = impl_->svr;
+  if (!impl_->tls_error.empty()) {
+    return InvalidArgumentError(impl_->tls_error).WithField("server.tls_cert_file");
+  }
+  auto& svr = *impl_->svr;
   if (addr.second == 0) {
     int port = svr.bind_to_any_port(host_);
     if (port <= 0) return UnavailableError(fmt::format("cannot listen on {}", options_.listen));
@@ -390,7 +446,7 @@ Status HttpServer::Bind() {
 
 Status HttpServer::Serve() {
   serving_ = true;
-  bool ok = stop_requested_ || impl_->svr.listen_after_bind();
+  bool ok = stop_requested_ || impl_->svr->listen_after_bind();
   serving_ = false;
   if (!ok)
     return UnavailableError(fmt::format("server on {} stopped with an error", options_.listen));
@@ -401,7 +457,7 @@ void HttpServer::Stop() {
   stop_requested_ = true;
   // Serve() may not have started listening yet: keep asking until it has returned.
   while (serving_.load()) {
-    impl_->svr.stop();
+    impl_->svr->stop();
     if (!serving_.load()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

@@ -56,6 +56,8 @@ class HttpServer {
   void Stop();
 
   const Router& router() const { return router_; }
+  // Whether the server speaks HTTPS (options.tls_cert_file is set).
+  bool tls() const { return !options_.tls_cert_file.empty(); }
 
  private:
   struct Impl;

@@ -4,6 +4,13 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <cstdio>
+#include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -16,6 +23,38 @@ namespace kycloud::server {
 namespace {
 
 using nlohmann::json;
+
+// Writes a self-signed certificate for "localhost" (EC P-256) and its key as PEM files.
+void WriteSelfSignedCertificate(const std::string& cert_path, const std::string& key_path) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  ASSERT_NE(key, nullptr);
+  X509* cert = X509_new();
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509V3_CTX ext_ctx;
+  X509V3_set_ctx_nodb(&ext_ctx);
+  X509V3_set_ctx(&ext_ctx, cert, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* san =
+      X509V3_EXT_conf_nid(nullptr, &ext_ctx, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
+  ASSERT_NE(san, nullptr);
+  X509_add_ext(cert, san, -1);
+  X509_EXTENSION_free(san);
+  ASSERT_GT(X509_sign(cert, key, EVP_sha256()), 0);
+  FILE* f = std::fopen(cert_path.c_str(), "w");
+  PEM_write_X509(f, cert);
+  std::fclose(f);
+  f = std::fopen(key_path.c_str(), "w");
+  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(f);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+}
 
 class HttpServerTest : public ::testing::Test {
  protected:
@@ -275,6 +314,47 @@ TEST_F(HttpServerTest, AFullConnectionQueueSheds429AndCloses) {
   EXPECT_NE(
       client_->Get("/metrics")->body.find("kycloud_http_rejected_total{reason=\"connections\"} 1"),
       std::string::npos);
+}
+
+TEST_F(HttpServerTest, ServesHttpsWithTheConfiguredCertificate) {
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("kycloud-tls-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  WriteSelfSignedCertificate(dir + "/cert.pem", dir + "/key.pem");
+  ServerOptions options;
+  options.tls_cert_file = dir + "/cert.pem";
+  options.tls_key_file = dir + "/key.pem";
+  Start(options);
+  EXPECT_TRUE(server_->tls());
+  httplib::SSLClient tls("127.0.0.1", server_->port());
+  tls.set_ca_cert_path((dir + "/cert.pem").c_str());
+  tls.enable_server_certificate_verification(true);
+  auto r = tls.Get("/v1/whoami", Auth(admin_));
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["role"], "admin");
+  // Plain HTTP to the TLS port gets no HTTP answer.
+  httplib::Client plain("127.0.0.1", server_->port());
+  plain.set_read_timeout(std::chrono::seconds(2));
+  auto p = plain.Get("/healthz");
+  EXPECT_TRUE(!p || p->status != 200);
+
+  // A key that is not the certificate's, or a missing file: Bind() says which, nothing listens.
+  WriteSelfSignedCertificate(dir + "/other.pem", dir + "/other-key.pem");
+  for (auto [cert, key, words] :
+       {std::tuple{"/cert.pem", "/other-key.pem", "does not belong"},
+        std::tuple{"/missing.pem", "/key.pem", "cannot load the certificate chain"}}) {
+    ServerOptions bad;
+    bad.listen = "127.0.0.1:0";
+    bad.tls_cert_file = dir + cert;
+    bad.tls_key_file = dir + key;
+    HttpServer s(bad, Router(), auth_, metrics_, clock_);
+    Status st = s.Bind();
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st;
+    EXPECT_EQ(st.field(), "server.tls_cert_file");
+    EXPECT_NE(st.message().find(words), std::string_view::npos) << st;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(HttpServerTest, InternalErrors500HideDetailsAndCatchExceptions) {

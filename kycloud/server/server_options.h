@@ -36,6 +36,11 @@ struct ServerOptions {
   // Directory of the web console's built files (web/dist), served at "/". Empty: no console.
   // `kycloud serve` finds web/dist next to the source tree when this is not set.
   std::string web_root;
+  // HTTPS: the certificate chain (PEM, the server's certificate first) and its private key (PEM).
+  // Both set: the server speaks only TLS (1.2 or later). Neither: plain HTTP, for loopback or
+  // behind a TLS-terminating proxy. Default: "" (plain HTTP).
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // One log line per request (method, route, status, duration, key id). Default: true.
   bool access_log = true;
 };
