@@ -1,7 +1,12 @@
 #include "data_key.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cstdlib>
 #include <filesystem>
@@ -26,6 +31,32 @@ Result<std::string> ReadKeyFile(const std::string& path) {
 
 }  // namespace
 
+Result<std::string> WriteNewDataKey(const std::string& path) {
+  std::error_code ec;
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  // O_EXCL: never over an existing key (losing it loses what it sealed); 0600 from the start.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      return Err(
+          AlreadyExistsError(fmt::format("{}: exists; a data key is never overwritten", path)));
+    }
+    return Err(InvalidArgumentError(
+        fmt::format("{}: cannot create the data key: {}", path, std::strerror(errno))));
+  }
+  const std::string fresh = storage::PiiCipher::GenerateHexKey();
+  const std::string line = fresh + "\n";
+  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) {
+    return Err(InvalidArgumentError(fmt::format("{}: cannot write the data key", path)));
+  }
+  KY_ASSIGN_OR_RETURN(storage::PiiCipher cipher, storage::PiiCipher::FromHexKeys(fresh));
+  return cipher.current_key_id();
+}
+
 Result<storage::PiiCipher> LoadDataCipher(const Config& config) {
   std::string current;
   if (const char* env = std::getenv("KYCLOUD_DATA_KEY"); env && *env) {
@@ -33,18 +64,10 @@ Result<storage::PiiCipher> LoadDataCipher(const Config& config) {
   } else {
     std::error_code ec;
     if (!std::filesystem::exists(config.data_key_file, ec)) {
-      const auto dir = std::filesystem::path(config.data_key_file).parent_path();
-      if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-      const std::string fresh = storage::PiiCipher::GenerateHexKey();
-      {
-        std::ofstream out(config.data_key_file, std::ios::trunc);
-        out << fresh << "\n";
-        if (!out) {
-          return Err(InvalidArgumentError(
-              fmt::format("{}: cannot create the data key", config.data_key_file)));
-        }
+      if (auto made = WriteNewDataKey(config.data_key_file);
+          !made.has_value() && made.error().code() != StatusCode::kAlreadyExists) {
+        return Err(made.error());
       }
-      ::chmod(config.data_key_file.c_str(), 0600);
     }
     KY_ASSIGN_OR_RETURN(current, ReadKeyFile(config.data_key_file));
   }

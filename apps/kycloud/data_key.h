@@ -12,4 +12,9 @@ namespace kycloud::app {
 // Errors: InvalidArgument naming the file or variable (not a key); the file system's.
 Result<storage::PiiCipher> LoadDataCipher(const Config& config);
 
+// Writes a new random data key to `path` (created with mode 0600, its directory made; never
+// over an existing file). Returns the key id. Errors: AlreadyExists; InvalidArgument naming the
+// file when it cannot be written.
+Result<std::string> WriteNewDataKey(const std::string& path);
+
 }  // namespace kycloud::app

@@ -1,13 +1,20 @@
 // kycloud keys create|list|revoke: API key management from the command line (works while the
 // service runs; a revocation reaches running instances within auth.cache_ttl_ms).
+// kycloud keys new-data-key|rotate-data-key: rotating the data key that seals personal data
+// (docs/operations.md "Rotating the data key").
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "commands.h"
+#include "data_key.h"
+#include "instance_keys.h"
 #include "kycloud/audit/audit_log.h"
+#include "kycloud/cip/sealed_columns.h"
 #include "kycloud/server/api_key_auth.h"
 #include "kycloud/storage/open_database.h"
+#include "kycloud/storage/sealed_values.h"
+#include "kycloud/storage/settings_store.h"
 #include "kycloud/storage/sql_api_key_store.h"
 #include "kycloud/storage/sql_audit_store.h"
 
@@ -100,6 +107,86 @@ void RegisterKeysCommand(CLI::App& app) {
     if (!revoked) Fail(revoked.error());
     RecordOrFail(o, "key.revoked", *revoked);
     std::cerr << "revoked " << *id << std::endl;
+  });
+
+  auto out_path = std::make_shared<std::string>();
+  auto* new_key = keys->add_subcommand(
+      "new-data-key", "Write a new random data key to FILE (mode 0600; never over a file)");
+  new_key->add_option("file", *out_path, "where to write the key")->required();
+  new_key->callback([out_path] {
+    auto id = WriteNewDataKey(*out_path);
+    if (!id) Fail(id.error());
+    std::cout << *id << std::endl;
+    std::cerr << "wrote data key " << *id << " to " << *out_path
+              << ". Next: set [security] data_key_file to it, add the current key's file to "
+                 "old_data_key_files, restart every instance, then run `kycloud keys "
+                 "rotate-data-key` (or let the service re-seal in the background)"
+              << std::endl;
+  });
+
+  auto rotate_flags = std::make_shared<CommonFlags>();
+  auto dry_run = std::make_shared<bool>(false);
+  auto batch = std::make_shared<size_t>(1000);
+  auto* rotate = keys->add_subcommand(
+      "rotate-data-key",
+      "Re-seal every personal-data value sealed with an older data key under the current one");
+  rotate_flags->AddTo(*rotate);
+  rotate->add_flag("--dry-run", *dry_run, "only count the values under older keys");
+  rotate->add_option("--batch", *batch, "values re-sealed per round (1000)")
+      ->check(CLI::Range(size_t{1}, size_t{100000}));
+  rotate->callback([rotate_flags, dry_run, batch] {
+    Opened o = OpenOrFail(*rotate_flags);
+    auto cipher = LoadDataCipher(o.config);
+    if (!cipher) Fail(cipher.error());
+    if (!*dry_run) {
+      auto signing =
+          audit::SigningKey::Load(o.config.audit_signing_key_file, o.config.audit.origin);
+      if (!signing) Fail(signing.error());
+      storage::SqlSettingsStore settings(*o.db);
+      if (Status st = CheckInstanceKeys(settings, *cipher, *signing); !st.ok()) Fail(st);
+    }
+    storage::SealedValues sealed(*o.db, *cipher, cip::SealedColumns());
+    auto report = [&](const char* when) {
+      auto counts = sealed.Count();
+      if (!counts) Fail(counts.error());
+      std::int64_t older = 0;
+      for (const auto& c : *counts) {
+        std::cout << when << " " << c.column << ": " << c.total << " values, " << c.older
+                  << " under older keys" << std::endl;
+        older += c.older;
+      }
+      return older;
+    };
+    const std::int64_t older = report("before");
+    if (*dry_run || older == 0) {
+      std::cerr << (older == 0 ? "every value is sealed with the current key "
+                               : "values under older keys remain; current key ")
+                << cipher->current_key_id() << std::endl;
+      return;
+    }
+    std::int64_t total = 0;
+    for (;;) {
+      auto n = sealed.ResealBatch(*batch);
+      if (!n) Fail(n.error());
+      if (*n == 0) break;
+      total += *n;
+      std::cerr << "re-sealed " << total << " of " << older << std::endl;
+    }
+    report("after");
+    std::optional<audit::SigningKey> key;
+    if (auto loaded =
+            audit::SigningKey::Load(o.config.audit_signing_key_file, o.config.audit.origin)) {
+      key = std::move(*loaded);
+    }
+    storage::SqlAuditStore store(*o.db);
+    audit::AuditLog log(store, SystemClock::Default(), key ? &*key : nullptr, o.config.audit);
+    nlohmann::json data = {{"key_id", cipher->current_key_id()}, {"resealed", total}};
+    if (auto e = log.Append({"data_key.rotated", "cli", data.dump()}); !e.has_value()) {
+      Fail(e.error());
+    }
+    std::cerr << "re-sealed " << total << " values under data key " << cipher->current_key_id()
+              << "; the older keys can be retired once every instance runs with this one"
+              << std::endl;
   });
 }
 

@@ -21,6 +21,7 @@
 #include "kycloud/base/build_info.h"
 #include "kycloud/base/log.h"
 #include "kycloud/cip/rescreening.h"
+#include "kycloud/cip/sealed_columns.h"
 #include "kycloud/cluster/change_follower.h"
 #include "kycloud/cluster/leadership.h"
 #include "kycloud/provisioning/provisioning_service.h"
@@ -122,6 +123,7 @@ Status Serve(Config config, size_t demo_customers) {
   // Every instance on this database must hold the keys its contents were made with.
   storage::SqlSettingsStore settings(*db);
   KY_TRY(CheckInstanceKeys(settings, data_cipher, signing_key));
+  storage::SealedValues sealed_values(*db, data_cipher, cip::SealedColumns());
 
   // Several instances may share the database: each follows what the others write (the change
   // feed, positioned before any state is loaded), and one, the leader, runs the background duties.
@@ -405,6 +407,10 @@ Status Serve(Config config, size_t demo_customers) {
     std::unique_lock<std::mutex> lock(checkpoint_mu);
     int tick = 0;
     policy::Date policy_day = policy::Today(clock);
+    // After a data-key rotation, values sealed with the older keys are re-sealed under the
+    // current one, 500 every 5 s, until none is left (the keys are fixed for this process).
+    bool resealed_all = false;
+    std::int64_t resealed = 0;
     while (!checkpoint_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
       lock.unlock();
       const bool leading = leadership.leading();
@@ -418,6 +424,20 @@ Status Serve(Config config, size_t demo_customers) {
         const auto retention = std::chrono::hours(config.cluster_feed_retention_hours);
         if (auto n = change_feed.PruneBefore(clock.Now() - retention); !n.has_value()) {
           KY_LOG_WARN("change feed: pruning failed: {}", n.error().ToString());
+        }
+      }
+      if (!resealed_all && tick % 5 == 0) {
+        if (auto n = sealed_values.ResealBatch(500); !n.has_value()) {
+          KY_LOG_WARN("data key rotation: re-sealing failed (retrying): {}", n.error().ToString());
+        } else if (*n > 0) {
+          resealed += *n;
+        } else {
+          resealed_all = true;
+          if (resealed > 0) {
+            KY_LOG_EVENT(
+                kInfo, "data key rotation: every value is sealed with the current key",
+                {{"key_id", data_cipher.current_key_id()}, {"resealed", std::to_string(resealed)}});
+          }
         }
       }
       if (tick++ % 10 == 0) {

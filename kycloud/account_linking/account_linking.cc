@@ -8,6 +8,7 @@
 
 #include "kycloud/base/log.h"
 #include "kycloud/cip/customer_link_record.h"
+#include "kycloud/cip/sealed_columns.h"
 #include "kycloud/simulation/population.h"
 
 namespace kycloud::account_linking {
@@ -73,7 +74,7 @@ AccountLinking::Member AccountLinking::MemberOf(const cip::Customer& c,
 Result<std::vector<std::string>> AccountLinking::IpsOf(const std::string& customer_id) {
   KY_ASSIGN_OR_RETURN(auto events, customers_.AccessEvents(customer_id, options_.access_events));
   std::vector<std::string> ips;
-  const std::string associated = "access/" + customer_id;
+  const std::string associated = std::string(cip::kAccessSealPrefix) + customer_id;
   for (const storage::AccessEventRow& e : events) {  // newest first
     if (ips.size() >= options_.max_ips) break;
     KY_ASSIGN_OR_RETURN(std::string ip, cipher_.Open(e.ip_sealed, associated));

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kycloud/base/log.h"
+#include "kycloud/cip/sealed_columns.h"
 
 namespace kycloud::cip {
 
@@ -57,7 +58,7 @@ Result<AccessBatchResult> AccessLog::Record(const std::string& customer_id, std:
   out.received = it->size();
   std::vector<storage::AccessEventRow> rows;
   rows.reserve(it->size());
-  const std::string associated = "access/" + customer_id;
+  const std::string associated = std::string(kAccessSealPrefix) + customer_id;
   for (size_t i = 0; i < it->size(); ++i) {
     const json& e = (*it)[i];
     auto bad = [&](std::string_view field, std::string message) {

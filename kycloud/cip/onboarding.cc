@@ -11,6 +11,7 @@
 #include "kycloud/cip/cip_policy.h"
 #include "kycloud/cip/customer_json.h"
 #include "kycloud/cip/risk_score.h"
+#include "kycloud/cip/sealed_columns.h"
 #include "kycloud/cip/verification.h"
 
 namespace kycloud::cip {
@@ -19,7 +20,7 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string Associated(const std::string& id) { return "customers/" + id; }
+std::string Associated(const std::string& id) { return std::string(kCustomerSealPrefix) + id; }
 
 // Stored records were valid when written; a later policy may require more. Reading them back
 // checks form, not the policy's requirements.
@@ -217,7 +218,7 @@ Result<OnboardingResult> Onboarding::Verify(const std::string& id, std::string_v
   rec.outcome = v.outcome;
   rec.method = v.method;
   rec.resolution = v.resolution;
-  rec.details_sealed = cipher_.Seal(v.DetailsJson(), "verifications/" + id);
+  rec.details_sealed = cipher_.Seal(v.DetailsJson(), std::string(kVerificationSealPrefix) + id);
   rec.actor = actor;
   KY_ASSIGN_OR_RETURN(auto screened, ScreenParties(c));
   return Decide(row, std::move(c), k, ips, false, std::move(screened), actor, &rec);

@@ -59,8 +59,8 @@ class OnboardingFixture : public ::testing::TestWithParam<std::string> {
     provisioning_ = std::make_unique<provisioning::ProvisioningService>(
         *policy_store_, cases_.get(), clock_, compute::Estimator::Bundled());
     ASSERT_TRUE(provisioning_->Load().ok());
-    cipher_ = std::make_unique<storage::PiiCipher>(
-        storage::PiiCipher::FromHexKeys(storage::PiiCipher::GenerateHexKey()).value());
+    cipher_ =
+        std::make_unique<storage::PiiCipher>(storage::PiiCipher::FromHexKeys(key_hex_).value());
     onboarding_ =
         std::make_unique<Onboarding>(*customers_, *cipher_, *provisioning_, cases_.get(), clock_);
   }
@@ -77,6 +77,7 @@ class OnboardingFixture : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<storage::SqlCaseStore> case_store_;
   std::unique_ptr<cases::CaseManager> cases_;
   std::unique_ptr<provisioning::ProvisioningService> provisioning_;
+  std::string key_hex_ = storage::PiiCipher::GenerateHexKey();  // the data key
   std::unique_ptr<storage::PiiCipher> cipher_;
   std::unique_ptr<Onboarding> onboarding_;
 };

@@ -4,6 +4,7 @@
 
 #include "kycloud/cip/certification.h"
 #include "kycloud/cip/retention.h"
+#include "kycloud/cip/sealed_columns.h"
 #include "kycloud/server/customer_views.h"
 #include "kycloud/server/json_body.h"
 #include "kycloud/server/pii_read.h"
@@ -74,7 +75,8 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
         KY_TRY(RecordPiiRead(audit, ctx, "customer.verifications", {id}));
         json out = json::array();
         for (const auto& v : rows) {
-          auto details = cipher.Open(v.details_sealed, "verifications/" + id);
+          auto details =
+              cipher.Open(v.details_sealed, std::string(cip::kVerificationSealPrefix) + id);
           json d = details ? json::parse(*details, nullptr, false) : json(nullptr);
           out.push_back({{"at", FormatRfc3339(v.at)},
                          {"outcome", v.outcome},

@@ -4,6 +4,7 @@
 
 #include "kycloud/base/time.h"
 #include "kycloud/cip/customer_json.h"
+#include "kycloud/cip/sealed_columns.h"
 #include "kycloud/server/customer_views.h"
 #include "kycloud/server/json_body.h"
 #include "kycloud/server/pii_read.h"
@@ -114,7 +115,7 @@ void AddAccessEventRoutes(Router& router, cip::AccessLog& log, storage::Customer
         KY_TRY(RecordPiiRead(audit, ctx, "customer.access_events", {id}));
         json out = json::array();
         for (const auto& e : events) {
-          auto ip = cipher.Open(e.ip_sealed, "access/" + id);
+          auto ip = cipher.Open(e.ip_sealed, std::string(cip::kAccessSealPrefix) + id);
           out.push_back({{"at", FormatRfc3339(e.at)},
                          {"action", e.action},
                          {"ip", ip ? json(*ip) : json(nullptr)},

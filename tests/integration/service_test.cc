@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -264,6 +265,121 @@ TEST_P(ServiceTest, KeysCommandLine) {
   auto bad = run({"keys", "create", "--name", "x", "--role", "root"});
   EXPECT_NE(bad.code, 0);
   EXPECT_NE(bad.err.find("unknown role 'root'"), std::string::npos) << bad.err;
+}
+
+TEST_P(ServiceTest, DataKeyRotationReSealsEverythingAndRetiresTheOldKey) {
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), KycloudBinary());
+    args.insert(args.end(), {"--config", config_});
+    return RunToCompletion(args, dir_);
+  };
+  const std::string base_config = [&] {
+    std::stringstream text;
+    text << std::ifstream(config_).rdbuf();
+    return text.str();
+  }();
+  auto customer = [](const std::string& id) {
+    return json{{"id", id},
+                {"kind", "individual"},
+                {"names", {{{"full", "Ilse Korr " + id}}}},
+                {"addresses", {{{"lines", {"1 Main St"}}, {"country", "DE"}}}},
+                {"nationalities", {"DE"}},
+                {"emails", {id + "@mail.example"}},
+                {"phones", {"+49 30 1234567"}},
+                {"payment_instruments",
+                 {{{"type", "card"}, {"issuing_country", "DE"}, {"fingerprint", "fp_" + id}}}},
+                {"date_of_birth", "1980-01-02"}};
+  };
+  std::string admin;
+  {
+    Service s(dir_, config_);
+    ASSERT_TRUE(s.started());
+    admin = s.bootstrap_key();
+    auto c = s.Client();
+    for (const char* id : {"p-1", "p-2"}) {
+      auto r = c.Post("/v1/customers", Bearer(admin), customer(id).dump(), "application/json");
+      ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no response");
+      r = c.Post((std::string("/v1/customers/") + id + "/access-events").c_str(), Bearer(admin),
+                 R"({"events": [{"at": "2026-11-30T10:00:00Z", "ip": "198.51.100.4",
+                                 "action": "login"}]})",
+                 "application/json");
+      ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no response");
+    }
+  }
+  // A new key, never over an existing file.
+  auto new_key = [&] {
+    return RunToCompletion({KycloudBinary(), "keys", "new-data-key", dir_ + "/var/data-2.key"},
+                           dir_);
+  };
+  auto made = new_key();
+  ASSERT_EQ(made.code, 0) << made.err;
+  EXPECT_EQ(made.out.size(), 17u) << made.out;  // the key id and a newline
+  auto again = new_key();
+  EXPECT_NE(again.code, 0);
+  EXPECT_NE(again.err.find("never overwritten"), std::string::npos) << again.err;
+  EXPECT_EQ(
+      std::filesystem::status(dir_ + "/var/data-2.key").permissions() & std::filesystem::perms::all,
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  // The new key seals; the old one only opens. The CLI re-seals everything under the new one.
+  std::ofstream(config_) << base_config << "[security]\ndata_key_file = \"" << dir_
+                         << "/var/data-2.key\"\nold_data_key_files = [\"" << dir_
+                         << "/var/data.key\"]\n";
+  auto counted = run({"keys", "rotate-data-key", "--dry-run"});
+  ASSERT_EQ(counted.code, 0) << counted.err;
+  EXPECT_NE(counted.out.find("before customers.record_sealed: 2 values, 2 under older keys"),
+            std::string::npos)
+      << counted.out;
+  auto rotated = run({"keys", "rotate-data-key", "--batch", "1"});
+  ASSERT_EQ(rotated.code, 0) << rotated.err;
+  EXPECT_NE(rotated.out.find("after customers.record_sealed: 2 values, 0 under older keys"),
+            std::string::npos)
+      << rotated.out;
+  EXPECT_NE(rotated.out.find("after customer_access_events.ip_sealed: 2 values, 0 under older"),
+            std::string::npos)
+      << rotated.out;
+
+  // The old key retired: the service opens every record with the new key alone.
+  std::ofstream(config_) << base_config << "[security]\ndata_key_file = \"" << dir_
+                         << "/var/data-2.key\"\n";
+  {
+    Service s(dir_, config_);
+    ASSERT_TRUE(s.started());
+    auto r = s.Client().Get("/v1/customers/p-2", Bearer(admin));
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(json::parse(r->body)["record"]["names"][0]["full"], "Ilse Korr p-2");
+    r = s.Client().Get("/v1/customers/p-1/access-events", Bearer(admin));
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->body.find("198.51.100.4"), std::string::npos) << r->body;
+  }
+  // A second rotation, left to the service: its leader re-seals in the background.
+  ASSERT_EQ(
+      RunToCompletion({KycloudBinary(), "keys", "new-data-key", dir_ + "/var/data-3.key"}, dir_)
+          .code,
+      0);
+  std::ofstream(config_) << base_config << "[security]\ndata_key_file = \"" << dir_
+                         << "/var/data-3.key\"\nold_data_key_files = [\"" << dir_
+                         << "/var/data-2.key\"]\n";
+  {
+    Service s(dir_, config_);
+    ASSERT_TRUE(s.started());
+    bool done = false;
+    for (int i = 0; i < 100 && !done; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      auto counted = run({"keys", "rotate-data-key", "--dry-run"});
+      done = counted.code == 0 && counted.out.find(" 0 under older keys") != std::string::npos &&
+             counted.out.find(" 1 under older") == std::string::npos &&
+             counted.out.find(" 2 under older") == std::string::npos;
+    }
+    EXPECT_TRUE(done) << run({"keys", "rotate-data-key", "--dry-run"}).out;
+  }
+  // An instance still on an old key refuses to start, naming the key it lacks.
+  std::ofstream(config_) << base_config;
+  auto refused = RunToCompletion(
+      {KycloudBinary(), "serve", "--config", config_, "--listen", "127.0.0.1:0"}, dir_);
+  EXPECT_NE(refused.code, 0);
+  EXPECT_NE(refused.err.find("security.data_key_file"), std::string::npos) << refused.err;
 }
 
 TEST_P(ServiceTest, ScreensOverHttpOnceListsAreLoaded) {

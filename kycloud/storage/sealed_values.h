@@ -1,0 +1,56 @@
+// SealedValues: finds and re-seals the personal data sealed with an older data key
+// (storage/pii_cipher.h) after a rotation, so that the older key can be retired. Which columns
+// hold sealed values, and the associated data each was sealed with, is the sealing module's
+// knowledge (cip::SealedColumns()); this class does the SQL.
+//
+// Re-sealing is compare-and-set per row: a value changed meanwhile (a customer updated, sealed
+// afresh with the current key) is left as it is. It is idempotent and can stop and resume at
+// any point; contents never change, only their key, so nothing else (revision, change feed,
+// audit) moves.
+//
+// Thread-safety: safe from many threads and processes (each row is one conditional UPDATE).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kycloud/base/result.h"
+#include "kycloud/storage/database.h"
+#include "kycloud/storage/pii_cipher.h"
+
+namespace kycloud::storage {
+
+struct SealedColumn {
+  std::string table;              // e.g. "customers"
+  std::string key_column;         // the row's primary key, e.g. "id" or "seq"
+  std::string sealed_column;      // e.g. "record_sealed"
+  std::string associated_prefix;  // associated data = prefix + the value of associated_column
+  std::string associated_column;  // e.g. "id" or "customer_id"
+};
+
+struct SealedCount {
+  std::string column;      // "table.sealed_column"
+  std::int64_t total = 0;  // values in the column
+  std::int64_t older = 0;  // sealed with a key other than the cipher's current one
+};
+
+class SealedValues {
+ public:
+  // `db` and `cipher` must outlive this; `columns` are checked to be plain SQL identifiers.
+  SealedValues(Database& db, const PiiCipher& cipher, std::vector<SealedColumn> columns);
+
+  // Per column: how many values, and how many are sealed with an older key.
+  Result<std::vector<SealedCount>> Count();
+  // Re-seals up to `limit` values sealed with an older key (the cipher must hold it), column by
+  // column. Returns how many were re-sealed; 0 means none is left. Errors: the database's;
+  // DataLoss or NotFound for a value that does not open (named by table and row).
+  Result<std::int64_t> ResealBatch(size_t limit);
+
+ private:
+  Database& db_;
+  const PiiCipher& cipher_;
+  std::vector<SealedColumn> columns_;
+};
+
+}  // namespace kycloud::storage
