@@ -97,12 +97,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   for (const auto& [key, node] : root) {
     static const std::set<std::string> kTables = {"server",    "auth",  "storage", "log",
                                                   "screening", "audit", "cases",   "compute",
-                                                  "security",  "cip",   "cluster"};
+                                                  "security",  "cip",   "cluster", "linking"};
     if (!kTables.contains(std::string(key.str())) || !node.is_table()) {
       return Err(InvalidArgumentError(fmt::format("{}: unknown section '{}' (expected [server], "
                                                   "[auth], [storage], [log], [screening], "
                                                   "[audit], [cases], [compute], [security], [cip], "
-                                                  "[cluster])",
+                                                  "[cluster], [linking])",
                                                   Where(origin, node), key.str()))
                      .WithField(std::string(key.str())));
     }
@@ -236,6 +236,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   KY_TRY(r.Known("cip", {"geoip_database"}));
   KY_TRY(r.Get("cip", "geoip_database", c.geoip_database));
 
+  KY_TRY(r.Known("linking", {"min_training"}));
+  KY_TRY(r.Get("linking", "min_training", c.linking_min_training));
   KY_TRY(r.Known("cluster", {"poll_ms", "lease_seconds", "feed_retention_hours"}));
   KY_TRY(r.Get("cluster", "poll_ms", c.cluster_poll_ms));
   KY_TRY(r.Get("cluster", "lease_seconds", c.cluster_lease_seconds));

@@ -57,6 +57,10 @@ struct Config {
   // [cip] geoip_database: a MaxMind DB (.mmdb) mapping IPs to countries (MaxMind GeoIP2/GeoLite2
   // Country, DB-IP, ip-location-db). Default: "" (the bundled data/geo database).
   std::string geoip_database;
+  // [linking] min_training: a population smaller than this trains the account-linking model
+  // together with a simulated background population (account_linking.h). Default 20000; smaller
+  // starts faster and links a small population less well.
+  size_t linking_min_training = 20000;
   // [cluster] several `kycloud serve` instances on one database (docs/operations.md):
   // poll_ms: how often each instance reads the change feed (what the others wrote). Default 500.
   int cluster_poll_ms = 500;

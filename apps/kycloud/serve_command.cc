@@ -239,8 +239,11 @@ Status Serve(Config config, size_t demo_customers) {
   // Account linking (R33): the index of every stored customer, built now; each CIP decision and
   // access batch links its customer again, and linked groups feed the policy and compute.
   storage::SqlLinkJudgementStore link_judgements(*db);
+  account_linking::AccountLinkingOptions linking_options;
+  linking_options.min_training = config.linking_min_training;
   account_linking::AccountLinking linking(onboarding, customer_store, data_cipher, link_judgements,
-                                          provisioning, &case_manager, &audit_log, clock);
+                                          provisioning, &case_manager, &audit_log, clock,
+                                          linking_options);
   KY_ASSIGN_OR_RETURN(std::vector<std::string> stale_links, linking.Load());
   onboarding.SetLinks(&linking);
   linking_ptr = &linking;

@@ -83,6 +83,22 @@ TEST_P(AuditStoreTest, NodeLookupsMixLeavesAndInnerNodes) {
   EXPECT_EQ((*level1)[1].hash, H('q'));
 }
 
+TEST_P(AuditStoreTest, ThousandsOfNodesInOneLookup) {
+  // A full verification asks for thousands of nodes at once (found by the crash harness: one
+  // OR-chain of 1,500 terms was deeper than SQLite allows).
+  std::vector<AuditEntryRecord> es;
+  std::vector<AuditNodeRecord> nodes;
+  for (int i = 0; i < 3000; ++i) es.push_back(E(i));
+  for (int i = 0; i < 1500; ++i) nodes.push_back({1, i, H('n')});
+  ASSERT_TRUE(store_->Append(0, es, nodes).ok());
+  std::vector<std::pair<int, std::int64_t>> ids;
+  for (int i = 0; i < 3000; ++i) ids.emplace_back(0, i);
+  for (int i = 0; i < 1500; ++i) ids.emplace_back(1, i);
+  auto got = store_->Nodes(ids);
+  ASSERT_TRUE(got.has_value()) << got.error().ToString().substr(0, 300);
+  EXPECT_EQ(got->size(), 4500u);
+}
+
 TEST_P(AuditStoreTest, Checkpoints) {
   EXPECT_FALSE(store_->LatestCheckpoint()->has_value());
   ASSERT_TRUE(store_->AddCheckpoint({2, H('r'), 10, "note two"}).ok());

@@ -93,39 +93,42 @@ Result<std::vector<AuditNodeRecord>> SqlAuditStore::Nodes(
     std::span<const std::pair<int, std::int64_t>> ids) {
   std::vector<AuditNodeRecord> out;
   if (ids.empty()) return out;
-  Params leaves, inner;
-  size_t n_inner = 0;
-  for (const auto& [level, index] : ids) {
-    if (level == 0) {
-      leaves.push_back(static_cast<long long>(index));
+  // Chunks keep each statement small: SQLite refuses an expression deeper than 1000 terms, and
+  // a proof over a large tree or a full verification asks for thousands of nodes at once.
+  constexpr size_t kChunk = 200;
+  std::vector<std::int64_t> leaves;
+  std::vector<std::pair<int, std::int64_t>> inner;
+  for (const auto& id : ids) {
+    if (id.first == 0) {
+      leaves.push_back(id.second);
     } else {
-      inner.push_back(level);
-      inner.push_back(static_cast<long long>(index));
-      ++n_inner;
+      inner.push_back(id);
     }
   }
   KY_TRY(db_.Transact(TxMode::kRead, [&](Session& s) -> Status {
     out.clear();
-    if (!leaves.empty()) {
+    for (size_t from = 0; from < leaves.size(); from += kChunk) {
+      const size_t n = std::min(kChunk, leaves.size() - from);
+      Params p;
+      for (size_t i = from; i < from + n; ++i) p.push_back(static_cast<long long>(leaves[i]));
       KY_ASSIGN_OR_RETURN(Rows rows, s.Query(fmt::format("SELECT idx, leaf_hash FROM "
                                                          "audit_entries WHERE idx IN ({})",
-                                                         Marks(leaves.size(), "?")),
-                                             leaves));
+                                                         Marks(n, "?")),
+                                             p));
       for (const Row& r : rows.rows) out.push_back({0, r[0].AsInt(), r[1].AsBlob()});
     }
-    if (n_inner) {
-      // OR of pairs rather than row values: both engines use the primary key for each term.
+    for (size_t from = 0; from < inner.size(); from += kChunk) {
+      const size_t n = std::min(kChunk, inner.size() - from);
+      Params p;
+      std::string where;
+      for (size_t i = from; i < from + n; ++i) {
+        // OR of pairs rather than row values: both engines use the primary key for each term.
+        where += i > from ? " OR (level = ? AND idx = ?)" : "(level = ? AND idx = ?)";
+        p.push_back(inner[i].first);
+        p.push_back(static_cast<long long>(inner[i].second));
+      }
       KY_ASSIGN_OR_RETURN(Rows rows,
-                          s.Query(fmt::format("SELECT level, idx, hash FROM audit_nodes WHERE {}",
-                                              [&] {
-                                                std::string w;
-                                                for (size_t i = 0; i < n_inner; ++i) {
-                                                  w += i ? " OR (level = ? AND idx = ?)"
-                                                         : "(level = ? AND idx = ?)";
-                                                }
-                                                return w;
-                                              }()),
-                                  inner));
+                          s.Query("SELECT level, idx, hash FROM audit_nodes WHERE " + where, p));
       for (const Row& r : rows.rows) {
         out.push_back({static_cast<int>(r[0].AsInt()), r[1].AsInt(), r[2].AsBlob()});
       }

@@ -128,7 +128,12 @@ class SqliteConnection final : public Session {
     } else {
       int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                   SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-      if (rc != SQLITE_OK) return Err(SqliteError(db_, rc, fmt::format("prepare '{}'", sql)));
+      if (rc != SQLITE_OK) {
+        // The statement names what failed; a long one (an IN list) is cut for the log.
+        const std::string_view shown = std::string_view(sql).substr(0, 200);
+        return Err(SqliteError(
+            db_, rc, fmt::format("prepare '{}{}'", shown, sql.size() > 200 ? "..." : "")));
+      }
       if (cache_.size() >= kMaxCached) {
         for (auto& [k, s] : cache_) sqlite3_finalize(s);
         cache_.clear();
