@@ -7,7 +7,9 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <regex>
 #include <set>
 #include <thread>
@@ -89,13 +91,17 @@ class KafkaIngestTest : public ::testing::Test {
     db_uri_ = "sqlite:" + dir_ + "/k.db";
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::unique_ptr<Subprocess> Consumer(const MockKafka& kafka, int idle_ms, int batch) {
+  // `fast_failover`: a killed member leaves the group within a second (so that 20 kills in a
+  // row do not wait for 20 session timeouts).
+  std::unique_ptr<Subprocess> Consumer(const MockKafka& kafka, int idle_ms, int batch,
+                                       bool fast_failover = false) {
     std::vector<std::string> argv = {
         KycloudBinary(), "ingest", "kafka", "--db", db_uri_, "--brokers", kafka.bootstraps(),
         "--topic", "usage", "--group", "metering", "--batch-messages", std::to_string(batch),
         "--batch-wait-ms", "200", "--idle-exit-ms", std::to_string(idle_ms),
         // A killed member leaves the group within seconds.
-        "--property", "session.timeout.ms=6000", "--property", "heartbeat.interval.ms=500",
+        "--property", fast_failover ? "session.timeout.ms=3000" : "session.timeout.ms=6000",
+        "--property", fast_failover ? "heartbeat.interval.ms=300" : "heartbeat.interval.ms=500",
         "--property", "max.poll.interval.ms=10000"};
     // KYCLOUD_KAFKA_DEBUG=cgrp,protocol shows librdkafka's view of the group when diagnosing.
     if (const char* debug = std::getenv("KYCLOUD_KAFKA_DEBUG")) {
@@ -202,6 +208,62 @@ TEST_F(KafkaIngestTest, AConsumerKilledMidBatchLosesAndDoubleCountsNothing) {
   EXPECT_EQ(s["records"].get<size_t>(),
             s["accepted"].get<size_t>() + s["duplicates"].get<size_t>());
   EXPECT_EQ(s["bad_messages"], 0);
+}
+
+TEST_F(KafkaIngestTest, TwentyKillsAtRandomPointsLoseAndDoubleCountNothing) {
+  // The crash harness for the ingester: 20 consumers in a row, each killed (SIGKILL) at a random
+  // moment while it stores and commits; the last one finishes. Every record is stored once, and
+  // the per-account totals (state updated with each insert) equal the sum of the stored rows.
+  MockKafka kafka(1);
+  kafka.CreateTopic("usage", 2);
+  constexpr int kRecords = 40000;
+  for (int i = 0; i < kRecords; ++i)
+    kafka.Produce("usage", "acct-" + std::to_string(i % 40), Record(i));
+  kafka.Flush();
+  std::mt19937 rng(std::random_device{}());
+  size_t before = 0;
+  int kills = 0;
+  for (; kills < 20; ++kills) {
+    auto victim = Consumer(kafka, 60000, 20, /*fast_failover=*/true);
+    size_t stored = before;
+    for (int i = 0; i < 1200 && stored < before + 50; ++i) {
+      std::this_thread::sleep_for(25ms);
+      stored = StoredRecords();
+    }
+    ASSERT_GE(stored, before + 50) << "round " << kills << ": " << victim->stderr_text();
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 150)(rng)));
+    victim->Signal(SIGKILL);
+    victim->Wait(10s);
+    before = StoredRecords();
+    if (before >= static_cast<size_t>(kRecords) - 500) {
+      ++kills;
+      break;  // keep some for the last one
+    }
+  }
+  EXPECT_EQ(kills, 20) << "the topic ran out before 20 kills";
+  auto heir = Consumer(kafka, 8000, 200, /*fast_failover=*/true);
+  ASSERT_EQ(heir->Wait(180s), 0) << heir->stderr_text();
+  EXPECT_EQ(StoredRecords(), static_cast<size_t>(kRecords));
+  std::printf("ingester: %d kills, %zu records stored once\n", kills, StoredRecords());
+
+  storage::StorageOptions o;
+  o.uri = db_uri_;
+  auto db = storage::OpenDatabase(o);
+  ASSERT_TRUE(db.has_value()) << db.error();
+  storage::SqlUsageStore store(**db);
+  std::vector<std::string> accounts;
+  for (int a = 0; a < 40; ++a) accounts.push_back("acct-" + std::to_string(a));
+  auto totals = store.Totals(accounts, storage::UsageFigure::kCentral);
+  ASSERT_TRUE(totals.has_value()) << totals.error();
+  auto rows = store.ForAccounts(accounts, std::nullopt);
+  ASSERT_TRUE(rows.has_value()) << rows.error();
+  std::map<std::string, double> summed;
+  for (const auto& r : *rows) summed[r.account_id] += r.central;
+  ASSERT_EQ(totals->size(), 40u);
+  for (const auto& [account, total] : *totals) {
+    EXPECT_NEAR(total, summed[account], 1e-6 * summed[account]) << account << " counted twice";
+  }
 }
 
 }  // namespace
