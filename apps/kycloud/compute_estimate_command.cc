@@ -18,6 +18,7 @@
 
 #include "commands.h"
 #include "kycloud/base/csv_reader.h"
+#include "kycloud/compute/estimate_rows.h"
 #include "kycloud/compute/estimator.h"
 
 namespace kycloud::app {
@@ -29,58 +30,7 @@ struct EstimateFlags {
   bool explain = false;
 };
 
-Result<double> NumberField(std::string_view text, std::string_view column) {
-  text = TrimSpace(text);
-  std::string s(text);
-  char* end = nullptr;
-  double v = s.empty() ? 0 : std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v)) {
-    return Err(InvalidArgumentError(fmt::format("{}: '{}' is not a number", column, text))
-                   .WithField(std::string(column)));
-  }
-  return v;
-}
-
-Result<std::optional<compute::Precision>> PrecisionField(std::string_view text) {
-  text = TrimSpace(text);
-  std::string lower;
-  for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.empty() || lower == "unknown" || lower == "mixed") {
-    return std::optional<compute::Precision>();
-  }
-  auto p = compute::ParsePrecision(lower);
-  if (!p) return Err(p.error().Annotate("precision").WithField("precision"));
-  return std::optional<compute::Precision>(*p);
-}
-
 std::string Flop(double v) { return fmt::format("{:.6g}", v); }
-
-// One row's estimate, or the reason there is none.
-Result<compute::Estimate> EstimateRow(const std::vector<std::string>& row, int c_acc, int c_count,
-                                      int c_hours, int c_prec, int c_util,
-                                      compute::ResolvedHardware& hw) {
-  const auto& estimator = compute::Estimator::Bundled();
-  KY_ASSIGN_OR_RETURN(double count, NumberField(row[c_count], "count"));
-  KY_ASSIGN_OR_RETURN(double hours, NumberField(row[c_hours], "hours"));
-  if (hours < 0) return Err(InvalidArgumentError("hours: must be >= 0").WithField("hours"));
-  compute::EstimateInputs in;
-  in.seconds = hours * 3600;
-  if (c_prec >= 0) {
-    KY_ASSIGN_OR_RETURN(in.precision, PrecisionField(row[c_prec]));
-  }
-  if (c_util >= 0 && !TrimSpace(row[c_util]).empty()) {
-    KY_ASSIGN_OR_RETURN(double u, NumberField(row[c_util], "utilization"));
-    in.utilization = u;
-  }
-  auto resolved = estimator.Resolve(TrimSpace(row[c_acc]), count);
-  if (!resolved) {
-    return Err(resolved.error().field().empty() || resolved.error().field() == "count"
-                   ? Status(resolved.error()).Annotate(std::string(resolved.error().field()))
-                   : Status(resolved.error()).Annotate("accelerator"));
-  }
-  hw = std::move(*resolved);
-  return estimator.Compute(hw, in);
-}
 
 void RunEstimate(const EstimateFlags& f) {
   std::string text;
@@ -94,17 +44,8 @@ void RunEstimate(const EstimateFlags& f) {
   auto first = reader.Next(header);
   if (!first) Fail(first.error());
   if (!*first) Fail(InvalidArgumentError(f.input + ": empty file"));
-  auto col = [&](std::string_view name) -> int {
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (TrimSpace(header[i]) == name) return static_cast<int>(i);
-    }
-    return -1;
-  };
-  const int c_acc = col("accelerator"), c_count = col("count"), c_hours = col("hours");
-  const int c_prec = col("precision"), c_util = col("utilization");
-  if (c_acc < 0 || c_count < 0 || c_hours < 0) {
-    Fail(InvalidArgumentError(f.input + ":1: needs columns accelerator, count and hours"));
-  }
+  auto columns = compute::EstimateColumnsOf(header, f.input);
+  if (!columns) Fail(columns.error());
 
   std::ofstream file;
   std::ostream& out = OutputOrFail(f.output, file);
@@ -133,7 +74,7 @@ void RunEstimate(const EstimateFlags& f) {
       error = fmt::format("expected {} fields, got {}", header.size(), row.size());
       row.resize(header.size());
     } else {
-      auto r = EstimateRow(row, c_acc, c_count, c_hours, c_prec, c_util, hw);
+      auto r = compute::EstimateRow(row, *columns, hw);
       if (r) {
         e = *r;
       } else {

@@ -25,6 +25,7 @@
 #include "kycloud/lists/list_loader.h"
 #include "kycloud/lists/source_file.h"
 #include "kycloud/screening/screener.h"
+#include "kycloud/server/screening_batch.h"
 #include "kycloud/server/screening_json.h"
 
 namespace kycloud::app {
@@ -73,20 +74,6 @@ void ParallelFor(size_t n, unsigned threads, std::string_view label, Fn fn) {
   progress.Finish();
 }
 
-std::optional<lists::Schema> SchemaOf(std::string_view text, int line, const std::string& origin,
-                                      std::string& error) {
-  if (text.empty()) return std::nullopt;
-  lists::Schema s;
-  if (!lists::ParseSchema(text, s)) {
-    error = fmt::format(
-        "{}:{}: unknown schema '{}' (Person, Company, Organization, LegalEntity, "
-        "Vessel, Airplane)",
-        origin, line, text);
-    return std::nullopt;
-  }
-  return s;
-}
-
 std::string ReadInputOrFail(const std::string& path) {
   auto data = lists::ReadListFile(path);
   if (!data) Fail(data.error());
@@ -108,58 +95,33 @@ void AddBatchOptions(CLI::App& cmd, BatchFlags& f) {
 
 void RunMatchNames(const BatchFlags& f) {
   std::string text = ReadInputOrFail(f.input);
-  CsvReader reader(text, f.input);
-  std::vector<std::string> header;
-  auto first = reader.Next(header);
-  if (!first) Fail(first.error());
-  if (!*first) Fail(InvalidArgumentError(f.input + ": empty file"));
-  auto col = [&](std::string_view name) -> int {
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (lists::Trim(header[i]) == name) return static_cast<int>(i);
-    }
-    return -1;
-  };
-  int c1 = col("name1"), c2 = col("name2"), cs = col("schema");
-  if (c1 < 0 || c2 < 0) Fail(InvalidArgumentError(f.input + ":1: needs columns name1 and name2"));
+  auto read = server::ReadNamePairs(text, f.input);
+  if (!read) Fail(read.error());
+  const std::vector<std::string>& header = read->header;
+  const int c1 = read->name1, c2 = read->name2;
   struct Row {
-    int line;
-    std::vector<std::string> fields;
-    std::optional<lists::Schema> schema;
-    std::string error;
+    server::NamePairRow in;
     double score = 0;
   };
   std::vector<Row> rows;
-  while (true) {
-    Row r;
-    auto more = reader.Next(r.fields);
-    if (!more) {  // unterminated quote: the rest of the file is one broken field
-      std::cerr << "error: " << more.error().message() << std::endl;
-      if (f.strict) throw CLI::RuntimeError(1);
-      break;
-    }
-    if (!*more) break;
-    r.line = reader.line();
-    if (r.fields.size() != header.size()) {
-      r.error = fmt::format("{}:{}: expected {} fields, got {}", f.input, r.line, header.size(),
-                            r.fields.size());
-    } else if (cs >= 0) {
-      r.schema = SchemaOf(lists::Trim(r.fields[cs]), r.line, f.input, r.error);
-    }
+  for (server::NamePairRow& r : read->rows) {
     if (!r.error.empty()) {
       std::cerr << "error: " << r.error << std::endl;
       if (f.strict) throw CLI::RuntimeError(1);
     }
-    rows.push_back(std::move(r));
+    // An unterminated quote: the rest of the file was one broken field, reported above.
+    if (read->truncated && &r == &read->rows.back()) break;
+    rows.push_back({std::move(r)});
   }
   // The OFAC-parity scorer needs no lists (no token weights).
   auto index = f.ofac() ? nullptr : LoadIndex(f.lists_dir);
   ParallelFor(rows.size(), f.threads, "match-names", [&](size_t i) {
     Row& r = rows[i];
-    if (!r.error.empty()) return;
+    if (!r.in.error.empty()) return;
     if (f.ofac()) {
-      r.score = std::max(0, screening::OfacScore(r.fields[c1], r.fields[c2])) / 100.0;
+      r.score = std::max(0, screening::OfacScore(r.in.fields[c1], r.in.fields[c2])) / 100.0;
     } else {
-      r.score = screening::MatchNames(*index, r.fields[c1], r.fields[c2], r.schema).score;
+      r.score = screening::MatchNames(*index, r.in.fields[c1], r.in.fields[c2], r.in.schema).score;
     }
   });
   std::ofstream file;
@@ -168,90 +130,32 @@ void RunMatchNames(const BatchFlags& f) {
   out << ",score,match\n";
   size_t bad = 0;
   for (const Row& r : rows) {
-    if (!r.error.empty()) {
+    if (!r.in.error.empty()) {
       ++bad;
       continue;
     }
-    for (size_t i = 0; i < r.fields.size(); ++i) out << (i ? "," : "") << CsvQuote(r.fields[i]);
+    for (size_t i = 0; i < r.in.fields.size(); ++i) {
+      out << (i ? "," : "") << CsvQuote(r.in.fields[i]);
+    }
     out << fmt::format(",{:.4f},{}\n", r.score, r.score >= f.threshold ? "true" : "false");
   }
   out.flush();
   if (bad > 0) std::cerr << bad << " bad rows skipped" << std::endl;
 }
 
-struct Query {
-  int line = 0;
-  json original;
-  screening::ScreeningQuery query;
-  std::string error;
+struct Query : server::BatchQuery {
   std::vector<screening::Hit> hits;
 };
 
-void FillQuery(Query& q, const std::string& origin) {
-  auto parsed = server::QueryFromJson(q.original, "");
-  if (!parsed) {
-    std::string field(parsed.error().field());
-    q.error = fmt::format("{}:{}: {}{}", origin, q.line, parsed.error().message(),
-                          field.empty() ? "" : " (" + field.substr(1) + ")");
-    return;
-  }
-  q.query = std::move(*parsed);
-}
-
 std::vector<Query> ReadQueries(const BatchFlags& f) {
   std::string text = ReadInputOrFail(f.input);
+  const bool jsonl = f.input.ends_with(".jsonl") || f.input.ends_with(".jsonl.gz") ||
+                     f.input.ends_with(".ndjson") || (!text.empty() && text[0] == '{');
+  auto read = server::ReadBatchQueries(text, f.input, jsonl);
+  if (!read) Fail(read.error());
   std::vector<Query> out;
-  bool jsonl = f.input.ends_with(".jsonl") || f.input.ends_with(".jsonl.gz") ||
-               f.input.ends_with(".ndjson") || (!text.empty() && text[0] == '{');
-  if (jsonl) {
-    std::istringstream in(text);
-    std::string line;
-    int n = 0;
-    while (std::getline(in, line)) {
-      ++n;
-      if (lists::Trim(line).empty()) continue;
-      Query q;
-      q.line = n;
-      try {
-        q.original = json::parse(line);
-        if (!q.original.is_object()) q.error = fmt::format("{}:{}: not a JSON object", f.input, n);
-      } catch (const json::parse_error& e) {
-        q.error = fmt::format("{}:{}: malformed JSON at byte {}", f.input, n, e.byte);
-      } catch (const json::exception& e) {  // e.g. a number out of range
-        q.error = fmt::format("{}:{}: malformed JSON: {}", f.input, n, e.what());
-      }
-      if (q.error.empty()) FillQuery(q, f.input);
-      out.push_back(std::move(q));
-    }
-    return out;
-  }
-  CsvReader reader(text, f.input);
-  std::vector<std::string> header, fields;
-  auto first = reader.Next(header);
-  if (!first) Fail(first.error());
-  if (!*first) return out;
-  for (auto& h : header) h = std::string(lists::Trim(h));
-  while (true) {
-    auto more = reader.Next(fields);
-    if (!more) {
-      Query q;
-      q.error = std::string(more.error().message());
-      out.push_back(std::move(q));
-      break;
-    }
-    if (!*more) break;
-    Query q;
-    q.line = reader.line();
-    q.original = json::object();
-    if (fields.size() != header.size()) {
-      q.error = fmt::format("{}:{}: expected {} fields, got {}", f.input, q.line, header.size(),
-                            fields.size());
-    } else {
-      for (size_t i = 0; i < header.size(); ++i) q.original[header[i]] = fields[i];
-      FillQuery(q, f.input);
-    }
-    out.push_back(std::move(q));
-  }
+  out.reserve(read->size());
+  for (server::BatchQuery& q : *read) out.push_back(Query{std::move(q), {}});
   return out;
 }
 
