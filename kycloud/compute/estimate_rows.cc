@@ -78,7 +78,14 @@ Result<Estimate> EstimateRow(const std::vector<std::string>& row, const Estimate
                    : Status(resolved.error()).Annotate("accelerator"));
   }
   hw = std::move(*resolved);
-  return estimator.Compute(hw, in);
+  KY_ASSIGN_OR_RETURN(Estimate e, estimator.Compute(hw, in));
+  // Found by estimate_rows_fuzz: 1e308 chips for 1e304 hours overflowed to infinity.
+  if (!std::isfinite(e.low) || !std::isfinite(e.central) || !std::isfinite(e.high) ||
+      !std::isfinite(e.upper_bound)) {
+    return Err(InvalidArgumentError("count and hours are out of range: the estimate overflows")
+                   .WithField("hours"));
+  }
+  return e;
 }
 
 }  // namespace kycloud::compute
