@@ -51,7 +51,14 @@ Result<std::string> WriteNewDataKey(const std::string& path) {
                        ::fsync(fd) == 0;
   ::close(fd);
   if (!written) {
+    ::unlink(path.c_str());  // a partial file would block every later attempt (O_EXCL)
     return Err(InvalidArgumentError(fmt::format("{}: cannot write the data key", path)));
+  }
+  // The directory entry too: a key that vanished in a crash would take what it sealed with it.
+  const std::string parent = dir.empty() ? "." : dir.string();
+  if (const int dfd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
   }
   KY_ASSIGN_OR_RETURN(storage::PiiCipher cipher, storage::PiiCipher::FromHexKeys(fresh));
   return cipher.current_key_id();

@@ -14,7 +14,8 @@ constexpr std::string_view kVerifierSetting = "audit_verifier_key";
 }  // namespace
 
 Status CheckInstanceKeys(storage::SettingsStore& settings, const storage::PiiCipher& cipher,
-                         const audit::SigningKey& signing_key) {
+                         const audit::SigningKey& signing_key,
+                         const std::vector<std::string>& sampled_key_ids) {
   const std::string verifier = signing_key.VerifierKey();
   KY_ASSIGN_OR_RETURN(std::string recorded_verifier,
                       settings.PutIfAbsent(kVerifierSetting, verifier));
@@ -27,6 +28,19 @@ Status CheckInstanceKeys(storage::SettingsStore& settings, const storage::PiiCip
         .WithField("audit.signing_key_file");
   }
   const std::string& current = cipher.current_key_id();
+  KY_ASSIGN_OR_RETURN(auto existing, settings.Get(kDataKeySetting));
+  if (!existing) {
+    for (const std::string& id : sampled_key_ids) {
+      if (!id.empty() && !cipher.HasKey(id)) {
+        return FailedPreconditionError(
+                   fmt::format("personal data in this database is sealed with data key {}, "
+                               "which this instance does not hold (its key is {}): give it the "
+                               "[security] data_key_file the data was sealed with",
+                               id, current))
+            .WithField("security.data_key_file");
+      }
+    }
+  }
   KY_ASSIGN_OR_RETURN(std::string recorded_key, settings.PutIfAbsent(kDataKeySetting, current));
   if (recorded_key == current) return OkStatus();
   if (!cipher.HasKey(recorded_key)) {

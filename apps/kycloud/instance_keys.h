@@ -13,9 +13,13 @@
 namespace kycloud::app {
 
 // Records the keys' ids on first start; later, accepts the same keys, or a data key rotated
-// from the recorded one (kept among the older keys: the record moves to the new one). Errors:
-// FailedPrecondition naming the setting and what to do; the store's.
+// from the recorded one (kept among the older keys: the record moves to the new one). A database
+// made before the record existed has no data-key record: then `sampled_key_ids` (the keys of
+// stored values, storage::SealedValues::SampleKeyIds) must all be held, so that an instance with
+// a wrong key cannot record it. Errors: FailedPrecondition naming the setting and what to do;
+// the store's.
 Status CheckInstanceKeys(storage::SettingsStore& settings, const storage::PiiCipher& cipher,
-                         const audit::SigningKey& signing_key);
+                         const audit::SigningKey& signing_key,
+                         const std::vector<std::string>& sampled_key_ids = {});
 
 }  // namespace kycloud::app

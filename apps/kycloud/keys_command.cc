@@ -143,7 +143,10 @@ void RegisterKeysCommand(CLI::App& app) {
           audit::SigningKey::Load(o.config.audit_signing_key_file, o.config.audit.origin);
       if (!signing) Fail(signing.error());
       storage::SqlSettingsStore settings(*o.db);
-      if (Status st = CheckInstanceKeys(settings, *cipher, *signing); !st.ok()) Fail(st);
+      storage::SealedValues sample(*o.db, *cipher, cip::SealedColumns());
+      auto sampled = sample.SampleKeyIds();
+      if (!sampled) Fail(sampled.error());
+      if (Status st = CheckInstanceKeys(settings, *cipher, *signing, *sampled); !st.ok()) Fail(st);
     }
     storage::SealedValues sealed(*o.db, *cipher, cip::SealedColumns());
     auto report = [&](const char* when) {
@@ -164,15 +167,16 @@ void RegisterKeysCommand(CLI::App& app) {
                 << cipher->current_key_id() << std::endl;
       return;
     }
-    std::int64_t total = 0;
-    for (;;) {
+    std::int64_t total = 0, unopened = 0;
+    for (bool done = false; !done;) {
       auto n = sealed.ResealBatch(*batch);
       if (!n) Fail(n.error());
-      if (*n == 0) break;
-      total += *n;
+      total += n->resealed;
+      unopened += n->unopened;
+      done = n->pass_complete;
       std::cerr << "re-sealed " << total << " of " << older << std::endl;
     }
-    report("after");
+    const std::int64_t left = report("after");
     std::optional<audit::SigningKey> key;
     if (auto loaded =
             audit::SigningKey::Load(o.config.audit_signing_key_file, o.config.audit.origin)) {
@@ -184,8 +188,17 @@ void RegisterKeysCommand(CLI::App& app) {
     if (auto e = log.Append({"data_key.rotated", "cli", data.dump()}); !e.has_value()) {
       Fail(e.error());
     }
+    if (left > 0) {
+      // Values written meanwhile by instances still on an older key, or values that do not open:
+      // the older keys must stay.
+      Fail(FailedPreconditionError(fmt::format(
+          "{} values are still sealed with older keys ({} did not open: see the log); keep the "
+          "older keys, make sure every instance runs with data key {}, and run this again",
+          left, unopened, cipher->current_key_id())));
+    }
     std::cerr << "re-sealed " << total << " values under data key " << cipher->current_key_id()
-              << "; the older keys can be retired once every instance runs with this one"
+              << "; none is left under an older key: the older keys can be retired once every "
+                 "instance runs with this one"
               << std::endl;
   });
 }

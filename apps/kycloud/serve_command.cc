@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -122,8 +123,9 @@ Status Serve(Config config, size_t demo_customers) {
   KY_LOG_EVENT(kInfo, "data key", {{"key_id", data_cipher.current_key_id()}});
   // Every instance on this database must hold the keys its contents were made with.
   storage::SqlSettingsStore settings(*db);
-  KY_TRY(CheckInstanceKeys(settings, data_cipher, signing_key));
   storage::SealedValues sealed_values(*db, data_cipher, cip::SealedColumns());
+  KY_ASSIGN_OR_RETURN(std::vector<std::string> sampled_keys, sealed_values.SampleKeyIds());
+  KY_TRY(CheckInstanceKeys(settings, data_cipher, signing_key, sampled_keys));
 
   // Several instances may share the database: each follows what the others write (the change
   // feed, positioned before any state is loaded), and one, the leader, runs the background duties.
@@ -277,7 +279,11 @@ Status Serve(Config config, size_t demo_customers) {
   std::atomic<bool> linking_stop{false};
   std::thread link_redecider(
       [&linking, &lists, &linking_stop, &leadership, stale = std::move(stale_links)] {
-        if (stale.empty() || !leadership.leading()) return;
+        if (stale.empty()) return;
+        // The leader re-decides; after a crash the dead process's lease runs out first.
+        while (!linking_stop && !leadership.leading())
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (linking_stop) return;
         while (!linking_stop && !lists.Get())
           std::this_thread::sleep_for(std::chrono::milliseconds(100));
         KY_LOG_EVENT(kInfo, "account linking: deciding again the customers its groups changed",
@@ -412,14 +418,16 @@ Status Serve(Config config, size_t demo_customers) {
     policy::Date policy_day = policy::Today(clock);
     // After a data-key rotation, values sealed with the older keys are re-sealed under the
     // current one, 500 every 5 s, until none is left (the keys are fixed for this process).
-    bool resealed_all = false;
+    int reseal_at = 0;  // the tick of the next re-sealing pass (int max: done)
     std::int64_t resealed = 0;
     while (!checkpoint_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
       lock.unlock();
       const bool leading = leadership.leading();
       const policy::Date today = policy::Today(clock);
       if (!leading) {
-        policy_day = today;  // the leader raises the day's alerts; standings follow the date
+        // The leader raises the day's alerts (standings follow the date everywhere). policy_day
+        // stays where this instance last evaluated: if it becomes leader after midnight, it
+        // raises the alerts of the days it missed (they are deduplicated by policy and date).
         lock.lock();
         continue;
       }
@@ -429,17 +437,40 @@ Status Serve(Config config, size_t demo_customers) {
           KY_LOG_WARN("change feed: pruning failed: {}", n.error().ToString());
         }
       }
-      if (!resealed_all && tick % 5 == 0) {
-        if (auto n = sealed_values.ResealBatch(500); !n.has_value()) {
-          KY_LOG_WARN("data key rotation: re-sealing failed (retrying): {}", n.error().ToString());
-        } else if (*n > 0) {
-          resealed += *n;
-        } else {
-          resealed_all = true;
-          if (resealed > 0) {
-            KY_LOG_EVENT(
-                kInfo, "data key rotation: every value is sealed with the current key",
-                {{"key_id", data_cipher.current_key_id()}, {"resealed", std::to_string(resealed)}});
+      // Only while this instance's key is the database's: during a rolling restart a leader
+      // still on the old key must not re-seal back to it. A pass that ends with values left
+      // (written meanwhile by instances on an older key, or not opening) is followed by another
+      // after ten minutes.
+      if (tick >= reseal_at && tick % 5 == 0) {
+        auto recorded = settings.Get("data_key_id");
+        if (recorded.has_value() && *recorded == data_cipher.current_key_id()) {
+          if (auto n = sealed_values.ResealBatch(500); !n.has_value()) {
+            KY_LOG_WARN("data key rotation: re-sealing failed (retrying): {}",
+                        n.error().ToString());
+          } else {
+            resealed += n->resealed;
+            if (n->pass_complete) {
+              auto counts = sealed_values.Count();
+              std::int64_t left = 0;
+              for (const auto& c : counts.value_or(std::vector<storage::SealedCount>{})) {
+                left += c.older;
+              }
+              if (counts.has_value() && left == 0) {
+                reseal_at = std::numeric_limits<int>::max();
+                if (resealed > 0) {
+                  KY_LOG_EVENT(kInfo,
+                               "data key rotation: every value is sealed with the current key",
+                               {{"key_id", data_cipher.current_key_id()},
+                                {"resealed", std::to_string(resealed)}});
+                }
+              } else {
+                reseal_at = tick + 600;
+                KY_LOG_WARN(
+                    "data key rotation: {} values still under older keys; next pass in "
+                    "10 minutes",
+                    left);
+              }
+            }
           }
         }
       }

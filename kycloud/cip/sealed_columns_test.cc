@@ -44,13 +44,14 @@ TEST_P(SealedColumnsTest, RotationReSealsEverythingUnderTheNewKey) {
   EXPECT_EQ((*before)[2].older, 1) << "verifications";
 
   std::int64_t total = 0;
-  for (;;) {
+  for (bool done = false; !done;) {
     auto n = sealed.ResealBatch(4);  // small batches: resumes where it stopped
     ASSERT_TRUE(n.has_value()) << n.error();
-    if (*n == 0) break;
-    total += *n;
+    EXPECT_EQ(n->unopened, 0);
+    total += n->resealed;
+    done = n->pass_complete;
   }
-  EXPECT_EQ(total, 10);
+  EXPECT_EQ(total, 10) << "one pass reads each row once";
   const auto after = sealed.Count();
   ASSERT_TRUE(after.has_value());
   for (const storage::SealedCount& c : *after) EXPECT_EQ(c.older, 0) << c.column;

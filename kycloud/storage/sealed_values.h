@@ -8,7 +8,8 @@
 // any point; contents never change, only their key, so nothing else (revision, change feed,
 // audit) moves.
 //
-// Thread-safety: safe from many threads and processes (each row is one conditional UPDATE).
+// Thread-safety: Count() from any thread; ResealBatch() from one thread at a time (it keeps its
+// scan position). Safe with other processes re-sealing too (each row is one conditional UPDATE).
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,12 @@ struct SealedColumn {
   std::string associated_column;  // e.g. "id" or "customer_id"
 };
 
+struct ResealProgress {
+  std::int64_t resealed = 0;   // values re-sealed by this call
+  std::int64_t unopened = 0;   // values under an older key that did not open (logged, skipped)
+  bool pass_complete = false;  // the scan reached the end of the last column
+};
+
 struct SealedCount {
   std::string column;      // "table.sealed_column"
   std::int64_t total = 0;  // values in the column
@@ -40,17 +47,24 @@ class SealedValues {
   // `db` and `cipher` must outlive this; `columns` are checked to be plain SQL identifiers.
   SealedValues(Database& db, const PiiCipher& cipher, std::vector<SealedColumn> columns);
 
+  // The key ids of a sample of stored values: the first row of each column (empty when none).
+  Result<std::vector<std::string>> SampleKeyIds();
   // Per column: how many values, and how many are sealed with an older key.
   Result<std::vector<SealedCount>> Count();
   // Re-seals up to `limit` values sealed with an older key (the cipher must hold it), column by
-  // column. Returns how many were re-sealed; 0 means none is left. Errors: the database's;
-  // DataLoss or NotFound for a value that does not open (named by table and row).
-  Result<std::int64_t> ResealBatch(size_t limit);
+  // column, continuing after the row the previous call stopped at (so each pass reads each row
+  // once). A value that does not open (a key the cipher lacks, a damaged value) is counted,
+  // logged and skipped. After a pass completes the next call starts a new one. Whether values
+  // remain is Count()'s answer, not this one's. Errors: the database's.
+  Result<ResealProgress> ResealBatch(size_t limit);
 
  private:
   Database& db_;
   const PiiCipher& cipher_;
   std::vector<SealedColumn> columns_;
+  // The scan's position: the column, and the last key done in it (null: from the start).
+  size_t column_ = 0;
+  Value after_;
 };
 
 }  // namespace kycloud::storage

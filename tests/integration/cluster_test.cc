@@ -180,14 +180,18 @@ TEST_F(ClusterTest, TwoInstancesServeOneDatabaseAsOne) {
                 .first,
             201);
   EXPECT_EQ(on_b.Get("/v1/customers/c-renamed").second["decision"], "verify");
-  EXPECT_TRUE(on_a.Get("/v1/cases?subject=c-renamed").second["cases"].empty());
+  {
+    auto [st, none] = on_a.Get("/v1/cases?subject=c-renamed");
+    ASSERT_EQ(st, 200);
+    EXPECT_TRUE(none["cases"].is_array() && none["cases"].empty()) << none.dump();
+  }
   json renamed = {{"names", {{{"full", "Banco Nacional de Cuba"}}}}};
   auto [patched, after] = on_b.Send("PATCH", "/v1/customers/c-renamed", renamed);
   ASSERT_EQ(patched, 200) << after.dump();
   EXPECT_EQ(after["decision"], "review") << after.dump();
   EXPECT_EQ(after["screening"]["status"], "pending") << "the listed name's hit awaits an officer";
   auto [cases_st, cases] = on_a.Get("/v1/cases?subject=c-renamed");
-  ASSERT_EQ(cases_st, 200);
+  ASSERT_EQ(cases_st, 200) << cases.dump();
   EXPECT_FALSE(cases["cases"].empty()) << "the screening alert is in the shared database";
   EXPECT_EQ(on_a.Get("/v1/customers/c-renamed").second["record"]["names"][0]["full"],
             "Banco Nacional de Cuba");

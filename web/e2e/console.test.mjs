@@ -99,7 +99,8 @@ test("triages an alert from the queue: assign, review, note", async () => {
   await p.getByLabel("Source").selectOption("screening");
   await p.getByRole("button", { name: "Apply" }).click();
   await p.waitForURL(/source=screening/);
-  const first = p.locator("table.alerts tbody a[data-alert]").first();
+  // The URL changes before the filtered table replaces the old one: read rows only from the new table.
+  const first = p.locator('table.alerts[data-source="screening"] tbody a[data-alert]').first();
   const title = await first.innerText();
   await first.click();
   await p.getByRole("heading", { level: 1, name: title }).waitFor();

@@ -122,7 +122,8 @@ export async function renderAlerts(main: HTMLElement, _p: string[], q: URLSearch
         `${a.occurrences}×`,
         badge(a.status),
       ]),
-      { class: "alerts", "data-count": alerts.length },
+      // The filter this table shows, so a reader (or a test) can tell the new rows from the old.
+      { class: "alerts", "data-count": alerts.length, "data-source": source, "data-status": status },
     ),
   );
 }
