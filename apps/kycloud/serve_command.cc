@@ -330,14 +330,20 @@ Status Serve(Config config, size_t demo_customers) {
   storage::SqlCipRequestStore cip_request_store(*db);
   cip::CipRequests cip_requests(cip_request_store, reseller_store, provisioning, &audit_log, clock,
                                 "kycloud");
-  server::AddCipRoutes(router, {.onboarding = onboarding,
-                                .resellers = reseller_registry,
-                                .requests = cip_requests,
-                                .customers = customer_store,
-                                .reseller_store = reseller_store,
-                                .cipher = data_cipher,
-                                .clock = clock,
-                                .audit = &audit_log});
+  server::AddCipRoutes(
+      router, {.onboarding = onboarding,
+               .resellers = reseller_registry,
+               .requests = cip_requests,
+               .customers = customer_store,
+               .reseller_store = reseller_store,
+               .cipher = data_cipher,
+               .clock = clock,
+               .audit = &audit_log,
+               .purged = [&linking](const std::vector<std::string>& ids, const std::string& actor) {
+                 // The erased customers leave the linking index; their
+                 // former groups are decided again without them.
+                 linking.Redecide(linking.Forget(ids), actor);
+               }});
   server::AddAuditRoutes(router, audit_log);
   server::AddClusterRoutes(router, follower, leadership);
   // What other instances write, applied here: the policy first, then parties' facts (the

@@ -213,6 +213,7 @@ Result<std::vector<std::string>> AccountLinking::Relink(const std::string& actor
     relinking_ = true;
     pending_records_.clear();
     pending_judgements_.clear();
+    pending_removals_.clear();
   }
   auto built = Build();
   std::unique_lock lock(mu_);
@@ -232,8 +233,10 @@ Result<std::vector<std::string>> AccountLinking::Relink(const std::string& actor
     (void)ApplyLocked(record, member, self);
   }
   for (const linking::NamedJudgement& j : pending_judgements_) (void)index_->Judge(j);
+  for (const std::string& id : pending_removals_) (void)RemoveLocked(id);
   pending_records_.clear();
   pending_judgements_.clear();
+  pending_removals_.clear();
   ++version_;
   std::vector<std::string> changed;
   for (const auto& [id, m] : members_) {
@@ -253,6 +256,41 @@ void AccountLinking::SetMemberLocked(const std::string& id, const Member& m) {
   }
   members_[id] = m;
   if (!m.reseller_id.empty()) end_users_[m.reseller_id].insert(id);
+}
+
+std::vector<std::string> AccountLinking::Forget(const std::vector<std::string>& ids) {
+  std::set<std::string> affected;
+  std::lock_guard lock(mu_);
+  for (const std::string& id : ids) {
+    if (relinking_) pending_removals_.push_back(id);
+    if (!index_) continue;
+    affected.merge(RemoveLocked(id));
+  }
+  for (const std::string& id : ids) affected.erase(id);
+  return std::vector<std::string>(affected.begin(), affected.end());
+}
+
+std::set<std::string> AccountLinking::RemoveLocked(const std::string& id) {
+  std::set<std::string> affected;
+  if (!index_->Contains(id)) return affected;
+  // Its former group's evidence loses what it brought; a reseller's evidence, its end user's.
+  for (const std::string& m : index_->MembersOf(id)) affected.insert(m);
+  auto change = index_->Remove(id);
+  if (change.has_value()) affected.insert(change->regrouped.begin(), change->regrouped.end());
+  if (auto m = members_.find(id); m != members_.end()) {
+    if (!m->second.reseller_id.empty()) {
+      end_users_[m->second.reseller_id].erase(id);
+      affected.insert(m->second.reseller_id);
+    }
+    members_.erase(m);
+  }
+  ++version_;
+  affected.erase(id);
+  for (auto it = affected.begin(); it != affected.end();) {
+    it = members_.count(*it) ? std::next(it) : affected.erase(it);
+  }
+  KY_LOG_INFO("linking: customer {} taken out of the index", id);
+  return affected;
 }
 
 std::set<std::string> AccountLinking::ApplyLocked(const linking::LinkRecord& record,
@@ -360,8 +398,9 @@ Status AccountLinking::FollowCustomers(const std::vector<std::string>& ids) {
   for (const std::string& id : ids) {
     auto row = customers_.Get(id);
     if (!row.has_value()) {
-      if (row.error().code() == StatusCode::kNotFound) continue;  // erased after closing
-      return row.error();
+      if (row.error().code() != StatusCode::kNotFound) return row.error();
+      (void)Forget({id});  // erased after retention
+      continue;
     }
     auto c = onboarding_.Open(*row);
     if (!c.has_value()) {

@@ -110,7 +110,13 @@ class AccountLinking final : public cip::CustomerLinks {
   // index: these customers' records and access IPs, and the judgements of these pairs ("A B").
   // Nothing is decided or alerted here: the instance that made the change did that. Errors: the
   // stores'; a record that no longer exists or does not open is logged and skipped.
+  // A customer that no longer exists (erased after retention, here or by another instance) is
+  // taken out of the index (Forget).
   Status FollowCustomers(const std::vector<std::string>& ids);
+  // Takes erased customers out of the index: their links, judgements and evidence go, and their
+  // former groups are re-clustered. Returns the remaining customers whose evidence changed (the
+  // caller may decide them again). Unknown ids are ignored.
+  std::vector<std::string> Forget(const std::vector<std::string>& ids);
   Status FollowJudgements(const std::vector<std::string>& pairs);
   // The evidence of a customer's group now (empty for an unknown customer).
   cip::LinkedEvidence EvidenceOf(const std::string& customer_id) const override;
@@ -137,6 +143,8 @@ class AccountLinking final : public cip::CustomerLinks {
   Result<std::vector<std::string>> IpsOf(const std::string& customer_id);
   Result<Built> Build();
   // Upserts under mu_; returns the other customers whose evidence changed.
+  // Removes under mu_; returns the other customers whose evidence changed.
+  std::set<std::string> RemoveLocked(const std::string& id);
   std::set<std::string> ApplyLocked(const linking::LinkRecord& record,
                                     const std::optional<Member>& member, bool& self_changed);
   void SetMemberLocked(const std::string& id, const Member& m);
@@ -168,6 +176,7 @@ class AccountLinking final : public cip::CustomerLinks {
   bool relinking_ = false;
   std::vector<std::pair<linking::LinkRecord, std::optional<Member>>> pending_records_;
   std::vector<linking::NamedJudgement> pending_judgements_;
+  std::vector<std::string> pending_removals_;
 };
 
 }  // namespace kycloud::account_linking

@@ -147,6 +147,37 @@ TEST_P(AccountLinkingTest, NotSameJudgementSplitsAndSurvivesRelinkAndRestart) {
   EXPECT_EQ(Decision("c-front"), "review");
 }
 
+// A customer erased after retention leaves the index: purged here (Forget) or by another
+// instance (FollowCustomers finds it gone); its former group is decided again without it.
+TEST_P(AccountLinkingTest, AnErasedCustomerLeavesItsGroup) {
+  Create(Own("c-front", 1));
+  Create(HeadquarteredInChinaSharingWith1("c-hq"));
+  ASSERT_EQ(Decision("c-front"), "review");
+  ASSERT_TRUE(onboarding_->Close("c-hq", "kyc_officer").has_value());  // only closed ones go
+  auto row = customers_->Get("c-hq");
+  ASSERT_TRUE(row.has_value());
+  ASSERT_TRUE(*customers_->DeleteIfUnchanged(*row));
+  EXPECT_EQ(linking_->EvidenceOf("c-front").group, "c-front");  // not told yet
+  const std::vector<std::string> affected = linking_->Forget({"c-hq", "never-there"});
+  EXPECT_EQ(affected, std::vector<std::string>{"c-front"});
+  EXPECT_TRUE(linking_->EvidenceOf("c-front").group.empty());
+  EXPECT_EQ(linking_->LinksJson("c-hq").error().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(linking_->GroupLinks().empty());
+  linking_->Redecide(affected, "system");
+  EXPECT_NE(Decision("c-front"), "review");
+  EXPECT_TRUE(linking_->Forget({"c-hq"}).empty());  // twice: nothing more
+
+  // Erased through another instance: the change feed names it, and it is found gone.
+  Create(HeadquarteredInChinaSharingWith1("c-hq-2"));
+  ASSERT_EQ(linking_->EvidenceOf("c-front").group, "c-front");
+  ASSERT_TRUE(onboarding_->Close("c-hq-2", "kyc_officer").has_value());
+  row = customers_->Get("c-hq-2");
+  ASSERT_TRUE(*customers_->DeleteIfUnchanged(*row));
+  ASSERT_TRUE(linking_->FollowCustomers({"c-hq-2"}).ok());
+  EXPECT_TRUE(linking_->EvidenceOf("c-front").group.empty());
+  EXPECT_TRUE(linking_->GroupLinks().empty());
+}
+
 // Records decided without linking (a bulk import by the CLI): the next Load names the customers
 // whose decisions miss their group's evidence, and deciding them again applies it.
 TEST_P(AccountLinkingTest, LoadNamesCustomersDecidedWithoutTheirGroup) {

@@ -204,6 +204,35 @@ Result<LinkIndex::Change> LinkIndex::Upsert(const LinkRecord& record) {
   return Recluster(seeds, i);
 }
 
+Result<LinkIndex::Change> LinkIndex::Remove(const std::string& id) {
+  auto it = index_of_.find(id);
+  if (it == index_of_.end()) return Err(NotFoundError(fmt::format("no record '{}'", id)));
+  const std::uint32_t i = it->second;
+  std::vector<std::uint32_t> seeds = GroupMembers(i);
+  for (const Edge& e : edges_[i]) seeds.push_back(e.other);
+  std::erase(seeds, i);
+  AddKeysAndCounts(i, -1);
+  Unlink(i);
+  for (std::uint32_t y : judged_[i]) {
+    std::erase(judged_[y], i);
+    judgements_.erase(PairKey(i, y));
+  }
+  judged_[i].clear();
+  index_of_.erase(it);
+  records_[i] = NormalizedRecord{};  // the slot stays (positions are indices), empty
+  group_[i] = i;
+  Change change;
+  if (!seeds.empty()) {
+    std::sort(seeds.begin(), seeds.end());
+    seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
+    // Recluster names its focus among the re-grouped: the focus here is the removed slot, which
+    // no seed reaches.
+    change = Recluster(seeds, i);
+  }
+  change.group.clear();
+  return change;
+}
+
 Result<LinkIndex::Change> LinkIndex::Judge(const NamedJudgement& j) {
   auto a = index_of_.find(j.a), b = index_of_.find(j.b);
   if (a == index_of_.end()) return Err(NotFoundError(fmt::format("no record '{}'", j.a)));
@@ -247,6 +276,7 @@ std::vector<std::uint32_t> LinkIndex::GroupMembers(std::uint32_t i) const {
 std::vector<std::vector<std::string>> LinkIndex::Groups(size_t min_size) const {
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_group;
   for (std::uint32_t i = 0; i < group_.size(); ++i) {
+    if (records_[i].id.empty()) continue;  // removed
     // A record alone in its group is its own group and has no links or "same" judgements.
     if (min_size < 2 || group_[i] != i || !edges_[i].empty() || !judged_[i].empty()) {
       by_group[group_[i]].push_back(i);

@@ -52,6 +52,11 @@ class LinkIndex {
   // Adds a record, or replaces the record with its id (its old keys and links go). Errors:
   // InvalidArgument for an empty id.
   Result<Change> Upsert(const LinkRecord& record);
+  // Takes a record out (a customer erased after retention): its keys, links and judgements go,
+  // and the records of its former group are re-clustered (the group may split or be renamed).
+  // `group` of the change is empty; `regrouped` names the records whose group changed. Errors:
+  // NotFound naming an unknown id.
+  Result<Change> Remove(const std::string& id);
   // Records an officer's judgement and re-clusters both records' groups. Errors: NotFound
   // naming an unknown id; InvalidArgument when a == b.
   Result<Change> Judge(const NamedJudgement& judgement);
@@ -68,7 +73,7 @@ class LinkIndex {
   std::vector<IndexedLink> LinksOf(const std::string& id) const;
   // The judgements that involve a record.
   std::vector<NamedJudgement> JudgementsOf(const std::string& id) const;
-  size_t size() const { return records_.size(); }
+  size_t size() const { return index_of_.size(); }
   const FellegiSunterModel& model() const { return model_; }
 
  private:
@@ -90,7 +95,7 @@ class LinkIndex {
   double threshold_weight_ = 0, strong_weight_ = 0;
   FellegiSunterModel model_;
   Comparator comparator_;
-  std::vector<NormalizedRecord> records_;
+  std::vector<NormalizedRecord> records_;  // a removed record's slot stays, with an empty id
   std::unordered_map<std::string, std::uint32_t> index_of_;
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> blocks_;
   std::unordered_map<std::uint64_t, std::uint32_t> value_counts_;

@@ -103,6 +103,41 @@ TEST(LinkIndexTest, ReplacingARecordMovesItAndTheGroupFollows) {
   EXPECT_EQ(index->LinksOf("e").size(), 1u);
 }
 
+TEST(LinkIndexTest, RemovingARecordSplitsWhatOnlyItHeldTogether) {
+  std::vector<LinkRecord> records = {
+      Company("a", "Amber Holdings", "+65 6200 0001", "fp_1"),
+      Company("b", "Birch Trading", "+65 6200 0001", "fp_2"),
+      Company("c", "Cobalt Data", "+65 6200 0003", "fp_2"),
+      Company("d", "Delta Labs", "+65 6200 0004", "fp_4"),
+  };
+  auto index = LinkIndex::Build(records, {{"c", "d", true}}, {});
+  ASSERT_TRUE(index.has_value());
+  EXPECT_EQ(index->MembersOf("d"), (std::vector<std::string>{"a", "b", "c", "d"}));
+  // b held a (phone) and c (card) together: without it a is alone, c and d stay judged the same.
+  auto change = index->Remove("b");
+  ASSERT_TRUE(change.has_value()) << change.error();
+  EXPECT_EQ(change->group, "");
+  EXPECT_EQ(change->regrouped, (std::vector<std::string>{"c", "d"}));  // renamed "c"; a stays
+  EXPECT_FALSE(index->Contains("b"));
+  EXPECT_EQ(index->GroupOf("b"), "");
+  EXPECT_EQ(index->GroupOf("a"), "a");
+  EXPECT_EQ(index->MembersOf("d"), (std::vector<std::string>{"c", "d"}));
+  EXPECT_TRUE(index->LinksOf("a").empty());
+  EXPECT_EQ(index->size(), 3u);
+  EXPECT_EQ(index->Groups(), (std::vector<std::vector<std::string>>{{"c", "d"}}));
+  EXPECT_EQ(index->Groups(1).size(), 2u);
+  // Its judgements go with it.
+  ASSERT_TRUE(index->Remove("d"));
+  EXPECT_TRUE(index->JudgementsOf("c").empty());
+  EXPECT_TRUE(index->Groups().empty());
+  EXPECT_EQ(index->Remove("d").error().code(), StatusCode::kNotFound);
+  // Stored again, b links as before: its keys were taken out with it and come back.
+  change = index->Upsert(Company("b", "Birch Trading", "+65 6200 0001", "fp_2"));
+  ASSERT_TRUE(change.has_value());
+  EXPECT_EQ(index->MembersOf("b"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(index->size(), 3u);
+}
+
 TEST(LinkIndexTest, JudgementsSplitJoinAndSurviveUpdates) {
   std::vector<LinkRecord> records = {
       Company("a", "Amber Holdings", "+65 6200 0001", "fp_1"),

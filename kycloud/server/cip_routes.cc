@@ -164,8 +164,8 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
 
   router.Add(
       {.method = Method::kPost, .path = "/v1/cip/purge", .roles = {"admin"}},
-      [&onboarding, &customers, &clock, audit](const HttpRequest& req,
-                                               const RequestContext& ctx) -> Result<HttpResponse> {
+      [&onboarding, &customers, &clock, audit, purged = deps.purged](
+          const HttpRequest& req, const RequestContext& ctx) -> Result<HttpResponse> {
         json body = json::object();
         if (!req.body.empty()) {
           KY_ASSIGN_OR_RETURN(body, ParseJsonObject(req.body));
@@ -196,6 +196,11 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
         KY_ASSIGN_OR_RETURN(cip::CipPolicy cip, onboarding.CipRules());
         KY_ASSIGN_OR_RETURN(auto report, cip::Purge(customers, cip.retention_days_after_close,
                                                     as_of, dry_run, audit, ActorOf(ctx)));
+        if (!dry_run && purged && !report.purged.empty()) {
+          std::vector<std::string> ids;
+          for (const cip::PurgeItem& item : report.purged) ids.push_back(item.id);
+          purged(ids, ActorOf(ctx));
+        }
         return JsonText(200, report.Json());
       });
 

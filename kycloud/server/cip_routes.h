@@ -16,7 +16,9 @@
 // Dates: "YYYY-MM-DD" (the end of that day, UTC) or RFC 3339.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/clock.h"
@@ -40,6 +42,9 @@ struct CipRouteDeps {
   const Clock& clock;
   audit::AuditLog* audit = nullptr;
   std::string provider = "kycloud";  // named on certifications
+  // Called after a purge (not a dry run) with the ids it deleted and the actor: what the service
+  // holds of them in memory goes (account linking's index). May be empty.
+  std::function<void(const std::vector<std::string>& ids, const std::string& actor)> purged;
 };
 
 // The references in `deps` must outlive the router.

@@ -70,15 +70,19 @@ class CustomerRoutesTest : public ::testing::Test {
     requests_store_ = std::make_unique<storage::SqlCipRequestStore>(*db_->db);
     requests_ = std::make_unique<cip::CipRequests>(*requests_store_, *resellers_, *provisioning_,
                                                    audit_.get(), clock_, "Acme Cloud");
-    AddCipRoutes(router_, {.onboarding = *onboarding_,
-                           .resellers = *registry_,
-                           .requests = *requests_,
-                           .customers = *customers_,
-                           .reseller_store = *resellers_,
-                           .cipher = *cipher_,
-                           .clock = clock_,
-                           .audit = audit_.get(),
-                           .provider = "Acme Cloud"});
+    AddCipRoutes(router_,
+                 {.onboarding = *onboarding_,
+                  .resellers = *registry_,
+                  .requests = *requests_,
+                  .customers = *customers_,
+                  .reseller_store = *resellers_,
+                  .cipher = *cipher_,
+                  .clock = clock_,
+                  .audit = audit_.get(),
+                  .provider = "Acme Cloud",
+                  .purged = [this](const std::vector<std::string>& ids, const std::string&) {
+                    purged_.insert(purged_.end(), ids.begin(), ids.end());
+                  }});
   }
   std::pair<int, json> Call(Method m, std::string path, std::string body = "",
                             std::string idempotency_key = "") {
@@ -128,6 +132,7 @@ class CustomerRoutesTest : public ::testing::Test {
   std::unique_ptr<cip::CipRequests> requests_;
   Router router_;
   std::string last_content_type_;
+  std::vector<std::string> purged_;  // what the purge route told the service it deleted
 };
 
 TEST_F(CustomerRoutesTest, CreateReadPatchList) {
@@ -355,6 +360,21 @@ TEST_F(CustomerRoutesTest, VerificationRetentionCertificationAndResellers) {
       Call(Method::kPost, "/v1/cip/requests/" + rid + "/withdraw", R"({"reason": "x"})").first,
       409);
   EXPECT_EQ(Call(Method::kGet, "/v1/cip/requests/nope").first, 404);
+
+  // Past retention and released from its hold, c-1 is purged, and the service is told so (it
+  // takes the customer out of account linking); a dry run tells nothing.
+  EXPECT_EQ(Call(Method::kPut, "/v1/customers/c-1/retention-hold",
+                 R"({"hold": false, "reason": "litigation closed"})")
+                .first,
+            200);
+  clock_.Advance(std::chrono::days(3 * 366));
+  auto [dry_st, dry] = Call(Method::kPost, "/v1/cip/purge", R"({"dry_run": true})");
+  ASSERT_EQ(dry_st, 200) << dry.dump();
+  EXPECT_TRUE(purged_.empty());
+  auto [purged_st, purged] = Call(Method::kPost, "/v1/cip/purge");
+  ASSERT_EQ(purged_st, 200) << purged.dump();
+  EXPECT_EQ(purged_, std::vector<std::string>{"c-1"});
+  EXPECT_EQ(Call(Method::kGet, "/v1/customers/c-1").first, 404);
 }
 
 }  // namespace

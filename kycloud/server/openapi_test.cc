@@ -180,7 +180,7 @@ TEST(RoleMatrixTest, EveryRouteAnswersEveryRoleAsDocumented) {
         if (r->status != 401) wrong.push_back(fmt::format("{}: {} (want 401)", what, r->status));
       } else if (!allowed) {
         if (r->status != 403) wrong.push_back(fmt::format("{}: {} (want 403)", what, r->status));
-      } else if (r->status == 401 || r->status == 403 || r->status >= 500 && r->status != 503) {
+      } else if (r->status == 401 || r->status == 403 || (r->status >= 500 && r->status != 503)) {
         wrong.push_back(fmt::format("{}: {} {}", what, r->status, r->body.substr(0, 200)));
       }
     }

@@ -168,8 +168,12 @@ TEST_P(ShellNetworkTest, ShellNetworksResellersAndGroundTruth) {
     }
   }
   EXPECT_EQ(networks, p->shell_networks);
-  if (ties == 1) EXPECT_GT(single, 0u);  // some hang on a single identifier
-  if (ties == 2) EXPECT_EQ(single, 0u);
+  if (ties == 1) {
+    EXPECT_GT(single, 0u);  // some hang on a single identifier
+  }
+  if (ties == 2) {
+    EXPECT_EQ(single, 0u);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Ties, ShellNetworkTest, ::testing::Values(1, 2));

@@ -58,7 +58,9 @@ TEST(PolicyCommandTest, ShowDiffAndSimulate) {
   ASSERT_EQ(r.code, 0) << r.err;
   auto doc = json::parse(r.out);
   for (const auto& regime : doc["regimes"]) {
-    if (regime["id"] == "affiliates-rule") EXPECT_EQ(regime["status"], "suspended");
+    if (regime["id"] == "affiliates-rule") {
+      EXPECT_EQ(regime["status"], "suspended");
+    }
   }
   fs::path next = PolicyCopy("policy-next", "special-measures.toml",
                              "[[measure]]\nid = \"SM-SG\"\njurisdiction = \"SG\"\n"
