@@ -13,6 +13,7 @@
 
 #include "kycloud/base/random.h"
 #include "kycloud/storage/testing/test_database.h"
+#include "support/records.h"
 #include "support/service.h"
 #include "support/subprocess.h"
 
@@ -95,21 +96,7 @@ milliseconds Within(const std::function<bool()>& probe) {
 }
 
 json Company(const std::string& id, const std::string& name, const std::string& phone) {
-  return json{{"id", id},
-              {"kind", "organisation"},
-              {"names", {{{"full", name}}}},
-              {"addresses", {{{"lines", {"8 Marina View"}}, {"country", "SG"}}}},
-              {"country_of_incorporation", "SG"},
-              {"emails", {"ops@" + id + ".example"}},
-              {"phones", {phone}},
-              {"beneficial_owners",
-               {{{"id", "bo-1"},
-                 {"kind", "person"},
-                 {"names", {{{"full", "Owner of " + name}}}},
-                 {"nationality", "SG"},
-                 {"share", 0.6}}}},
-              {"payment_instruments",
-               {{{"type", "card"}, {"issuing_country", "SG"}, {"fingerprint", "fp_" + id}}}}};
+  return SingaporeCompany(id, name, phone, "fp_" + id);
 }
 
 std::string Decision(Api& api, const std::string& customer) {

@@ -17,6 +17,7 @@
 #include "kycloud/base/random.h"
 #include "kycloud/storage/open_database.h"
 #include "kycloud/storage/testing/test_database.h"
+#include "support/records.h"
 #include "support/service.h"
 #include "support/subprocess.h"
 
@@ -708,22 +709,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, ServiceTest, ::testing::Values("sqlite", "pos
 TEST_P(ServiceTest, LinkedAccountsPropagateRiskAndJudgementsSplitThemForGood) {
   auto company = [](const std::string& id, const std::string& name, const std::string& phone,
                     const std::string& card = "fp_shared") {
-    return json{{"id", id},
-                {"kind", "organisation"},
-                {"names", {{{"full", name}}}},
-                {"addresses", {{{"lines", {"8 Marina View"}}, {"country", "SG"}}}},
-                {"country_of_incorporation", "SG"},
-                {"emails", {"ops@" + id + ".example"}},
-                {"phones", {phone}},
-                {"beneficial_owners",
-                 {{{"id", "bo-1"},
-                   {"kind", "person"},
-                   {"names", {{{"full", "Owner of " + name}}}},
-                   {"nationality", "SG"},
-                   {"share", 0.6}}}},
-                {"payment_instruments",
-                 {{{"type", "card"}, {"issuing_country", "SG"}, {"fingerprint", card}}}}};
+    return SingaporeCompany(id, name, phone, card);
   };
+
   std::string admin, officer, auditor;
   {
     Service s(dir_, config_);
