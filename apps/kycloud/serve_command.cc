@@ -21,6 +21,7 @@
 #include "kycloud/audit/audit_log.h"
 #include "kycloud/base/build_info.h"
 #include "kycloud/base/log.h"
+#include "kycloud/cip/rescreen_schedule.h"
 #include "kycloud/cip/rescreening.h"
 #include "kycloud/cip/sealed_columns.h"
 #include "kycloud/cluster/change_follower.h"
@@ -155,19 +156,18 @@ Status Serve(Config config, size_t demo_customers) {
   // They are reloaded when the directory's files change, on SIGHUP and on POST /v1/lists/reload.
   // Declared before the lists: the holder's threads may call back into them until it is gone.
   std::mutex rescreen_mu;
-  cip::Rescreener* rescreener_ptr = nullptr;
+  cip::RescreenSchedule* rescreen_schedule_ptr = nullptr;
   screening::IndexHolder lists;
-  // Customers are re-screened when the lists change (cip/rescreening.h); the rescreener exists
-  // once onboarding does, and this callback may run on the loader's thread before then.
-  lists.OnLoaded([&audit_log, &rescreen_mu, &rescreener_ptr, &leadership](
+  // Customers are re-screened when the lists change (cip/rescreen_schedule.h: the leader, once
+  // a second, against the lists the database recorded); the schedule keeps the lists this
+  // process had before as the base of a diff. It exists once onboarding does, and this callback
+  // may run on the loader's thread before then (a change then is re-screened in full).
+  lists.OnLoaded([&audit_log, &rescreen_mu, &rescreen_schedule_ptr](
                      std::shared_ptr<const screening::ScreeningIndex> now,
                      std::shared_ptr<const screening::ScreeningIndex> before) {
     {
       std::lock_guard lock(rescreen_mu);
-      // Every instance loads the lists; the leader re-screens the customers against them.
-      if (rescreener_ptr && before && leadership.leading()) {
-        rescreener_ptr->ListsChanged(before, now);
-      }
+      if (rescreen_schedule_ptr && before) rescreen_schedule_ptr->Loaded(before);
     }
     const screening::ScreeningIndex& index = *now;
     nlohmann::json published = nlohmann::json::array();
@@ -312,19 +312,20 @@ Status Serve(Config config, size_t demo_customers) {
   cip::AccessLog access_log(customer_store, data_cipher, geo.get(), onboarding);
   server::AddAccessEventRoutes(router, access_log, customer_store, data_cipher, &audit_log);
   cip::Rescreener rescreener(customer_store, onboarding, &audit_log);
+  cip::RescreenSchedule rescreen_schedule(settings, rescreener);
   {
     std::lock_guard lock(rescreen_mu);
-    rescreener_ptr = &rescreener;
+    rescreen_schedule_ptr = &rescreen_schedule;
   }
-  // Detached before the rescreener goes (reverse order of declaration).
-  struct RescreenerDetach {
+  // Detached before the schedule goes (reverse order of declaration).
+  struct RescreenScheduleDetach {
     std::mutex& mu;
-    cip::Rescreener*& ptr;
-    ~RescreenerDetach() {
+    cip::RescreenSchedule*& ptr;
+    ~RescreenScheduleDetach() {
       std::lock_guard lock(mu);
       ptr = nullptr;
     }
-  } rescreener_detach{rescreen_mu, rescreener_ptr};
+  } rescreen_schedule_detach{rescreen_mu, rescreen_schedule_ptr};
   storage::SqlResellerStore reseller_store(*db);
   cip::ResellerRegistry reseller_registry(reseller_store, onboarding, &case_manager, clock);
   storage::SqlCipRequestStore cip_request_store(*db);
@@ -430,6 +431,11 @@ Status Serve(Config config, size_t demo_customers) {
       lock.unlock();
       const bool leading = leadership.leading();
       const policy::Date today = policy::Today(clock);
+      // Customers follow the lists: the leader re-screens when the lists in force are not the
+      // ones the database recorded; the others let go of old lists once it has.
+      if (auto r = rescreen_schedule.Tick(lists.Get(), leading, clock.Now()); !r.has_value()) {
+        KY_LOG_WARN("re-screening: reading the recorded lists failed: {}", r.error().ToString());
+      }
       if (!leading) {
         // The leader raises the day's alerts (standings follow the date everywhere). policy_day
         // stays where this instance last evaluated: if it becomes leader after midnight, it

@@ -1,9 +1,9 @@
 #include "kycloud/cip/cip_policy.h"
 
 #include <fmt/format.h>
-
 #include <toml++/toml.h>
 
+#include <cstdint>
 #include <mutex>
 
 #include "kycloud/cip/risk_score.h"
@@ -11,6 +11,9 @@
 namespace kycloud::cip {
 
 namespace {
+
+// A century of days: the longest period a policy may name (kept in an int).
+constexpr std::int64_t kMaxDays = 36600;
 
 Status Bad(std::string_view origin, const toml::node* n, std::string_view key,
            std::string_view what) {
@@ -84,26 +87,32 @@ Result<CipPolicy> CipPolicy::Parse(std::string_view text, std::string_view origi
       if (!OneOf(std::string(level.str()), {"low", "medium", "high"})) {
         return Err(Bad(origin, &v, key, "is not a risk level (low, medium, high)"));
       }
-      if (!d || *d <= 0) return Err(Bad(origin, &v, key, "must be a positive number of days"));
+      if (!d || *d <= 0 || *d > kMaxDays) {
+        return Err(Bad(origin, &v, key, "must be a number of days in [1, 36600]"));
+      }
       p.reverify_days[std::string(level.str())] = static_cast<int>(*d);
     }
   }
   if (const toml::node* n = root.at_path("retention.days_after_close").node()) {
     auto d = n->value<int64_t>();
-    if (!d || *d < 0) return Err(Bad(origin, n, "retention.days_after_close", "must be >= 0"));
+    if (!d || *d < 0 || *d > kMaxDays) {
+      return Err(Bad(origin, n, "retention.days_after_close", "must be in [0, 36600]"));
+    }
     p.retention_days_after_close = static_cast<int>(*d);
   }
   if (const toml::node* n = root.at_path("resellers.termination_days").node()) {
     auto d = n->value<int64_t>();
-    if (!d || *d <= 0) {
-      return Err(Bad(origin, n, "resellers.termination_days", "must be a positive number of days"));
+    if (!d || *d <= 0 || *d > kMaxDays) {
+      return Err(
+          Bad(origin, n, "resellers.termination_days", "must be a number of days in [1, 36600]"));
     }
     p.reseller_termination_days = static_cast<int>(*d);
   }
   if (const toml::node* n = root.at_path("requests.response_days").node()) {
     auto d = n->value<int64_t>();
-    if (!d || *d <= 0) {
-      return Err(Bad(origin, n, "requests.response_days", "must be a positive number of days"));
+    if (!d || *d <= 0 || *d > kMaxDays) {
+      return Err(
+          Bad(origin, n, "requests.response_days", "must be a number of days in [1, 36600]"));
     }
     p.request_response_days = static_cast<int>(*d);
   }
@@ -111,7 +120,9 @@ Result<CipPolicy> CipPolicy::Parse(std::string_view text, std::string_view origi
        {std::pair<const char*, int*>{"risk.medium", &p.risk_medium}, {"risk.high", &p.risk_high}}) {
     if (const toml::node* n = root.at_path(key).node()) {
       auto v = n->value<int64_t>();
-      if (!v || *v < 0) return Err(Bad(origin, n, key, "must be a number of points >= 0"));
+      if (!v || *v < 0 || *v > 1000000) {
+        return Err(Bad(origin, n, key, "must be a number of points in [0, 1000000]"));
+      }
       *out = static_cast<int>(*v);
     }
   }

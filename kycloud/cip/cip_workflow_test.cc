@@ -9,6 +9,7 @@
 #include "kycloud/cip/certification.h"
 #include "kycloud/cip/cip_requests.h"
 #include "kycloud/cip/onboarding_fixture.h"
+#include "kycloud/cip/rescreen_schedule.h"
 #include "kycloud/cip/rescreening.h"
 #include "kycloud/cip/reseller_registry.h"
 #include "kycloud/cip/retention.h"
@@ -593,6 +594,84 @@ TEST_P(CipWorkflowTest, ListChangesRescreenOnlyWhoCanChange) {
   auto again = RescreenCustomers(*customers_, *onboarding_, *before, *after, "system");
   EXPECT_EQ(again->refreshed.size(), 1u);
   EXPECT_EQ(again->new_alerts, 0u);
+}
+
+// R27 across restarts: the database records the lists its customers were last re-screened
+// against; a reload here is re-screened as a diff, lists that changed while no process held the
+// old ones are re-screened in full, and the record moves once a job has seen everyone.
+TEST_P(CipWorkflowTest, RescreeningFollowsTheRecordedLists) {
+  using Action = RescreenSchedule::Action;
+  auto snapshot = [](std::vector<lists::ListEntity> es) {
+    return std::make_shared<lists::ListSnapshot>(std::vector<lists::ListInfo>{{.id = "test"}},
+                                                 std::move(es));
+  };
+  auto a = screening::ScreeningIndex::Build(
+      snapshot({Entity("1", "Ortwin Pallas", lists::Schema::kPerson)}));
+  screening::IndexHolder holder;
+  holder.Set(a);
+  HolderScreener screener(holder, *cases_);
+  onboarding_->SetScreener(&screener);
+  Create(Org("c-zeph"));  // owner Quillon Varga
+  json other = Org("c-other");
+  other["names"][0]["full"] = "Brightwater Analytics GmbH";
+  other["beneficial_owners"][0]["names"][0]["full"] = "Ilse Korr";
+  Create(other);
+  storage::SqlSettingsStore settings(*db_->db);
+  auto recorded = [&] { return settings.Get(RescreenSchedule::kSetting).value().value_or(""); };
+  Rescreener rescreener(*customers_, *onboarding_, nullptr);
+  auto schedule = std::make_unique<RescreenSchedule>(settings, rescreener);
+  const Timestamp now = clock_.Now();
+
+  EXPECT_EQ(schedule->Tick(nullptr, true, now).value(), Action::kNone);
+  EXPECT_EQ(schedule->Tick(a, false, now).value(), Action::kFollowing);  // only the leader starts
+  EXPECT_EQ(recorded(), "");
+  EXPECT_EQ(schedule->Tick(a, true, now).value(), Action::kBaseline);
+  EXPECT_EQ(recorded(), a->snapshot().hash());
+  EXPECT_EQ(schedule->Tick(a, true, now).value(), Action::kUpToDate);
+
+  // A reload here: the owner is listed; a diff re-screens c-zeph alone.
+  auto b = screening::ScreeningIndex::Build(
+      snapshot({Entity("1", "Ortwin Pallas", lists::Schema::kPerson),
+                Entity("3", "Quillon Varga", lists::Schema::kPerson)}));
+  holder.Set(b);
+  schedule->Loaded(a);
+  EXPECT_EQ(schedule->Tick(b, false, now).value(), Action::kFollowing);
+  EXPECT_EQ(schedule->Tick(b, true, now).value(), Action::kStartedDiff);
+  rescreener.Wait();
+  ASSERT_TRUE(rescreener.last().has_value());
+  EXPECT_EQ(rescreener.last()->before_hash, a->snapshot().hash());
+  EXPECT_EQ(rescreener.last()->changed_entities, 1u);
+  EXPECT_EQ(rescreener.last()->refreshed, std::vector<std::string>{"c-zeph"});
+  EXPECT_EQ(customers_->Get("c-zeph")->decision, "review");
+  EXPECT_EQ(recorded(), b->snapshot().hash());
+  EXPECT_EQ(schedule->Tick(b, true, now).value(), Action::kUpToDate);
+
+  // The lists changed while the service was down: a new process has no old lists to diff
+  // against, so every entity counts, and the company listed meanwhile is reviewed.
+  schedule = std::make_unique<RescreenSchedule>(settings, rescreener);
+  auto c = screening::ScreeningIndex::Build(
+      snapshot({Entity("1", "Ortwin Pallas", lists::Schema::kPerson),
+                Entity("3", "Quillon Varga", lists::Schema::kPerson),
+                Entity("4", "Brightwater Analytics GmbH", lists::Schema::kOrganization)}));
+  holder.Set(c);
+  EXPECT_EQ(schedule->Tick(c, true, now).value(), Action::kStartedFull);
+  rescreener.Wait();
+  ASSERT_TRUE(rescreener.last().has_value());
+  EXPECT_EQ(rescreener.last()->before_hash, "");
+  EXPECT_EQ(rescreener.last()->changed_entities, 3u);
+  EXPECT_EQ(rescreener.last()->refreshed, (std::vector<std::string>{"c-other", "c-zeph"}));
+  EXPECT_EQ(rescreener.last()->new_alerts, 1u);  // c-zeph's hit is known already
+  EXPECT_EQ(customers_->Get("c-other")->decision, "review");
+  EXPECT_EQ(recorded(), c->snapshot().hash());
+  EXPECT_EQ(schedule->Tick(c, true, now).value(), Action::kUpToDate);
+
+  // The record moved by another leader is followed from where it is; while that job is pending
+  // nothing else starts.
+  ASSERT_TRUE(
+      settings.Replace(RescreenSchedule::kSetting, c->snapshot().hash(), "elsewhere").value());
+  rescreener.Stop();  // jobs queue but never run: the schedule sees one pending
+  EXPECT_EQ(schedule->Tick(c, true, now).value(), Action::kStartedFull);
+  EXPECT_EQ(schedule->Tick(c, true, now).value(), Action::kRunning);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CipWorkflowTest, ::testing::Values("sqlite", "postgresql"),

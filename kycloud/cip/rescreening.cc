@@ -110,11 +110,11 @@ void Rescreener::Stop() {
 }
 
 void Rescreener::ListsChanged(std::shared_ptr<const screening::ScreeningIndex> before,
-                              std::shared_ptr<const screening::ScreeningIndex> after) {
+                              std::shared_ptr<const screening::ScreeningIndex> after, Done done) {
   if (!before || !after) return;
   {
     std::lock_guard lock(mu_);
-    queue_.emplace_back(std::move(before), std::move(after));
+    queue_.push_back({std::move(before), std::move(after), std::move(done)});
   }
   cv_.notify_all();
 }
@@ -124,6 +124,11 @@ void Rescreener::Wait() {
   cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || stopping_; });
 }
 
+bool Rescreener::idle() const {
+  std::lock_guard lock(mu_);
+  return queue_.empty() && !busy_;
+}
+
 std::optional<RescreenReport> Rescreener::last() const {
   std::lock_guard lock(mu_);
   return last_;
@@ -131,9 +136,7 @@ std::optional<RescreenReport> Rescreener::last() const {
 
 void Rescreener::Run() {
   for (;;) {
-    std::pair<std::shared_ptr<const screening::ScreeningIndex>,
-              std::shared_ptr<const screening::ScreeningIndex>>
-        job;
+    Job job;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
@@ -142,8 +145,8 @@ void Rescreener::Run() {
       queue_.pop_front();
       busy_ = true;
     }
-    auto report = RescreenCustomers(customers_, onboarding_, job.first->snapshot(),
-                                    job.second->snapshot(), "system", 0.6, &cancel_);
+    auto report = RescreenCustomers(customers_, onboarding_, job.before->snapshot(),
+                                    job.after->snapshot(), "system", 0.6, &cancel_);
     if (report) {
       KY_LOG_EVENT(kInfo, "customers re-screened",
                    {{"lists_hash", report->after_hash},
@@ -162,6 +165,7 @@ void Rescreener::Run() {
         auto e = audit_->Append({"cip.rescreened", "system", data.dump()});
         if (!e) KY_LOG_ERROR("audit: recording a re-screening failed: {}", e.error().ToString());
       }
+      if (job.done && !report->cancelled) job.done(*report);
     } else {
       KY_LOG_ERROR("re-screening customers after a list change failed: {}",
                    report.error().ToString());

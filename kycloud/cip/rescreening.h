@@ -17,6 +17,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -62,11 +63,16 @@ class Rescreener {
   // audit entry is written after it returns. Idempotent.
   void Stop();
 
+  // Called when a job has seen every customer (not cancelled; per-customer errors are in the
+  // report), on the rescreener's thread.
+  using Done = std::function<void(const RescreenReport&)>;
   // Queues a job for a list change and returns.
   void ListsChanged(std::shared_ptr<const screening::ScreeningIndex> before,
-                    std::shared_ptr<const screening::ScreeningIndex> after);
+                    std::shared_ptr<const screening::ScreeningIndex> after, Done done = {});
   // Waits until no job is queued or running (tests, shutdown).
   void Wait();
+  // No job queued or running.
+  bool idle() const;
   // The last job's report (empty before the first).
   std::optional<RescreenReport> last() const;
 
@@ -78,9 +84,11 @@ class Rescreener {
   audit::AuditLog* audit_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::pair<std::shared_ptr<const screening::ScreeningIndex>,
-                       std::shared_ptr<const screening::ScreeningIndex>>>
-      queue_;
+  struct Job {
+    std::shared_ptr<const screening::ScreeningIndex> before, after;
+    Done done;
+  };
+  std::deque<Job> queue_;
   bool busy_ = false;
   bool stopping_ = false;
   std::atomic<bool> cancel_{false};

@@ -12,6 +12,10 @@ namespace kycloud::compute {
 
 namespace {
 
+// A century of days: the longest window or deadline a policy may name (larger values would not
+// fit the int they are kept in).
+constexpr double kMaxDays = 36600;
+
 // Reads typed keys from the document, naming origin:line and the key in every error.
 class Reader {
  public:
@@ -143,14 +147,18 @@ Result<ComputePolicy> ComputePolicy::Parse(std::string_view toml_text, std::stri
   }
   KY_ASSIGN_OR_RETURN(auto windows, r.Numbers("reporting", "windows_days"));
   for (double w : windows) {
-    if (w < 1 || w != std::floor(w)) {
+    if (!(w >= 1 && w <= kMaxDays) || w != std::floor(w)) {
       return Err(r.Error(*root["reporting"]["windows_days"].node(), "reporting", "windows_days",
-                         "must be whole days >= 1"));
+                         "must be whole days in [1, 36600]"));
     }
     p.windows_days.push_back(static_cast<int>(w));
   }
   KY_ASSIGN_OR_RETURN(p.run_gap_hours, r.Number("reporting", "run_gap_hours"));
   KY_ASSIGN_OR_RETURN(double due, r.Number("reporting", "report_due_days"));
+  if (!(due >= 0 && due <= kMaxDays) || due != std::floor(due)) {
+    return Err(r.Error(*root["reporting"]["report_due_days"].node(), "reporting", "report_due_days",
+                       "must be whole days in [0, 36600]"));
+  }
   p.report_due_days = static_cast<int>(due);
   KY_ASSIGN_OR_RETURN(p.cluster_min_ops_per_s, r.Number("cluster", "min_ops_per_s"));
   KY_ASSIGN_OR_RETURN(p.cluster_min_internode_gbps, r.Number("cluster", "min_internode_gbps"));

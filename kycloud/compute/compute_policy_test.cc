@@ -70,6 +70,10 @@ TEST(ComputePolicyTest, ParsesAFileAndNamesEveryMistake) {
            {"threshold_ops = 1e26", "threshold_ops = \"big\"", "t.toml:6: reporting.threshold"},
            {"threshold_ops = 1e26", "threshold_ops = -1.0", "reporting.threshold_ops must be > 0"},
            {"windows_days = [7, 30]", "windows_days = [0.5, 30]", "whole days"},
+           // Found by compute_policy_fuzz: a day count past an int was converted regardless.
+           {"windows_days = [7, 30]", "windows_days = [7, 1e20]", "whole days in [1, 36600]"},
+           {"report_due_days = 15", "report_due_days = 1e20", "report_due_days must be whole"},
+           {"report_due_days = 15", "report_due_days = 2.5", "report_due_days must be whole"},
            {"min_ops_per_s = 1e20\n", "", "missing cluster.min_ops_per_s"},
            {"[cluster]", "[cluster", "t.toml:13:"},
        }) {

@@ -450,6 +450,61 @@ TEST_P(ServiceTest, RunningServicePicksUpUpdatedLists) {
   EXPECT_EQ(json::parse(reload->body)["lists_hash"], after["hash"]);
 }
 
+// Lists updated while the service was down: at the next start the leader finds that the lists in
+// force are not the ones the database recorded its customers were re-screened against, and
+// re-screens them in full; a company listed meanwhile gets an alert and a new decision.
+TEST_P(ServiceTest, ListsChangedWhileDownAreRescreenedAtTheNextStart) {
+  auto wait_for_log = [](Service& s, const std::string& text) {
+    for (int i = 0; i < 300; ++i) {
+      if (s.process().stderr_text().find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+  std::string key, first_decision;
+  {
+    Service s(dir_, config_);
+    ASSERT_TRUE(s.started());
+    ASSERT_TRUE(s.WaitReady());
+    key = s.bootstrap_key();
+    auto c = s.Client();
+    auto r = c.Post(
+        "/v1/customers", Bearer(key),
+        SingaporeCompany("c-later", "New Listed Trading LLC", "+65 6111 2222", "fp_later").dump(),
+        "application/json");
+    ASSERT_EQ(r->status, 201) << r->body;
+    first_decision = json::parse(r->body)["decision"];
+    EXPECT_TRUE(wait_for_log(s, "the lists in force are the starting point"));
+    s.process().Signal(SIGTERM);
+    ASSERT_EQ(s.process().Wait(std::chrono::seconds(30)), 0);
+  }
+  std::string src = dir_ + "/new-lists";
+  std::filesystem::create_directories(src);
+  std::ofstream(src + "/sdn.csv")
+      << "306,\"BANCO NACIONAL DE CUBA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+      << "7,\"NEW LISTED TRADING LLC\",-0- ,\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+  auto up = RunToCompletion(
+      {KycloudBinary(), "lists", "update", "--from", src, "--lists", dir_ + "/lists"});
+  ASSERT_EQ(up.code, 0) << up.err;
+
+  Service again(dir_, config_);
+  ASSERT_TRUE(again.started());
+  ASSERT_TRUE(again.WaitReady());
+  auto c = again.Client();
+  EXPECT_TRUE(wait_for_log(again, "re-screening customers: the lists changed"));
+  EXPECT_NE(again.process().stderr_text().find("every entity"), std::string::npos);
+  json alerts;
+  bool found = false;
+  for (int i = 0; i < 300 && !found; ++i) {
+    alerts = json::parse(c.Get("/v1/alerts?source=screening&limit=100", Bearer(key))->body);
+    for (const auto& a : alerts["alerts"]) found = found || a["subject"] == "c-later";
+    if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(found) << alerts.dump();
+  auto customer = json::parse(c.Get("/v1/customers/c-later", Bearer(key))->body);
+  EXPECT_NE(customer["decision"], first_decision) << customer.dump();
+}
+
 // Every decision lands in the audit log; an auditor gets a signed checkpoint and proofs over
 // HTTP, checks them with an independent verifier (Python, hashlib only), and `kycloud audit
 // verify` recomputes the log from the database and catches an edit.
