@@ -213,7 +213,6 @@ Result<std::vector<std::string>> AccountLinking::Relink(const std::string& actor
     relinking_ = true;
     pending_records_.clear();
     pending_judgements_.clear();
-    pending_removals_.clear();
   }
   auto built = Build();
   std::unique_lock lock(mu_);
@@ -228,15 +227,17 @@ Result<std::vector<std::string>> AccountLinking::Relink(const std::string& actor
   end_users_.clear();
   for (const auto& [id, m] : built->members) SetMemberLocked(id, m);
   status_ = built->status;
-  for (const auto& [record, member] : pending_records_) {
+  for (const PendingChange& change : pending_records_) {
     bool self = false;
-    (void)ApplyLocked(record, member, self);
+    if (change.remove) {
+      (void)RemoveLocked(change.record.id);
+    } else {
+      (void)ApplyLocked(change.record, change.member, self);
+    }
   }
   for (const linking::NamedJudgement& j : pending_judgements_) (void)index_->Judge(j);
-  for (const std::string& id : pending_removals_) (void)RemoveLocked(id);
   pending_records_.clear();
   pending_judgements_.clear();
-  pending_removals_.clear();
   ++version_;
   std::vector<std::string> changed;
   for (const auto& [id, m] : members_) {
@@ -262,7 +263,11 @@ std::vector<std::string> AccountLinking::Forget(const std::vector<std::string>& 
   std::set<std::string> affected;
   std::lock_guard lock(mu_);
   for (const std::string& id : ids) {
-    if (relinking_) pending_removals_.push_back(id);
+    if (relinking_) {
+      linking::LinkRecord gone;
+      gone.id = id;
+      pending_records_.push_back({std::move(gone), std::nullopt, true});
+    }
     if (!index_) continue;
     affected.merge(RemoveLocked(id));
   }
@@ -373,7 +378,7 @@ Result<cip::LinkedEvidence> AccountLinking::Observe(const cip::Customer& c,
     if (!index_) return e;  // not loaded: nothing linked yet
     bool self = false;
     const std::set<std::string> affected = ApplyLocked(record, member, self);
-    if (relinking_) pending_records_.emplace_back(record, member);
+    if (relinking_) pending_records_.push_back({record, member});
     e = EvidenceLocked(c.id);
     e.affected.assign(affected.begin(), affected.end());
   }
@@ -389,7 +394,7 @@ Result<std::vector<std::string>> AccountLinking::RelinkStored(const std::string&
   if (!index_) return std::vector<std::string>{};
   bool self = false;
   std::set<std::string> affected = ApplyLocked(record, std::nullopt, self);
-  if (relinking_) pending_records_.emplace_back(record, std::nullopt);
+  if (relinking_) pending_records_.push_back({record, std::nullopt});
   if (self) affected.insert(customer_id);
   return std::vector<std::string>(affected.begin(), affected.end());
 }
@@ -418,7 +423,7 @@ Status AccountLinking::FollowCustomers(const std::vector<std::string>& ids) {
     if (!index_) return OkStatus();
     bool self = false;
     ApplyLocked(record, member, self);
-    if (relinking_) pending_records_.emplace_back(record, member);
+    if (relinking_) pending_records_.push_back({record, member});
   }
   return OkStatus();
 }

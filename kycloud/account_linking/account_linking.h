@@ -174,9 +174,13 @@ class AccountLinking final : public cip::CustomerLinks {
   mutable size_t cached_groups_ = 0;
   // While a Relink builds: the changes made meanwhile, applied to the new index after it.
   bool relinking_ = false;
-  std::vector<std::pair<linking::LinkRecord, std::optional<Member>>> pending_records_;
+  struct PendingChange {
+    linking::LinkRecord record;  // upserted, or (remove) only its id
+    std::optional<Member> member;
+    bool remove = false;
+  };
+  std::vector<PendingChange> pending_records_;  // in the order they were made
   std::vector<linking::NamedJudgement> pending_judgements_;
-  std::vector<std::string> pending_removals_;
 };
 
 }  // namespace kycloud::account_linking

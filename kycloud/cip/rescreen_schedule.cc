@@ -12,15 +12,17 @@ RescreenSchedule::RescreenSchedule(storage::SettingsStore& settings, Rescreener&
 void RescreenSchedule::Loaded(std::shared_ptr<const screening::ScreeningIndex> before) {
   if (!before) return;
   std::lock_guard lock(mu_);
-  // The oldest base still unrecorded and the newest: after a second reload while the first is
-  // being re-screened, the record names either.
-  if (bases_.size() == 2) bases_.pop_back();
+  // Reloads while a job runs: the last few lists are kept; Tick lets go of those the record has
+  // passed.
+  if (bases_.size() == kMaxBases) bases_.erase(bases_.begin());
   bases_.push_back(std::move(before));
 }
 
 Result<RescreenSchedule::Action> RescreenSchedule::Tick(
     std::shared_ptr<const screening::ScreeningIndex> current, bool leading, Timestamp now) {
   if (!current) return Action::kNone;
+  // Before the record is read: a job finishing in between would otherwise be started again.
+  if (leading && !rescreener_.idle()) return Action::kRunning;
   const std::string& hash = current->snapshot().hash();
   KY_ASSIGN_OR_RETURN(std::optional<std::string> recorded, settings_.Get(kSetting));
   if (!recorded) {
@@ -35,13 +37,22 @@ Result<RescreenSchedule::Action> RescreenSchedule::Tick(
   }
   std::lock_guard lock(mu_);
   if (*recorded == hash) {
-    bases_.clear();  // nothing left to diff against
+    // The lists the record has passed go; the recorded ones stay (a reload may be racing with
+    // this tick, and they are then the base of its diff).
+    std::erase_if(bases_, [&](const auto& b) { return b->snapshot().hash() != *recorded; });
     return Action::kUpToDate;
   }
   if (!leading) return Action::kFollowing;
-  if (!rescreener_.idle()) return Action::kRunning;
   const std::string job = *recorded + ">" + hash;
-  if (job == started_for_ && now - started_at_ < retry_after_) return Action::kWaiting;
+  if (job == started_for_) {
+    if (now - started_at_ < retry_after_) return Action::kWaiting;
+    ++attempts_;
+  } else {
+    attempts_ = 1;
+  }
+  // A job with customers that failed to refresh leaves the record, so the change is re-screened
+  // again after the back-off; the last attempt moves it (the failures are in its audit entry).
+  const bool last_attempt = attempts_ >= kMaxAttempts;
   std::shared_ptr<const screening::ScreeningIndex> before;
   for (const auto& base : bases_) {
     if (base->snapshot().hash() == *recorded) before = base;
@@ -55,7 +66,19 @@ Result<RescreenSchedule::Action> RescreenSchedule::Tick(
       {{"from", *recorded}, {"to", hash}, {"against", full ? "every entity" : "the diff"}});
   rescreener_.ListsChanged(
       std::move(before), std::move(current),
-      [&settings = settings_, from = *recorded, to = hash](const RescreenReport&) {
+      [&settings = settings_, from = *recorded, to = hash,
+       last_attempt](const RescreenReport& report) {
+        if (!report.errors.empty()) {
+          if (!last_attempt) {
+            KY_LOG_WARN("re-screening: {} customers failed; the change is re-screened again",
+                        report.errors.size());
+            return;
+          }
+          KY_LOG_ERROR(
+              "re-screening: {} customers failed again; moving on (named in the "
+              "cip.rescreened audit entry)",
+              report.errors.size());
+        }
         auto moved = settings.Replace(kSetting, from, to);
         if (!moved.has_value()) {
           KY_LOG_WARN(

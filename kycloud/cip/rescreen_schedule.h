@@ -7,16 +7,20 @@
 //   added or changed since count), which is the case after a reload here;
 // - otherwise in full (every entity counts): the lists changed while no instance ran, or on an
 //   instance that never had the old ones (a leader elected after the reload).
-// The record moves only when a job has seen every customer, and only from the lists that job
-// started from (compare-and-set), so a crash, a cancelled job or two leaders in a hand-over never
-// skip a change; a job that ended without moving it is tried again after `retry_after`. A database
-// without a record takes the lists in force as its starting point (its customers were screened
-// against them when they were decided).
+// The record moves only when a job has refreshed every customer it had to, and only from the
+// lists that job started from (compare-and-set), so a crash, a cancelled job or two leaders in a
+// hand-over never skip a change; a job that ended without moving it is tried again after
+// `retry_after` (a change whose refreshes keep failing moves on after kMaxAttempts, the failures
+// named in the jobs' audit entries). A database without a record takes the lists in force as its
+// starting point: its customers were screened against them when they were decided — but on a
+// database upgraded from a version without the record, a list change made while it was down is
+// taken as the starting point too.
 //
 // Thread-safety: every method from any thread.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,6 +38,8 @@ namespace kycloud::cip {
 class RescreenSchedule {
  public:
   static constexpr std::string_view kSetting = "screened_lists_hash";
+  static constexpr size_t kMaxBases = 3;  // old lists kept as bases of a diff
+  static constexpr int kMaxAttempts = 3;  // tries of a change whose refreshes fail
 
   enum class Action {
     kNone,         // no lists loaded yet
@@ -63,10 +69,11 @@ class RescreenSchedule {
   Rescreener& rescreener_;
   const std::chrono::seconds retry_after_;
   std::mutex mu_;
-  // Lists this process had before (at most the oldest and the newest not yet recorded).
+  // Lists this process had before (the last kMaxBases).
   std::vector<std::shared_ptr<const screening::ScreeningIndex>> bases_;
   std::string started_for_;  // "<from>><to>" of the last job queued
   Timestamp started_at_;
+  int attempts_ = 0;  // of started_for_
 };
 
 }  // namespace kycloud::cip

@@ -26,7 +26,8 @@ std::optional<Timestamp> RetainedUntil(const storage::CustomerRow& row, int rete
 }
 
 Result<PurgeReport> Purge(storage::CustomerStore& customers, int retention_days, Timestamp as_of,
-                          bool dry_run, audit::AuditLog* audit, const std::string& actor) {
+                          bool dry_run, audit::AuditLog* audit, const std::string& actor,
+                          const std::function<void(const std::string& id)>& deleted) {
   PurgeReport out;
   out.as_of = as_of;
   out.retention_days = retention_days;
@@ -46,8 +47,9 @@ Result<PurgeReport> Purge(storage::CustomerStore& customers, int retention_days,
         continue;
       }
       if (!dry_run) {
-        KY_ASSIGN_OR_RETURN(bool deleted, customers.DeleteIfUnchanged(row));
-        if (!deleted) continue;  // held, reopened or accessed since it was read: kept
+        KY_ASSIGN_OR_RETURN(bool gone, customers.DeleteIfUnchanged(row));
+        if (!gone) continue;  // held, reopened or accessed since it was read: kept
+        if (deleted) deleted(row.id);
         if (audit) {
           json data = ItemJson(item);
           data["retention_days"] = retention_days;

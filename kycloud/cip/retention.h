@@ -10,6 +10,7 @@
 // Thread-safety: safe from many threads (the store's).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,9 +41,11 @@ struct PurgeReport {
   std::string Json() const;
 };
 
-// `audit` may be null. Errors: the store's and the log's (what was purged before stays purged and
-// audited).
+// `audit` may be null. `deleted` (may be empty) is called with each id as soon as its record is
+// deleted, so a caller learns of every deletion even when a later step fails. Errors: the store's
+// and the log's (what was purged before stays purged and audited).
 Result<PurgeReport> Purge(storage::CustomerStore& customers, int retention_days, Timestamp as_of,
-                          bool dry_run, audit::AuditLog* audit, const std::string& actor);
+                          bool dry_run, audit::AuditLog* audit, const std::string& actor,
+                          const std::function<void(const std::string& id)>& deleted = {});
 
 }  // namespace kycloud::cip

@@ -155,9 +155,9 @@ Result<ComputePolicy> ComputePolicy::Parse(std::string_view toml_text, std::stri
   }
   KY_ASSIGN_OR_RETURN(p.run_gap_hours, r.Number("reporting", "run_gap_hours"));
   KY_ASSIGN_OR_RETURN(double due, r.Number("reporting", "report_due_days"));
-  if (!(due >= 0 && due <= kMaxDays) || due != std::floor(due)) {
+  if (!(due >= 1 && due <= kMaxDays) || due != std::floor(due)) {
     return Err(r.Error(*root["reporting"]["report_due_days"].node(), "reporting", "report_due_days",
-                       "must be whole days in [0, 36600]"));
+                       "must be whole days in [1, 36600]"));
   }
   p.report_due_days = static_cast<int>(due);
   KY_ASSIGN_OR_RETURN(p.cluster_min_ops_per_s, r.Number("cluster", "min_ops_per_s"));
@@ -181,10 +181,9 @@ Result<ComputePolicy> ComputePolicy::Parse(std::string_view toml_text, std::stri
           InvalidArgumentError(fmt::format("{}: {} must be > 0", origin, name)).WithField(name));
     }
   }
-  if (p.report_due_days < 1) {
-    return Err(
-        InvalidArgumentError(fmt::format("{}: reporting.report_due_days must be >= 1", origin))
-            .WithField("reporting.report_due_days"));
+  if (p.run_gap_hours > kMaxDays * 24) {  // converted to a duration by training runs
+    return Err(r.Error(*root["reporting"]["run_gap_hours"].node(), "reporting", "run_gap_hours",
+                       "must be at most 878400 (a century)"));
   }
   return p;
 }

@@ -74,6 +74,8 @@ TEST(ComputePolicyTest, ParsesAFileAndNamesEveryMistake) {
            {"windows_days = [7, 30]", "windows_days = [7, 1e20]", "whole days in [1, 36600]"},
            {"report_due_days = 15", "report_due_days = 1e20", "report_due_days must be whole"},
            {"report_due_days = 15", "report_due_days = 2.5", "report_due_days must be whole"},
+           {"report_due_days = 15", "report_due_days = 0", "report_due_days must be whole"},
+           {"run_gap_hours = 2", "run_gap_hours = 1e20", "run_gap_hours must be at most"},
            {"min_ops_per_s = 1e20\n", "", "missing cluster.min_ops_per_s"},
            {"[cluster]", "[cluster", "t.toml:13:"},
        }) {

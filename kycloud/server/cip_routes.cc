@@ -194,14 +194,14 @@ void AddCipRoutes(Router& router, const CipRouteDeps& deps) {
           dry_run = body["dry_run"];
         }
         KY_ASSIGN_OR_RETURN(cip::CipPolicy cip, onboarding.CipRules());
-        KY_ASSIGN_OR_RETURN(auto report, cip::Purge(customers, cip.retention_days_after_close,
-                                                    as_of, dry_run, audit, ActorOf(ctx)));
-        if (!dry_run && purged && !report.purged.empty()) {
-          std::vector<std::string> ids;
-          for (const cip::PurgeItem& item : report.purged) ids.push_back(item.id);
-          purged(ids, ActorOf(ctx));
-        }
-        return JsonText(200, report.Json());
+        // Every deleted id reaches the service, even when a later step of the purge fails.
+        std::vector<std::string> ids;
+        auto report =
+            cip::Purge(customers, cip.retention_days_after_close, as_of, dry_run, audit,
+                       ActorOf(ctx), [&ids](const std::string& id) { ids.push_back(id); });
+        if (purged && !ids.empty()) purged(ids, ActorOf(ctx));
+        if (!report.has_value()) return Err(report.error());
+        return JsonText(200, report->Json());
       });
 
   router.Add(
