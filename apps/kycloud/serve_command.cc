@@ -462,12 +462,8 @@ Status Serve(Config config, size_t demo_customers) {
           } else {
             resealed += n->resealed;
             if (n->pass_complete) {
-              auto counts = sealed_values.Count();
-              std::int64_t left = 0;
-              for (const auto& c : counts.value_or(std::vector<storage::SealedCount>{})) {
-                left += c.older;
-              }
-              if (counts.has_value() && left == 0) {
+              auto left = sealed_values.CountOlder();
+              if (left.has_value() && *left == 0) {
                 reseal_at = std::numeric_limits<int>::max();
                 if (resealed > 0) {
                   KY_LOG_EVENT(kInfo,
@@ -478,9 +474,9 @@ Status Serve(Config config, size_t demo_customers) {
               } else {
                 reseal_at = tick + 600;
                 KY_LOG_WARN(
-                    "data key rotation: {} values still under older keys; next pass in "
-                    "10 minutes",
-                    left);
+                    "data key rotation: values still under older keys ({}); next pass "
+                    "in 10 minutes",
+                    left.has_value() ? std::to_string(*left) : left.error().ToString());
               }
             }
           }

@@ -42,6 +42,7 @@ TEST_P(SealedColumnsTest, RotationReSealsEverythingUnderTheNewKey) {
   EXPECT_EQ((*before)[0].older, 3) << "customers";
   EXPECT_EQ((*before)[1].older, 6) << "access events";
   EXPECT_EQ((*before)[2].older, 1) << "verifications";
+  EXPECT_EQ(sealed.CountOlder().value(), 10);
 
   std::int64_t total = 0;
   for (bool done = false; !done;) {
@@ -55,6 +56,7 @@ TEST_P(SealedColumnsTest, RotationReSealsEverythingUnderTheNewKey) {
   const auto after = sealed.Count();
   ASSERT_TRUE(after.has_value());
   for (const storage::SealedCount& c : *after) EXPECT_EQ(c.older, 0) << c.column;
+  EXPECT_EQ(sealed.CountOlder().value(), 0);
 
   // Only the new key now: every value opens, as before.
   auto only_new = storage::PiiCipher::FromHexKeys(new_key);

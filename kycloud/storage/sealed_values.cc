@@ -56,6 +56,13 @@ Result<std::vector<SealedCount>> SealedValues::Count() {
   return out;
 }
 
+Result<std::int64_t> SealedValues::CountOlder() {
+  KY_ASSIGN_OR_RETURN(std::vector<SealedCount> counts, Count());
+  std::int64_t older = 0;
+  for (const SealedCount& c : counts) older += c.older;
+  return older;
+}
+
 Result<ResealProgress> SealedValues::ResealBatch(size_t limit) {
   const std::string current = fmt::format("kyc1:{}:%", cipher_.current_key_id());
   ResealProgress out;

@@ -51,6 +51,8 @@ class SealedValues {
   Result<std::vector<std::string>> SampleKeyIds();
   // Per column: how many values, and how many are sealed with an older key.
   Result<std::vector<SealedCount>> Count();
+  // How many values in all are sealed with an older key (Count's `older`, summed).
+  Result<std::int64_t> CountOlder();
   // Re-seals up to `limit` values sealed with an older key (the cipher must hold it), column by
   // column, continuing after the row the previous call stopped at (so each pass reads each row
   // once). A value that does not open (a key the cipher lacks, a damaged value) is counted,
